@@ -1,0 +1,241 @@
+//! The callback URL linter (Salesforce Help, "Configure the External Client App OAuth
+//! Settings"): one URL per line; the authorization request's redirect_uri must match one line
+//! exactly; HTTPS or a custom URI scheme (http://localhost is accepted in practice); no
+//! wildcards; 2,000 characters for the whole field.
+
+use crate::check::Ctx;
+use crate::finding::Severity;
+use crate::pack::{CallbackRule, TrailingSlash};
+use crate::snapshot::field::CALLBACK_URL;
+
+/// The whole field may hold this many characters.
+pub const MAX_FIELD_CHARS: usize = 2000;
+
+/// Schemes that are never valid redirect targets.
+const FORBIDDEN_SCHEMES: &[&str] = &["javascript", "data", "file", "ftp", "vbscript", "about", "blob"];
+
+/// Whether `http://host` is a loopback address Salesforce accepts without TLS.
+fn is_loopback_host(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+/// One non-blank line of the field.
+struct Line<'a> {
+    number: usize,
+    raw: &'a str,
+    url: &'a str,
+}
+
+/// Lints the callback field against a rule and the URLs the integration will send.
+pub fn lint(ctx: &mut Ctx<'_>, text: &str, rule: &CallbackRule, required: &[String]) {
+    let src = rule.source.as_str();
+    let chars = text.chars().count();
+    if chars > MAX_FIELD_CHARS {
+        ctx.push(
+            "callback-invalid",
+            Severity::Error,
+            CALLBACK_URL,
+            format!("The Callback URL field holds {chars} characters; Salesforce allows {MAX_FIELD_CHARS} in all, so the app cannot be saved."),
+            "Remove callback URLs the integration does not use.".into(),
+            "salesforce-callback",
+        );
+    }
+    let lines: Vec<Line<'_>> = text
+        .split('\n')
+        .enumerate()
+        .map(|(i, raw)| Line {
+            number: i + 1,
+            raw: raw.trim_end_matches('\r'),
+            url: raw.trim(),
+        })
+        .filter(|l| !l.url.is_empty())
+        .collect();
+
+    if lines.is_empty() {
+        let fix = if required.is_empty() {
+            "Enter the URL the integration redirects to after sign-in.".to_string()
+        } else {
+            format!("Enter {} (one URL per line).", required.join(" and "))
+        };
+        ctx.push(
+            "callback-missing",
+            Severity::Error,
+            CALLBACK_URL,
+            "The Callback URL field is empty; Salesforce needs at least one, and sign-in fails with redirect_uri_mismatch without the right one.".into(),
+            fix,
+            src,
+        );
+        return;
+    }
+
+    for (i, line) in lines.iter().enumerate() {
+        lint_line(ctx, line, rule, src);
+        if lines[..i].iter().any(|l| l.url == line.url) {
+            ctx.push(
+                "callback-duplicate",
+                Severity::Warning,
+                CALLBACK_URL,
+                format!("Line {} repeats {}.", line.number, line.url),
+                "Delete the repeated line.".into(),
+                "salesforce-callback",
+            );
+        }
+    }
+
+    for want in required {
+        let want = want.trim();
+        if want.is_empty() || lines.iter().any(|l| l.url == want) {
+            continue;
+        }
+        let slash_variant = lines
+            .iter()
+            .find(|l| l.url.trim_end_matches('/') == want.trim_end_matches('/'));
+        let case_variant = lines.iter().find(|l| l.url.eq_ignore_ascii_case(want));
+        let (message, fix) = if let Some(l) = slash_variant {
+            if rule.trailing_slash == TrailingSlash::Forbid && l.url.ends_with('/') {
+                continue; // already reported as callback-trailing-slash on that line
+            }
+            (
+                format!("{want} is not in the field; line {} has {}, which differs by its final slash. The redirect must match exactly.", l.number, l.url),
+                format!("Change line {} to {want}.", l.number),
+            )
+        } else if let Some(l) = case_variant {
+            (
+                format!("{want} is not in the field; line {} has {}, which differs in letter case. The redirect must match exactly.", l.number, l.url),
+                format!("Change line {} to {want}.", l.number),
+            )
+        } else {
+            (
+                format!("{want} is not among the callback URLs; sign-in from it fails with redirect_uri_mismatch."),
+                format!("Add {want} on a line of its own."),
+            )
+        };
+        ctx.push("callback-mismatch", Severity::Error, CALLBACK_URL, message, fix, src);
+    }
+
+    if let Some(severity) = rule.extra {
+        if !required.is_empty() {
+            for l in &lines {
+                let near = required.iter().any(|r| {
+                    r.trim()
+                        .trim_end_matches('/')
+                        .eq_ignore_ascii_case(l.url.trim_end_matches('/'))
+                });
+                if !near {
+                    ctx.push(
+                        "callback-extra",
+                        severity,
+                        CALLBACK_URL,
+                        format!("Line {} ({}) is not a URL this integration uses.", l.number, l.url),
+                        format!("Remove line {} unless another client needs it.", l.number),
+                        src,
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn lint_line(ctx: &mut Ctx<'_>, line: &Line<'_>, rule: &CallbackRule, src: &str) {
+    let n = line.number;
+    if line.raw != line.url {
+        ctx.push(
+            "callback-whitespace",
+            Severity::Warning,
+            CALLBACK_URL,
+            format!("Line {n} has spaces before or after the URL; Salesforce compares callback URLs exactly."),
+            format!("Delete the spaces around {} on line {n}.", line.url),
+            "salesforce-callback",
+        );
+    }
+    if line.url.contains('*') {
+        ctx.push(
+            "callback-invalid",
+            Severity::Error,
+            CALLBACK_URL,
+            format!(
+                "Line {n} ({}) contains a wildcard; Salesforce does not accept wildcards in callback URLs.",
+                line.url
+            ),
+            "List every exact URL on its own line instead.".into(),
+            "salesforce-callback",
+        );
+        return;
+    }
+    if line.url.contains(char::is_whitespace) || line.url.contains(',') {
+        let parts = line
+            .url
+            .split(|c: char| c.is_whitespace() || c == ',')
+            .filter(|p| !p.is_empty())
+            .count();
+        if parts > 1 {
+            ctx.push(
+                "callback-invalid",
+                Severity::Error,
+                CALLBACK_URL,
+                format!("Line {n} holds {parts} URLs; Salesforce reads one URL per line."),
+                format!("Put each URL of line {n} on a line of its own."),
+                "salesforce-callback",
+            );
+            return;
+        }
+    }
+    let parsed = match url::Url::parse(line.url) {
+        Ok(u) => u,
+        Err(e) => {
+            let hint = if !line.url.is_ascii() {
+                " If the host name has non-ASCII letters, enter its xn-- (punycode) form."
+            } else if !line.url.contains("://") && !line.url.contains(':') {
+                " It needs a scheme, such as https://."
+            } else {
+                ""
+            };
+            ctx.push(
+                "callback-invalid",
+                Severity::Error,
+                CALLBACK_URL,
+                format!("Line {n} ({}) is not a URL: {e}.{hint}", line.url),
+                format!("Correct line {n} to a full URL such as https://server.example.com."),
+                "salesforce-callback",
+            );
+            return;
+        }
+    };
+    let scheme = parsed.scheme();
+    let bad_scheme = match scheme {
+        "https" => None,
+        "http" if is_loopback_host(&parsed) => None,
+        "http" => Some(format!(
+            "Line {n} ({}) uses plain http; Salesforce accepts only https, http://localhost, or a custom scheme, because the redirect carries the authorization code.",
+            line.url
+        )),
+        s if FORBIDDEN_SCHEMES.contains(&s) => Some(format!("Line {n} uses the {s}: scheme, which cannot be a redirect target.")),
+        _ => None,
+    };
+    if let Some(message) = bad_scheme {
+        ctx.push(
+            "callback-scheme",
+            Severity::Error,
+            CALLBACK_URL,
+            message,
+            format!("Use https:// on line {n} (or http://localhost for a tool on the same machine)."),
+            "salesforce-callback",
+        );
+    }
+    if rule.trailing_slash == TrailingSlash::Forbid && line.url.ends_with('/') && matches!(scheme, "http" | "https") {
+        let without = line.url.trim_end_matches('/');
+        ctx.push(
+            "callback-trailing-slash",
+            Severity::Error,
+            CALLBACK_URL,
+            format!("Line {n} ({}) ends with a slash; this integration sends its redirect without one, so Salesforce's exact match fails with redirect_uri_mismatch.", line.url),
+            format!("Change line {n} to {without}."),
+            src,
+        );
+    }
+}

@@ -1,0 +1,80 @@
+//! Findings: what a check reports, in the shape of ../shared/contract.md ("Findings").
+
+use serde::{Deserialize, Serialize};
+
+/// How bad a finding is. Ordered from least to most severe, so `max()` gives the worst.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Context worth knowing; nothing to change.
+    Info,
+    /// The integration requires a setting weaker than Salesforce's own baseline, and the page
+    /// has it: correct for this integration, but say so.
+    Deviation,
+    /// Works, but is not what the integration or least privilege asks for.
+    Warning,
+    /// The integration will fail, or the setting contradicts the pack.
+    Error,
+}
+
+impl Severity {
+    /// The contract's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Deviation => "deviation",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// One problem (or notable fact) about one control.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Finding {
+    /// Rule id from the contract (`scope-missing`, `pkce`, …).
+    pub rule: String,
+    /// Severity.
+    pub severity: Severity,
+    /// Which control: a [`crate::snapshot::Field`] name such as `callbackUrl`.
+    pub field: String,
+    /// What is wrong, in words an admin trusts.
+    pub message: String,
+    /// What to do about it.
+    pub fix: String,
+    /// URL of the document the requirement comes from.
+    pub source: String,
+    /// Title of that document.
+    pub source_title: String,
+}
+
+/// Counts by severity, as the page panel shows them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Counts {
+    /// Findings of severity `error`.
+    pub errors: u32,
+    /// Findings of severity `warning`.
+    pub warnings: u32,
+    /// Findings of severity `deviation`.
+    pub deviations: u32,
+    /// Findings of severity `info`.
+    pub infos: u32,
+}
+
+impl Counts {
+    /// Counts a list of findings.
+    pub fn of(findings: &[Finding]) -> Counts {
+        let mut c = Counts::default();
+        for f in findings {
+            match f.severity {
+                Severity::Error => c.errors += 1,
+                Severity::Warning => c.warnings += 1,
+                Severity::Deviation => c.deviations += 1,
+                Severity::Info => c.infos += 1,
+            }
+        }
+        c
+    }
+}

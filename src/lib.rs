@@ -1,0 +1,21 @@
+//! ECA Guard core: rule packs, page snapshots, checks, callback rules and the scope model for
+//! Salesforce External Client Apps. Pure Rust: no browser types; the Wasm binding lives in
+//! `wasm.rs` and only converts.
+
+pub mod baseline;
+pub mod callback;
+pub mod check;
+pub mod error;
+pub mod finding;
+pub mod pack;
+pub mod scopes;
+pub mod snapshot;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use check::{check, check_config, CheckResult};
+pub use error::Error;
+pub use finding::{Counts, Finding, Severity};
+pub use pack::{Config, Pack, Params};
+pub use snapshot::Snapshot;
