@@ -11,6 +11,10 @@ use crate::snapshot::field::CALLBACK_URL;
 /// The whole field may hold this many characters.
 pub const MAX_FIELD_CHARS: usize = 2000;
 
+/// Lines linted one by one; past this the field is far over the limit anyway, and a page
+/// should not be flooded with thousands of marks.
+pub const MAX_LINES_LINTED: usize = 200;
+
 /// Schemes that are never valid redirect targets.
 const FORBIDDEN_SCHEMES: &[&str] = &["javascript", "data", "file", "ftp", "vbscript", "about", "blob"];
 
@@ -73,9 +77,10 @@ pub fn lint(ctx: &mut Ctx<'_>, text: &str, rule: &CallbackRule, required: &[Stri
         return;
     }
 
-    for (i, line) in lines.iter().enumerate() {
+    let mut seen = std::collections::HashSet::new();
+    for line in lines.iter().take(MAX_LINES_LINTED) {
         lint_line(ctx, line, rule, src);
-        if lines[..i].iter().any(|l| l.url == line.url) {
+        if !seen.insert(line.url) {
             ctx.push(
                 "callback-duplicate",
                 Severity::Warning,
@@ -85,6 +90,20 @@ pub fn lint(ctx: &mut Ctx<'_>, text: &str, rule: &CallbackRule, required: &[Stri
                 "salesforce-callback",
             );
         }
+    }
+
+    if lines.len() > MAX_LINES_LINTED {
+        ctx.push(
+            "callback-invalid",
+            Severity::Warning,
+            CALLBACK_URL,
+            format!(
+                "The field has {} lines; ECA Guard checked the first {MAX_LINES_LINTED} one by one.",
+                lines.len()
+            ),
+            "Remove callback URLs the integration does not use.".into(),
+            "salesforce-callback",
+        );
     }
 
     for want in required {
@@ -120,7 +139,7 @@ pub fn lint(ctx: &mut Ctx<'_>, text: &str, rule: &CallbackRule, required: &[Stri
 
     if let Some(severity) = rule.extra {
         if !required.is_empty() {
-            for l in &lines {
+            for l in lines.iter().take(MAX_LINES_LINTED) {
                 let near = required.iter().any(|r| {
                     r.trim()
                         .trim_end_matches('/')

@@ -1,0 +1,91 @@
+//! Shapes a page, a user or a hostile page can produce.
+
+use eca_guard::pack::Config;
+use eca_guard::snapshot::{Snapshot, Unreadable};
+use eca_guard::Severity::Warning;
+
+use crate::support::*;
+
+#[test]
+fn unreadable_fields_are_reported_not_passed() {
+    let mut snap = veeam_good();
+    snap.require_pkce = None;
+    snap.unreadable.push(Unreadable {
+        field: "requirePkce".into(),
+        reason: "label found, no checkbox next to it".into(),
+    });
+    let got = run("veeam-eca", &snap, &veeam_params());
+    assert_eq!(rules(&got), pairs(&[("field-unreadable", Warning)]));
+    assert!(got[0].message.contains("Require Proof Key") && got[0].message.contains("no checkbox"));
+}
+
+#[test]
+fn empty_snapshot_gives_no_findings() {
+    for pack in ["veeam-eca", "veeam-connected-app", "delphix-crt-eca"] {
+        assert!(run(pack, &Snapshot::default(), &veeam_params()).is_empty(), "{pack}");
+    }
+}
+
+#[test]
+fn snapshot_with_unknown_fields_is_rejected() {
+    let err = serde_json::from_str::<Snapshot>(r#"{"oauthEnabled": true, "requirePKCE": true}"#).err();
+    assert!(err
+        .map(|e| e.to_string())
+        .unwrap_or_default()
+        .contains("unknown field `requirePKCE`"));
+}
+
+#[test]
+fn config_names_unknown_pack() {
+    let config: Config = serde_json::from_str(r#"{"pack": "veeam", "params": {}}"#).expect("config parses");
+    let err = eca_guard::check_config(&Snapshot::default(), &config)
+        .err()
+        .expect("unknown pack");
+    assert_eq!(err.kind(), "UnknownPack");
+    assert!(err.to_string().contains("veeam-eca"));
+}
+
+#[test]
+fn config_rejects_typo_in_params() {
+    let err = serde_json::from_str::<Config>(r#"{"pack": "veeam-eca", "params": {"callbackURLs": []}}"#).err();
+    assert!(err.map(|e| e.to_string()).unwrap_or_default().contains("callbackURLs"));
+}
+
+#[test]
+fn custom_pack_round_trip() {
+    let text = r#"{
+      "id": "acme-sync", "name": "Acme Sync",
+      "sources": [{"id": "doc", "title": "Acme setup guide", "url": "https://acme.example/guide"}],
+      "rules": {"scopes": {"require": ["api"], "source": "doc"}, "requirePkce": {"expect": true, "source": "doc"}}
+    }"#;
+    let pack = eca_guard::pack::parse(text).expect("valid custom pack");
+    let config = Config {
+        pack: "acme-sync".into(),
+        params: Default::default(),
+        custom_packs: vec![pack],
+    };
+    let mut snap = veeam_good();
+    snap.scopes = Some(vec!["Full access (full)".into()]);
+    let result = eca_guard::check_config(&snap, &config).expect("checks");
+    let got = rules(&result.findings);
+    assert!(
+        got.contains(&("scope-missing".to_string(), eca_guard::Severity::Error)),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&("pkce".to_string(), eca_guard::Severity::Error)),
+        "{got:?}"
+    );
+    assert_eq!(result.findings[0].source, "https://acme.example/guide");
+}
+
+#[test]
+fn unknown_scope_is_a_warning_not_a_crash() {
+    let mut snap = veeam_good();
+    snap.scopes
+        .get_or_insert_with(Vec::new)
+        .push("Access the moon (moon_api)".into());
+    snap.scopes.get_or_insert_with(Vec::new).push(String::new());
+    let got = run("veeam-eca", &snap, &veeam_params());
+    assert_eq!(got.iter().filter(|f| f.rule == "scope-unknown").count(), 2, "{got:#?}");
+}

@@ -1,0 +1,11 @@
+//! Native integration tests of the core. Each module holds one area:
+//! - `packs`: every built-in pack against a correct page and against each single mistake;
+//! - `callbacks`: the callback linter, table-driven;
+//! - `sessions`: Session Settings, policies and IP ranges;
+//! - `bad_input`: shapes a page or a user can produce that must not panic or pass wrongly.
+
+mod bad_input;
+mod callbacks;
+mod packs;
+mod sessions;
+mod support;

@@ -1,0 +1,280 @@
+//! Every built-in pack: a correct page gives only the expected deviations; each single
+//! mistake gives exactly its rule.
+
+use eca_guard::pack::Params;
+use eca_guard::snapshot::Snapshot;
+use eca_guard::Severity::{self, Deviation, Error, Warning};
+
+use crate::support::*;
+
+type Mutation = fn(&mut Snapshot);
+
+fn table(
+    pack: &str,
+    good: fn() -> Snapshot,
+    params: &Params,
+    baseline: &[(&str, Severity)],
+    cases: &[(&str, Mutation, &[(&str, Severity)])],
+) {
+    let ok = run(pack, &good(), params);
+    assert_eq!(rules(&ok), pairs(baseline), "{pack}: correct page: {ok:#?}");
+    for (name, mutate, extra) in cases {
+        let mut snap = good();
+        mutate(&mut snap);
+        let got = run(pack, &snap, params);
+        let mut want: Vec<(&str, Severity)> = baseline.to_vec();
+        want.extend_from_slice(extra);
+        // A mutation that fixes a deviation's field removes that deviation.
+        let got_rules = rules(&got);
+        let want_rules = pairs(&want);
+        let fixed_deviation: Vec<_> = want_rules
+            .iter()
+            .filter(|(r, s)| *s == Deviation && got_rules.iter().any(|(g, gs)| g == r && *gs != Deviation))
+            .cloned()
+            .collect();
+        let want_rules: Vec<_> = want_rules
+            .into_iter()
+            .filter(|p| !fixed_deviation.contains(p))
+            .collect();
+        assert_eq!(got_rules, want_rules, "{pack}: case `{name}`: {got:#?}");
+        for f in &got {
+            assert!(
+                !f.message.is_empty() && !f.fix.is_empty(),
+                "{pack}/{name}: empty text in {f:?}"
+            );
+            assert!(
+                f.source.starts_with("https://"),
+                "{pack}/{name}: no source link in {f:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn veeam_eca() {
+    let params = veeam_params();
+    table(
+        "veeam-eca",
+        veeam_good,
+        &params,
+        &[("pkce", Deviation)],
+        &[
+            // "oauth off" hides the OAuth section, deviation included: see oauth_off_hides_the_oauth_section.
+            (
+                "packaged",
+                |s| s.distribution_state = Some("Packaged".into()),
+                &[("distribution-state", Error)],
+            ),
+            (
+                "no full",
+                |s| {
+                    s.scopes = Some(vec![
+                        "Perform requests at any time (refresh_token, offline_access)".into()
+                    ])
+                },
+                &[("scope-missing", Error)],
+            ),
+            (
+                "extra api",
+                |s| {
+                    s.scopes
+                        .get_or_insert_with(Vec::new)
+                        .push("Manage user data via APIs (api)".into())
+                },
+                &[("scope-extra", Warning)],
+            ),
+            (
+                "trailing slash",
+                |s| s.callback_url = Some("https://172.12.0.1/\nhttps://acme.internal.com".into()),
+                &[("callback-trailing-slash", Error)],
+            ),
+            (
+                "one url missing",
+                |s| s.callback_url = Some("https://acme.internal.com".into()),
+                &[("callback-mismatch", Error)],
+            ),
+            (
+                "empty callback",
+                |s| s.callback_url = Some("\n  \n".into()),
+                &[("callback-missing", Error)],
+            ),
+            (
+                "http server",
+                |s| s.callback_url = Some("http://172.12.0.1\nhttps://acme.internal.com".into()),
+                &[("callback-scheme", Error), ("callback-mismatch", Error)],
+            ),
+            (
+                "web secret off",
+                |s| s.require_secret_web_server = Some(false),
+                &[("secret-web-server-flow", Error)],
+            ),
+            (
+                "refresh secret off",
+                |s| s.require_secret_refresh = Some(false),
+                &[("secret-refresh-token-flow", Error)],
+            ),
+            ("pkce on", |s| s.require_pkce = Some(true), &[("pkce", Error)]),
+        ],
+    );
+}
+
+#[test]
+fn veeam_eca_with_salesforce_idp_requires_openid() {
+    let params = Params {
+        salesforce_idp: true,
+        ..veeam_params()
+    };
+    let got = run("veeam-eca", &veeam_good(), &params);
+    assert_eq!(rules(&got), pairs(&[("pkce", Deviation), ("scope-missing", Error)]));
+    assert!(got
+        .iter()
+        .any(|f| f.message.contains("openid") && f.message.contains("identity provider")));
+    let mut snap = veeam_good();
+    snap.scopes
+        .get_or_insert_with(Vec::new)
+        .push("Access unique user identifiers (openid)".into());
+    assert_eq!(rules(&run("veeam-eca", &snap, &params)), pairs(&[("pkce", Deviation)]));
+    // Without the IdP, openid is optional rather than extra.
+    assert_eq!(
+        rules(&run("veeam-eca", &snap, &veeam_params())),
+        pairs(&[("pkce", Deviation)])
+    );
+}
+
+#[test]
+fn delphix_crt_eca() {
+    table(
+        "delphix-crt-eca",
+        delphix_good,
+        &Params::default(),
+        &[
+            ("secret-web-server-flow", Deviation),
+            ("secret-refresh-token-flow", Deviation),
+            ("pkce", Deviation),
+        ],
+        &[
+            (
+                "wrong port",
+                |s| s.callback_url = Some("http://localhost:3333".into()),
+                &[("callback-mismatch", Error), ("callback-extra", Warning)],
+            ),
+            (
+                "slash",
+                |s| s.callback_url = Some("http://localhost:33333/".into()),
+                &[("callback-trailing-slash", Error)],
+            ),
+            (
+                "no sfap_api",
+                |s| {
+                    s.scopes
+                        .get_or_insert_with(Vec::new)
+                        .retain(|x| !x.contains("sfap_api"))
+                },
+                &[("scope-missing", Error)],
+            ),
+            (
+                "code cred off",
+                |s| s.code_credentials_flow = Some(false),
+                &[("code-credentials-flow", Error)],
+            ),
+            (
+                "secret required",
+                |s| s.require_secret_web_server = Some(true),
+                &[("secret-web-server-flow", Error)],
+            ),
+            (
+                "refresh secret required",
+                |s| s.require_secret_refresh = Some(true),
+                &[("secret-refresh-token-flow", Error)],
+            ),
+            ("pkce on", |s| s.require_pkce = Some(true), &[("pkce", Error)]),
+        ],
+    );
+}
+
+#[test]
+fn deviation_errors_say_they_are_required_deviations() {
+    let mut snap = delphix_good();
+    snap.require_pkce = Some(true);
+    let got = run("delphix-crt-eca", &snap, &Params::default());
+    let pkce = got.iter().find(|f| f.rule == "pkce").expect("pkce finding");
+    assert_eq!(pkce.severity, Error);
+    assert!(
+        pkce.message.contains("required deviation from Salesforce's baseline"),
+        "{}",
+        pkce.message
+    );
+    assert!(pkce.fix.starts_with("Clear"), "{}", pkce.fix);
+}
+
+#[test]
+fn veeam_connected_app() {
+    let params = veeam_params();
+    table(
+        "veeam-connected-app",
+        veeam_ca_good,
+        &params,
+        &[],
+        &[
+            (
+                "oauth off",
+                |s| s.oauth_enabled = Some(false),
+                &[("oauth-disabled", Error)],
+            ),
+            (
+                "no refresh",
+                |s| s.scopes = Some(vec!["Full access (full)".into()]),
+                &[("scope-missing", Error)],
+            ),
+            (
+                "slash",
+                |s| s.callback_url = Some("https://172.12.0.1\nhttps://acme.internal.com/".into()),
+                &[("callback-trailing-slash", Error)],
+            ),
+        ],
+    );
+}
+
+#[test]
+fn oauth_off_hides_the_oauth_section() {
+    let mut snap = veeam_good();
+    snap.oauth_enabled = Some(false);
+    snap.callback_url = Some(String::new());
+    snap.scopes = Some(vec![]);
+    let got = run("veeam-eca", &snap, &veeam_params());
+    assert_eq!(rules(&got), pairs(&[("oauth-disabled", Error)]));
+}
+
+#[test]
+fn veeam_without_callback_params_says_it_cannot_verify() {
+    let got = run("veeam-eca", &veeam_good(), &Params::default());
+    assert!(
+        got.iter()
+            .any(|f| f.rule == "callback-unverified" && f.severity == Warning),
+        "{got:#?}"
+    );
+    assert!(!got.iter().any(|f| f.rule == "callback-mismatch"));
+}
+
+#[test]
+fn translated_scope_labels_check_the_same() {
+    let mut snap = veeam_good();
+    snap.scopes = Some(vec![
+        "Vollzugriff (full)".into(),
+        "Anfragen jederzeit durchführen (refresh_token, offline_access)".into(),
+    ]);
+    assert_eq!(
+        rules(&run("veeam-eca", &snap, &veeam_params())),
+        pairs(&[("pkce", Deviation)])
+    );
+}
+
+#[test]
+fn metadata_tokens_check_the_same() {
+    let mut snap = veeam_good();
+    snap.scopes = Some(vec!["Full".into(), "RefreshToken".into(), "OfflineAccess".into()]);
+    assert_eq!(
+        rules(&run("veeam-eca", &snap, &veeam_params())),
+        pairs(&[("pkce", Deviation)])
+    );
+}

@@ -1,0 +1,144 @@
+//! Session Settings, OAuth policies and IP ranges.
+
+use eca_guard::pack::Params;
+use eca_guard::snapshot::{IpRange, Page, Snapshot};
+use eca_guard::Severity::{Deviation, Error, Info, Warning};
+
+use crate::support::*;
+
+fn range(a: &str, b: &str) -> IpRange {
+    IpRange {
+        start: a.into(),
+        end: b.into(),
+    }
+}
+
+#[test]
+fn lock_sessions_to_ip() {
+    let on = Snapshot {
+        page: Page::SessionSettings,
+        lock_sessions_to_ip: Some(true),
+        ..Snapshot::default()
+    };
+    let off = Snapshot {
+        lock_sessions_to_ip: Some(false),
+        ..on.clone()
+    };
+    for pack in ["veeam-eca", "veeam-connected-app"] {
+        assert_eq!(
+            rules(&run(pack, &on, &veeam_params())),
+            pairs(&[("session-lock-ip", Error)]),
+            "{pack}"
+        );
+        assert_eq!(
+            rules(&run(pack, &off, &veeam_params())),
+            pairs(&[("session-lock-ip", Deviation)]),
+            "{pack}"
+        );
+    }
+    // Delphix has no opinion on session locking.
+    assert!(run("delphix-crt-eca", &on, &Params::default()).is_empty());
+}
+
+#[test]
+fn policies_for_delphix() {
+    let snap = |ip: &str, users: &str| Snapshot {
+        page: Page::EcaDetail,
+        ip_relaxation: Some(ip.into()),
+        permitted_users: Some(users.into()),
+        ..Snapshot::default()
+    };
+    let p = Params::default();
+    assert_eq!(
+        rules(&run(
+            "delphix-crt-eca",
+            &snap("Relax IP restrictions", "Admin approved users are pre-authorized"),
+            &p
+        )),
+        pairs(&[("ip-relaxation", Deviation)])
+    );
+    assert_eq!(
+        rules(&run("delphix-crt-eca", &snap("Bypass", "AllSelfAuthorized"), &p)),
+        pairs(&[("ip-relaxation", Deviation), ("permitted-users", Deviation)])
+    );
+    let enforce = run(
+        "delphix-crt-eca",
+        &snap("Enforce IP restrictions", "AllSelfAuthorized"),
+        &p,
+    );
+    let f = enforce.iter().find(|f| f.rule == "ip-relaxation").expect("ip finding");
+    assert_eq!(f.severity, Error);
+    assert!(
+        f.message.contains("Relax IP restrictions") && f.message.contains("required deviation"),
+        "{}",
+        f.message
+    );
+    assert_eq!(f.fix, "Choose \"Relax IP restrictions\".");
+    let odd = run(
+        "delphix-crt-eca",
+        &snap("IP-Beschränkungen lockern", "AllSelfAuthorized"),
+        &p,
+    );
+    assert!(
+        odd.iter().any(|f| f.rule == "ip-relaxation" && f.severity == Warning),
+        "{odd:#?}"
+    );
+}
+
+#[test]
+fn login_ip_ranges() {
+    let params = Params {
+        server_addresses: vec!["203.0.113.7".into()],
+        ..veeam_params()
+    };
+    let with = |login: Vec<IpRange>| Snapshot {
+        page: Page::NetworkAccess,
+        login_ip_ranges: Some(login),
+        ..Snapshot::default()
+    };
+    // 172.12.0.1 comes from the callback URL, 203.0.113.7 from serverAddresses.
+    let inside = with(vec![
+        range("172.12.0.0", "172.12.0.255"),
+        range("203.0.113.0", "203.0.113.255"),
+    ]);
+    assert!(run("veeam-eca", &inside, &params).is_empty());
+    let outside = with(vec![range("172.12.0.0", "172.12.0.255")]);
+    let got = run("veeam-eca", &outside, &params);
+    assert_eq!(rules(&got), pairs(&[("login-ip-range", Error)]));
+    assert!(got[0].message.contains("203.0.113.7"));
+    assert!(
+        run("veeam-eca", &with(vec![]), &params).is_empty(),
+        "no ranges = no restriction"
+    );
+    let unknown = run("delphix-crt-eca", &outside, &Params::default());
+    assert_eq!(rules(&unknown), pairs(&[("login-ip-range", Info)]));
+    let trusted = Snapshot {
+        trusted_ip_ranges: Some(vec![range("10.0.0.0", "10.0.0.9")]),
+        ..Snapshot::default()
+    };
+    assert_eq!(
+        rules(&run("veeam-eca", &trusted, &params)),
+        pairs(&[("login-ip-range", Warning), ("login-ip-range", Warning)])
+    );
+}
+
+#[test]
+fn ipv6_ranges() {
+    let params = Params {
+        server_addresses: vec!["2001:db8::5".into()],
+        ..Params::default()
+    };
+    let snap = Snapshot {
+        login_ip_ranges: Some(vec![range("2001:db8::", "2001:db8::ffff")]),
+        ..Snapshot::default()
+    };
+    assert!(run("veeam-eca", &snap, &params).is_empty());
+    let v4only = Snapshot {
+        login_ip_ranges: Some(vec![range("0.0.0.0", "255.255.255.255")]),
+        ..Snapshot::default()
+    };
+    assert_eq!(
+        rules(&run("veeam-eca", &v4only, &params)),
+        pairs(&[("login-ip-range", Error)])
+    );
+}
