@@ -7,6 +7,7 @@ pub mod callback;
 pub mod check;
 pub mod error;
 pub mod finding;
+pub mod org;
 pub mod pack;
 pub mod scopes;
 pub mod snapshot;
