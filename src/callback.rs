@@ -7,6 +7,7 @@ use crate::check::Ctx;
 use crate::finding::Severity;
 use crate::pack::{CallbackRule, TrailingSlash};
 use crate::snapshot::field::CALLBACK_URL;
+use crate::urls;
 
 /// The whole field may hold this many characters.
 pub const MAX_FIELD_CHARS: usize = 2000;
@@ -19,11 +20,10 @@ pub const MAX_LINES_LINTED: usize = 200;
 const FORBIDDEN_SCHEMES: &[&str] = &["javascript", "data", "file", "ftp", "vbscript", "about", "blob"];
 
 /// Whether `http://host` is a loopback address Salesforce accepts without TLS.
-fn is_loopback_host(url: &url::Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+fn is_loopback_host(url: &urls::ParsedUrl) -> bool {
+    match &url.host {
+        Some(urls::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(urls::Host::Ip(ip)) => ip.is_loopback(),
         None => false,
     }
 }
@@ -204,7 +204,7 @@ fn lint_line(ctx: &mut Ctx<'_>, line: &Line<'_>, rule: &CallbackRule, src: &str)
             return;
         }
     }
-    let parsed = match url::Url::parse(line.url) {
+    let parsed = match urls::parse(line.url) {
         Ok(u) => u,
         Err(e) => {
             let hint = if !line.url.is_ascii() {
@@ -225,7 +225,7 @@ fn lint_line(ctx: &mut Ctx<'_>, line: &Line<'_>, rule: &CallbackRule, src: &str)
             return;
         }
     };
-    let scheme = parsed.scheme();
+    let scheme = parsed.scheme.as_str();
     let bad_scheme = match scheme {
         "https" => None,
         "http" if is_loopback_host(&parsed) => None,

@@ -415,10 +415,9 @@ pub fn in_ranges(ip: IpAddr, ranges: &[IpRange]) -> bool {
 pub fn server_addresses(params: &Params) -> Vec<IpAddr> {
     let mut out: Vec<IpAddr> = params.server_addresses.iter().filter_map(|a| parse_ip(a)).collect();
     for u in &params.callback_urls {
-        if let Ok(parsed) = url::Url::parse(u.trim()) {
-            let ip = match parsed.host() {
-                Some(url::Host::Ipv4(v4)) => Some(IpAddr::V4(v4)),
-                Some(url::Host::Ipv6(v6)) => Some(IpAddr::V6(v6)),
+        if let Ok(parsed) = crate::urls::parse(u.trim()) {
+            let ip = match parsed.host {
+                Some(crate::urls::Host::Ip(ip)) => Some(ip),
                 _ => None,
             };
             if let Some(ip) = ip.filter(|ip| !ip.is_loopback() && !out.contains(ip)) {

@@ -9,6 +9,7 @@ pub mod error;
 pub mod finding;
 pub mod org;
 pub mod pack;
+pub mod pairing;
 pub mod scopes;
 pub mod snapshot;
 

@@ -346,8 +346,8 @@ pub fn validate(pack: &Pack) -> Result<(), (String, Option<String>)> {
             return Err((format!("source id `{}` is listed twice", s.id), Some(s.id.clone())));
         }
         seen.push(&s.id);
-        if url::Url::parse(&s.url)
-            .map(|u| !matches!(u.scheme(), "https" | "http"))
+        if crate::urls::parse(&s.url)
+            .map(|u| !matches!(u.scheme.as_str(), "https" | "http"))
             .unwrap_or(true)
         {
             return Err((
@@ -411,7 +411,7 @@ pub fn validate(pack: &Pack) -> Result<(), (String, Option<String>)> {
     }
     if let Some(c) = &r.callback_url {
         for u in &c.urls {
-            if let Err(e) = url::Url::parse(u) {
+            if let Err(e) = crate::urls::parse(u) {
                 return Err((
                     format!("rules.callbackUrl.urls: `{u}` is not a URL ({e})"),
                     Some(u.clone()),

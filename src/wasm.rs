@@ -78,3 +78,66 @@ pub fn parse_pack(text: &str) -> Result<JsValue, JsValue> {
 pub fn scope_catalogue() -> Result<JsValue, JsValue> {
     out(&scopes::SCOPES)
 }
+
+// ---- Pairing with an eca-guard-server and sealing credentials to it (src/pairing.rs) ----
+
+fn now_secs() -> u64 {
+    // Date.now() is milliseconds since the epoch, always positive.
+    (js_sys::Date::now() / 1000.0) as u64
+}
+
+/// `pairingBegin(code)` → `{server, originPattern, infoUrl, pairUrl, fingerprint}`: what to
+/// fetch next (and which host permission to request).
+#[wasm_bindgen(js_name = pairingBegin)]
+pub fn pairing_begin(code: &str) -> Result<JsValue, JsValue> {
+    out(&crate::pairing::begin(code).map_err(|e| to_js_error(&e))?)
+}
+
+/// `pairingRequest(code, serverPublicKey, label)` → `{url, body, pending}`: `serverPublicKey`
+/// is `publicKey` from `GET infoUrl`; it must match the code's fingerprint. POST `body`; keep
+/// `pending` (a string) in memory for `pairingComplete`.
+#[wasm_bindgen(js_name = pairingRequest)]
+pub fn pairing_request(code: &str, server_public_key: &str, label: &str) -> Result<JsValue, JsValue> {
+    out(&crate::pairing::pair_request(code, server_public_key, label).map_err(|e| to_js_error(&e))?)
+}
+
+/// `pairingComplete(pending, responseText)` (HTTP 200 only) →
+/// `{keys, server, fingerprint, browserId, name, callbackUrls, pack}`: keep it in
+/// chrome.storage.local; `keys` holds this browser's own key, never a consumer secret.
+#[wasm_bindgen(js_name = pairingComplete)]
+pub fn pairing_complete(pending: &str, response: &str) -> Result<JsValue, JsValue> {
+    out(&crate::pairing::pair_complete(pending, response).map_err(|e| to_js_error(&e))?)
+}
+
+/// `sealCredentials(keys, org, app, consumerKey, consumerSecret)` →
+/// `{url, body, responseKey, messageId}`. POST `body`; open a 200 answer with `openReceipt`.
+#[wasm_bindgen(js_name = sealCredentials)]
+pub fn seal_credentials(
+    keys: &str,
+    org: String,
+    app: String,
+    consumer_key: String,
+    consumer_secret: String,
+) -> Result<JsValue, JsValue> {
+    let c = crate::pairing::Credentials {
+        org,
+        app,
+        consumer_key,
+        consumer_secret,
+    };
+    out(&crate::pairing::seal_credentials(keys, &c, now_secs()).map_err(|e| to_js_error(&e))?)
+}
+
+/// `openReceipt(responseKey, messageId, responseText)` (HTTP 200 only) →
+/// `{id, org, app, keyPrefix, version, unchanged, server}`, or an error if it is not authentic.
+#[wasm_bindgen(js_name = openReceipt)]
+pub fn open_receipt(response_key: &str, message_id: &str, response: &str) -> Result<JsValue, JsValue> {
+    out(&crate::pairing::open_receipt(response_key, message_id, response).map_err(|e| to_js_error(&e))?)
+}
+
+/// `orgFromHost(host)` → `{key, myDomain, sandbox, kind, surface, apiHost, notes}`, or `null`
+/// for a host that is not a Salesforce org's.
+#[wasm_bindgen(js_name = orgFromHost)]
+pub fn org_from_host(host: &str) -> Result<JsValue, JsValue> {
+    out(&crate::org::from_host(host))
+}
