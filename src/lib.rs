@@ -7,11 +7,14 @@ pub mod callback;
 pub mod check;
 pub mod error;
 pub mod finding;
+#[cfg(feature = "metadata")]
+pub mod metadata;
 pub mod org;
 pub mod pack;
 pub mod pairing;
 pub mod scopes;
 pub mod snapshot;
+pub mod urls;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

@@ -1,7 +1,9 @@
 //! The Wasm binding: convert in, call the core, convert out. No logic lives here.
-//! Typed structs cross the boundary through serde-wasm-bindgen; core errors become JS `Error`s
+//! Typed structs cross the boundary as JSON (serde_json on this side, `JSON` on the other:
+//! one serde instantiation for boundary and pack files alike, see `from_js`); core errors become JS `Error`s
 //! with `name = "EcaGuardError"` and `kind = <variant>` so the extension can branch on them.
 
+use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -13,6 +15,31 @@ use crate::{pack, scopes};
 #[wasm_bindgen(start)]
 pub fn start() {
     console_error_panic_hook::set_once();
+    crate::urls::set_parser(browser_url);
+}
+
+/// The core's URL parser in the browser: the WHATWG `URL` the browser itself uses.
+fn browser_url(text: &str) -> Result<crate::urls::ParsedUrl, String> {
+    let u = web_sys::Url::new(text).map_err(|e| {
+        e.dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .unwrap_or_else(|| "invalid URL".into())
+    })?;
+    let non_empty = |s: String, prefix: char| {
+        let s = s.trim_start_matches(prefix).to_string();
+        (!s.is_empty()).then_some(s)
+    };
+    let host_str = u.hostname();
+    Ok(crate::urls::ParsedUrl {
+        scheme: u.protocol().trim_end_matches(':').to_string(),
+        host: crate::urls::host_from_str(&host_str),
+        host_str,
+        port: u.port().parse().ok(),
+        has_credentials: !u.username().is_empty() || !u.password().is_empty(),
+        path: u.pathname(),
+        query: non_empty(u.search(), '?'),
+        fragment: non_empty(u.hash(), '#'),
+    })
 }
 
 fn to_js_error(e: &Error) -> JsValue {
@@ -23,31 +50,33 @@ fn to_js_error(e: &Error) -> JsValue {
     err.into()
 }
 
-fn bad_input(what: &str, e: serde_wasm_bindgen::Error) -> JsValue {
+fn bad_input(what: &str, reason: String) -> JsValue {
     to_js_error(&Error::BadInput {
         what: what.into(),
-        reason: e.to_string(),
+        reason,
     })
 }
 
+/// Typed values cross as JSON: one serde_json instantiation serves the boundary and pack
+/// files alike, which halves the serde code in the module (the Wasm size budget is tight).
+fn from_js<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, JsValue> {
+    let text = js_sys::JSON::stringify(value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| bad_input(what, "it cannot be turned into JSON".into()))?;
+    serde_json::from_str(&text).map_err(|e| bad_input(what, e.to_string()))
+}
+
 fn out<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    // Plain objects (not Maps) so JS reads fields with dot access.
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| {
-            to_js_error(&Error::BadInput {
-                what: "result".into(),
-                reason: e.to_string(),
-            })
-        })
+    let text = serde_json::to_string(value).map_err(|e| bad_input("result", e.to_string()))?;
+    js_sys::JSON::parse(&text)
 }
 
 /// `check(snapshot, config)` → `{pack, packName, findings, counts, notes}`.
 #[wasm_bindgen]
 pub fn check(snapshot: JsValue, config: JsValue) -> Result<JsValue, JsValue> {
-    let snapshot: crate::Snapshot =
-        serde_wasm_bindgen::from_value(snapshot).map_err(|e| bad_input("the page snapshot", e))?;
-    let config: crate::Config = serde_wasm_bindgen::from_value(config).map_err(|e| bad_input("the settings", e))?;
+    let snapshot: crate::Snapshot = from_js(&snapshot, "the page snapshot")?;
+    let config: crate::Config = from_js(&config, "the settings")?;
     let result = crate::check_config(&snapshot, &config).map_err(|e| to_js_error(&e))?;
     out(&result)
 }
@@ -58,7 +87,7 @@ pub fn list_packs(custom: JsValue) -> Result<JsValue, JsValue> {
     let custom: Vec<crate::Pack> = if custom.is_undefined() || custom.is_null() {
         Vec::new()
     } else {
-        serde_wasm_bindgen::from_value(custom).map_err(|e| bad_input("the custom packs", e))?
+        from_js(&custom, "the custom packs")?
     };
     pack::validate_custom(&custom).map_err(|e| to_js_error(&e))?;
     let all: Vec<&crate::Pack> = pack::built_in().iter().chain(custom.iter()).collect();
