@@ -1,0 +1,185 @@
+#!/usr/bin/env bash
+# ECA Guard: install what is missing, build the Wasm core and the extension, then
+#   ./build.sh          build, then start the demo (fixture Setup pages + how to load the extension)
+#   ./build.sh build    build only (dist/chromium, dist/firefox)
+#   ./build.sh test     build, cargo test --workspace, real-browser tests (headless Chromium)
+#   ./build.sh bench    build, then print the speed and size figures
+# Facts behind each step: ../shared/toolchain.md (verified on Debian 12).
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+MODE=${1:-demo}
+E2E=$ROOT/tests/e2e
+export PATH="$HOME/.cargo/bin:$PATH"
+
+step() { echo "==> $*"; }
+have() { command -v "$1" >/dev/null 2>&1; }
+
+SUDO=""
+if [ "$(id -u)" != 0 ] && have sudo; then SUDO=sudo; fi
+APT_UPDATED=0
+apt_install() { # apt_install <command-to-probe> <package>...
+  local probe=$1; shift
+  if have "$probe"; then return; fi
+  step "apt-get install $*"
+  if [ $APT_UPDATED = 0 ]; then $SUDO apt-get update -qq; APT_UPDATED=1; fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@"
+}
+
+# The wasm-bindgen CLI must equal the crate version exactly (Cargo.toml pins it with =x.y.z).
+WB_VERSION=$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)".*/\1/p' Cargo.toml)
+
+install_deps() {
+  step "checking tools"
+  apt_install openssl openssl
+  apt_install chromium chromium
+  apt_install gzip gzip
+  have cargo || { echo "cargo is missing: install rustup (https://rustup.rs) first" >&2; exit 1; }
+  have node && have npm || { echo "node and npm are missing: install Node.js 20+ first" >&2; exit 1; }
+
+  WASM_FALLBACK=0
+  if have rustup; then
+    if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+      step "rustup target add wasm32-unknown-unknown"
+      rustup target add wasm32-unknown-unknown || WASM_FALLBACK=1
+    fi
+  else
+    WASM_FALLBACK=1
+  fi
+  if [ $WASM_FALLBACK = 1 ]; then
+    step "no rustup wasm32 target: using Debian's rustc-web with std built from source"
+    apt_install /usr/lib/llvm-22/bin/wasm-ld rustc-web cargo-web rust-web-src lld-22
+  fi
+
+  if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WB_VERSION" ]; then
+    step "cargo install wasm-bindgen-cli --version $WB_VERSION (a few minutes, once)"
+    # No --locked: a locked transitive version is missing from the registry (toolchain.md).
+    cargo install wasm-bindgen-cli --version "$WB_VERSION"
+  fi
+
+  if [ ! -x "$E2E/node_modules/.bin/wasm-opt" ] || [ ! -d "$E2E/node_modules/playwright-core" ]; then
+    step "npm install in tests/e2e (playwright-core, binaryen's wasm-opt)"
+    # Debian's binaryen silently breaks reference-types output; npm's is current (toolchain.md).
+    (cd "$E2E" && if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi)
+  fi
+}
+
+build_wasm() {
+  step "cargo build --release --target wasm32-unknown-unknown -p eca-guard"
+  if [ "${WASM_FALLBACK:-0}" = 1 ]; then
+    PATH=/usr/bin:$PATH RUSTC_BOOTSTRAP=1 \
+      CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=/usr/lib/llvm-22/bin/wasm-ld \
+      /usr/bin/cargo build --release --target wasm32-unknown-unknown -p eca-guard -Zbuild-std=std,panic_abort
+  else
+    cargo build --release --target wasm32-unknown-unknown -p eca-guard
+  fi
+  step "wasm-bindgen --target web → extension/pkg"
+  rm -rf extension/pkg
+  wasm-bindgen --target web --no-typescript --out-dir extension/pkg \
+    target/wasm32-unknown-unknown/release/eca_guard.wasm
+  step "wasm-opt -Oz"
+  "$E2E/node_modules/.bin/wasm-opt" -Oz --enable-reference-types --enable-bulk-memory \
+    --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --strip-debug \
+    extension/pkg/eca_guard_bg.wasm -o extension/pkg/eca_guard_bg.opt.wasm
+  mv extension/pkg/eca_guard_bg.opt.wasm extension/pkg/eca_guard_bg.wasm
+  step "smoke test: the optimized module loads and checks under node"
+  node "$E2E/smoke.mjs" "$ROOT/extension/pkg"
+}
+
+assemble() {
+  step "assembling dist/chromium and dist/firefox"
+  rm -rf dist/chromium dist/firefox
+  mkdir -p dist
+  for b in chromium firefox; do
+    cp -r extension "dist/$b"
+  done
+  # Chromium ignores background.scripts and Firefox ignores service_worker (toolchain.md), so
+  # one manifest serves both; each copy drops the key its browser would warn about.
+  node -e '
+    const fs = require("fs");
+    for (const [b, drop] of [["chromium", "scripts"], ["firefox", "service_worker"]]) {
+      const p = `dist/${b}/manifest.json`;
+      const m = JSON.parse(fs.readFileSync(p, "utf8"));
+      delete m.background[drop];
+      if (b === "chromium") delete m.browser_specific_settings;
+      if (b === "firefox") delete m.minimum_chrome_version;
+      fs.writeFileSync(p, JSON.stringify(m, null, 2) + "\n");
+    }'
+  echo "    dist/chromium  ($(du -sh dist/chromium | cut -f1))"
+  echo "    dist/firefox   ($(du -sh dist/firefox | cut -f1))"
+}
+
+build() {
+  install_deps
+  build_wasm
+  assemble
+}
+
+run_tests() {
+  local failed=0
+  step "cargo test --workspace"
+  cargo test --workspace --quiet || failed=1
+  step "real-browser tests (headless Chromium, tests/e2e)"
+  local log
+  log=$(mktemp)
+  (cd "$E2E" && node --test --test-concurrency=1 --test-reporter=spec ./*.test.mjs) 2>&1 | tee "$log" || true
+  local pass fail
+  pass=$(sed -n 's/^ℹ pass \([0-9]*\)$/\1/p' "$log" | tail -1)
+  fail=$(sed -n 's/^ℹ fail \([0-9]*\)$/\1/p' "$log" | tail -1)
+  rm -f "$log"
+  echo "e2e: ${pass:-0} passed, ${fail:-?} failed"
+  if [ "${fail:-1}" != 0 ] || [ "${pass:-0}" = 0 ]; then failed=1; fi
+  if [ $failed != 0 ]; then echo "FAILED"; exit 1; fi
+  echo "all tests passed"
+}
+
+# Bench: a list of steps, each printing its own lines. Add a step: write a function, append it.
+BENCH_STEPS=(bench_native bench_wasm bench_size bench_browser)
+bench_native() { cargo run --release --quiet --example bench_check; }
+bench_wasm() { node "$E2E/bench-wasm.mjs" "$ROOT/extension/pkg"; }
+bench_size() {
+  local w=extension/pkg/eca_guard_bg.wasm j=extension/pkg/eca_guard.js
+  local raw gz
+  raw=$(( $(wc -c <"$w") + $(wc -c <"$j") ))
+  gz=$(( $(gzip -9c "$w" | wc -c) + $(gzip -9c "$j" | wc -c) ))
+  printf 'size: wasm+glue %d KB raw, %d KB gzipped (target <= 100 KB gz)\n' $((raw / 1024)) $((gz / 1024))
+}
+bench_browser() { (cd "$E2E" && node bench-browser.mjs); }
+
+demo() {
+  local port=${PORT:-8443}
+  step "starting the fixture Setup pages on https://127.0.0.1:$port"
+  node tests/fixtures/serve.mjs --port "$port" &
+  local server=$!
+  trap 'kill $server 2>/dev/null || true' EXIT
+  sleep 1
+  local url="https://acme.my.salesforce-setup.com:$port/lightning/setup/ManageExternalClientApplication/new"
+  cat <<MSG
+
+ECA Guard demo
+  1. Open chrome://extensions, turn on Developer mode, "Load unpacked" → $ROOT/dist/chromium
+     (Firefox: about:debugging → This Firefox → Load Temporary Add-on → dist/firefox/manifest.json)
+  2. In the extension's options choose an integration (e.g. Veeam Backup for Salesforce 3.2).
+  3. Start Chromium so the Salesforce host name reaches this server:
+       chromium --host-resolver-rules="MAP *.my.salesforce-setup.com 127.0.0.1:$port" --ignore-certificate-errors \\
+         --load-extension=$ROOT/dist/chromium "$url"
+  Other pages: ?shadow=native (real shadow roots), ?lang=de (German labels).
+  Ctrl-C stops the server.
+MSG
+  if [ -n "${DISPLAY:-}" ]; then
+    step "launching Chromium with the extension on the demo page"
+    chromium --user-data-dir="$ROOT/.demo/profile" --no-first-run \
+      --host-resolver-rules="MAP *.my.salesforce-setup.com 127.0.0.1:$port" --ignore-certificate-errors \
+      --disable-extensions-except="$ROOT/dist/chromium" --load-extension="$ROOT/dist/chromium" \
+      "$url" "chrome-extension://ecaguard/options/options.html" >/dev/null 2>&1 &
+  fi
+  wait $server
+}
+
+case "$MODE" in
+  build) build ;;
+  test) build; run_tests ;;
+  bench) build; for s in "${BENCH_STEPS[@]}"; do "$s"; done ;;
+  demo) build; demo ;;
+  *) echo "usage: $0 [build|test|bench]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,56 @@
+// ECA Guard service worker (Chromium) / event page (Firefox). An ES module with static imports
+// only: import() throws in a module service worker, and a top-level await stops it from
+// registering at all (toolchain.md). Listeners are registered synchronously at the top level
+// so a worker woken by a message sees it; async work hangs off promises (worker/core.js `ready`).
+//
+// Message protocol: one object `{type, ...}`; one handler per type, assembled from the
+// worker/*.js modules. To add a message: write worker/<area>.js exporting `handlers`, then add
+// one import line and one spread below. Replies are `{ok: true, ...}` or
+// `{ok: false, error: {kind, message}}`.
+import { handlers as checkHandlers } from './worker/check.js';
+import { handlers as settingsHandlers, watchSettings } from './worker/settings.js';
+import { toError } from './worker/errors.js';
+
+const api = globalThis.browser || globalThis.chrome;
+
+/**
+ * Each handler: `{from, run(msg, sender) → Promise<object>}`. `from` says who may send it:
+ * 'content' (a content script in a tab), 'extension' (our own pages: options, popup) or 'any'
+ * of those two. Messages from other extensions or web pages never reach onMessage (no
+ * externally_connectable), and we check the sender id anyway.
+ */
+const HANDLERS = {
+  ...checkHandlers,
+  ...settingsHandlers,
+};
+
+const EXTENSION_ORIGIN = api.runtime.getURL('');
+
+function senderKind(sender) {
+  if (!sender || sender.id !== api.runtime.id) return null;
+  if (sender.url && sender.url.startsWith(EXTENSION_ORIGIN)) return 'extension';
+  if (sender.tab) return 'content';
+  return null;
+}
+
+api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
+  const kind = senderKind(sender);
+  const type = msg && typeof msg === 'object' && typeof msg.type === 'string' ? msg.type : null;
+  const handler = type && Object.hasOwn(HANDLERS, type) ? HANDLERS[type] : null;
+  if (!kind || !handler || (handler.from !== 'any' && handler.from !== kind)) {
+    sendResponse({
+      ok: false,
+      error: { kind: 'BadMessage', message: `ECA Guard does not accept "${type}" from this sender.` },
+    });
+    return false;
+  }
+  Promise.resolve()
+    .then(() => handler.run(msg, sender))
+    .then(
+      (reply) => sendResponse({ ok: true, ...reply }),
+      (e) => sendResponse({ ok: false, error: toError(e) })
+    );
+  return true; // the reply is asynchronous
+});
+
+watchSettings();

@@ -1,0 +1,112 @@
+// ECA Guard content script, part 1 of 4: the shared namespace and DOM helpers.
+// Classic script (not a module): the manifest lists dom.js, readers/*.js, paint.js, main.js in
+// that order and they share `globalThis.ecaGuard` in the extension's isolated world.
+//
+// Why a deep query: Lightning Setup renders base components in synthetic shadow (a flattened
+// light DOM, where plain querySelectorAll works) but components may opt into native shadow
+// (real open shadow roots). We walk both (salesforce-dom.md §0.3, §7). We never use LWC ids
+// (rewritten with numeric suffixes) nor lwc-* attributes (internal).
+(() => {
+  'use strict';
+  const g = (globalThis.ecaGuard = globalThis.ecaGuard || {});
+  g.readers = g.readers || [];
+
+  /** Base-component hosts a control belongs to (the contract marks these). */
+  const HOSTS = 'lightning-input,lightning-textarea,lightning-dual-listbox,lightning-combobox,lightning-radio-group';
+
+  /** Collapses whitespace and drops a leading required-field asterisk. */
+  function norm(text) {
+    return String(text || '')
+      .replace(/\s+/g, ' ')
+      .replace(/^\*\s*/, '')
+      .trim();
+  }
+
+  /** Every root to search: the document (or element) and every open shadow root below it. */
+  function roots(start) {
+    const out = [start];
+    for (let i = 0; i < out.length; i++) {
+      const root = out[i];
+      const walker = (root.ownerDocument || root).createTreeWalker(root, NodeFilter.SHOW_ELEMENT);
+      let n = walker.currentNode;
+      while (n) {
+        if (n.shadowRoot && !out.includes(n.shadowRoot)) out.push(n.shadowRoot);
+        n = walker.nextNode();
+      }
+    }
+    return out;
+  }
+
+  /** querySelectorAll across open shadow roots. */
+  function queryAll(start, selector) {
+    const found = [];
+    for (const r of roots(start)) {
+      if (r.nodeType === 1 && r.matches(selector)) found.push(r);
+      for (const el of r.querySelectorAll(selector)) found.push(el);
+    }
+    return found;
+  }
+
+  function query(start, selector) {
+    return queryAll(start, selector)[0] || null;
+  }
+
+  /** The parent element, stepping out of a shadow root to its host. */
+  function parentOf(el) {
+    if (el.parentElement) return el.parentElement;
+    const root = el.getRootNode && el.getRootNode();
+    return root && root.host ? root.host : null;
+  }
+
+  /** The nearest ancestor (or self) matching `selector`, crossing shadow boundaries. */
+  function closestDeep(el, selector) {
+    for (let n = el; n; n = parentOf(n)) {
+      if (n.nodeType === 1 && n.matches(selector)) return n;
+    }
+    return null;
+  }
+
+  /** Own visible text of a label-ish element, without help text and assistive spans. */
+  function labelText(el) {
+    return norm(el.textContent);
+  }
+
+  /**
+   * Finds the base-component host whose label is one of `labels` (exact match after
+   * normalising, case-insensitive). Label elements per component (salesforce-dom.md §0.4):
+   * checkbox `span[part=label]` / `.slds-form-element__label`, text `label`, textarea `label`,
+   * combobox `label`, dual listbox `div[part=dual-listbox] > div` (group label).
+   */
+  function findHost(doc, labels, hostSelector = HOSTS) {
+    const wanted = labels.map((l) => norm(l).toLowerCase());
+    const candidates = queryAll(
+      doc,
+      'label, span.slds-form-element__label, span[part="label"], legend, [id^="group-label"], .slds-form-element__legend'
+    );
+    for (const el of candidates) {
+      if (!wanted.includes(labelText(el).toLowerCase())) continue;
+      const host = closestDeep(el, hostSelector);
+      if (host) return host;
+    }
+    return null;
+  }
+
+  /** querySelector inside a host, in its shadow root when it has one, else its light DOM. */
+  function within(host, selector) {
+    return query(host, selector);
+  }
+
+  function withinAll(host, selector) {
+    return queryAll(host, selector);
+  }
+
+  /** Whether the element is rendered (Setup hides sections rather than removing them). */
+  function visible(el) {
+    for (let n = el; n; n = parentOf(n)) {
+      if (n.hidden) return false;
+    }
+    return !!(el.getClientRects && el.getClientRects().length);
+  }
+
+  g.dom = { HOSTS, norm, roots, queryAll, query, parentOf, closestDeep, findHost, within, withinAll, visible };
+})();

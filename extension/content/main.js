@@ -1,0 +1,155 @@
+// ECA Guard content script, part 4 of 4: finds the page reader, reads the form on every change,
+// asks the service worker to check it (the Wasm core cannot run here: Setup's CSP lacks
+// 'wasm-unsafe-eval', toolchain.md) and paints the reply.
+//
+// Latency: input/change/click and DOM mutations schedule one read in a microtask, so a keystroke
+// is read, sent and painted within the same frame when the worker answers in time. A snapshot
+// identical to the last one sent is not sent again.
+(() => {
+  'use strict';
+  const g = globalThis.ecaGuard;
+  if (g.started) return; // injected twice (extension reload): keep the first
+  g.started = true;
+  const { dom, paint } = g;
+  const api = globalThis.browser || globalThis.chrome;
+
+  let reader = null; // the active reader, once one detected its page
+  let lastSent = ''; // JSON of the last snapshot sent
+  let lastReply = null;
+  let lastRead = null; // the last {snapshot, controls, labels}
+  let seq = 0;
+  let scheduled = false;
+  let idleTimer = 0;
+  let active = false; // panel/marks shown
+
+  /** Sends a message to the worker; resolves to its reply, or an error reply. */
+  g.send = function send(msg) {
+    try {
+      return Promise.resolve(api.runtime.sendMessage(msg)).catch((e) => ({
+        ok: false,
+        error: { kind: 'Disconnected', message: String((e && e.message) || e) },
+      }));
+    } catch (e) {
+      // The extension was reloaded or removed: this script is orphaned.
+      return Promise.resolve({ ok: false, error: { kind: 'Disconnected', message: String(e.message || e) } });
+    }
+  };
+
+  function pickReader() {
+    for (const r of g.readers) {
+      try {
+        if (r.detect(document)) return r;
+      } catch (e) {
+        console.warn('ECA Guard: reader', r.id, 'failed to detect:', e);
+      }
+    }
+    return null;
+  }
+
+  async function run(force) {
+    scheduled = false;
+    watchRoots();
+    // While the controls we read last time are still in the page, the page has not changed kind.
+    const stillThere = lastRead && Object.values(lastRead.controls).every((h) => h.isConnected);
+    if (!reader || (!stillThere && !reader.detect(document))) {
+      reader = pickReader();
+      if (!reader) {
+        if (active) {
+          paint.clear();
+          active = false;
+          lastSent = '';
+          lastRead = null;
+          g.send({ type: 'clear' });
+        }
+        return;
+      }
+    }
+    let read;
+    try {
+      read = reader.read(document);
+    } catch (e) {
+      console.warn('ECA Guard: reader', reader.id, 'failed:', e);
+      return;
+    }
+    lastRead = Object.keys(read.controls).length ? read : null;
+    const json = JSON.stringify(read.snapshot);
+    if (!force && json === lastSent && lastReply) {
+      // Same values; the host elements may have been re-rendered, so repaint marks cheaply.
+      show(read, lastReply);
+      return;
+    }
+    lastSent = json;
+    const mine = ++seq;
+    const reply = await g.send({ type: 'check', snapshot: read.snapshot });
+    if (mine !== seq) return; // a newer read is on its way
+    lastReply = reply;
+    show(read, reply);
+  }
+
+  function show(read, reply) {
+    active = true;
+    const state = reply && reply.ok ? { result: reply.result, controls: read.controls, labels: read.labels } : { error: (reply && reply.error) || { kind: 'Disconnected', message: 'ECA Guard did not answer.' }, controls: {} };
+    paint.paint(document, state);
+    observer.takeRecords(); // our own attribute and panel changes are not page changes
+  }
+
+  /** Coalesces everything that happens in one task into one read. */
+  function schedule() {
+    if (scheduled) return;
+    if (!reader) {
+      // Not on a known page: look again after things settle, not on every mutation.
+      clearTimeout(idleTimer);
+      idleTimer = setTimeout(() => run(false), 150);
+      return;
+    }
+    scheduled = true;
+    queueMicrotask(() => run(false));
+  }
+
+  function ownMutation(m) {
+    if (paint.isOwn(m.target)) return true;
+    if (m.type === 'attributes' && m.attributeName && m.attributeName.startsWith('data-eca-guard')) return true;
+    return false;
+  }
+
+  const observer = new MutationObserver((records) => {
+    if (records.some((m) => !ownMutation(m))) schedule();
+  });
+  const OBSERVE = {
+    childList: true,
+    subtree: true,
+    characterData: true,
+    attributes: true,
+    attributeFilter: ['data-value', 'hidden', 'checked', 'value', 'aria-selected', 'aria-checked', 'style', 'class'],
+  };
+
+  // Mutations and non-composed events (change) do not cross native shadow boundaries, so we
+  // observe and listen on every open shadow root too.
+  const watched = new WeakSet();
+  function watch(root) {
+    if (watched.has(root)) return;
+    watched.add(root);
+    observer.observe(root, OBSERVE);
+    for (const type of ['input', 'change', 'click', 'keyup']) root.addEventListener(type, schedule, true);
+  }
+  function watchRoots() {
+    for (const r of dom.roots(document)) if (r !== document) watch(r);
+  }
+
+  watch(document);
+  // Lightning navigates in-page (pushState); the DOM mutation covers most of it, and these catch
+  // the rest (back/forward, bfcache restores).
+  addEventListener('popstate', schedule);
+  addEventListener('pageshow', schedule);
+
+  api.runtime.onMessage.addListener((msg) => {
+    if (msg && msg.type === 'recheck') {
+      lastSent = '';
+      if (reader) run(true);
+      else schedule();
+    }
+    return false;
+  });
+
+  run(false);
+})();

@@ -1,0 +1,246 @@
+// ECA Guard content script, part 3 of 4: paints findings on the page (contract, "On the page").
+// - Each control with findings: `data-eca-guard="<worst severity>"` and
+//   `data-eca-guard-rules="<rule ids>"` on its base-component host, removed when fixed. We also
+//   set `data-eca-guard-message` (first message) so CSS can show it under the control without
+//   inserting nodes into Lightning-owned DOM (which LWC's renderer would fight with).
+// - One `<eca-guard-panel>` with `data-errors`, `data-warnings`, `data-deviations`; its own DOM
+//   lives in an open shadow root, so Setup's CSS cannot reach it and ours cannot leak.
+// Styles are constructed stylesheets (adoptedStyleSheets): they are not subject to the page's
+// CSP, and they can be adopted into native shadow roots where a marked host may live.
+(() => {
+  'use strict';
+  const g = globalThis.ecaGuard;
+  const { dom } = g;
+
+  const RANK = { info: 0, deviation: 1, warning: 2, error: 3 };
+  const MARK_ATTRS = ['data-eca-guard', 'data-eca-guard-rules', 'data-eca-guard-message'];
+
+  const MARK_CSS = `
+[data-eca-guard] { display: block; position: relative; border-radius: .25rem;
+  outline-offset: 3px; scroll-margin: 96px; }
+[data-eca-guard="error"] { outline: 2px solid #ba0517; background: #fef1ee; }
+[data-eca-guard="warning"] { outline: 2px solid #dd7a01; background: #fff8ea; }
+[data-eca-guard="deviation"] { outline: 2px dashed #0176d3; }
+[data-eca-guard="info"] { outline: 1px dotted #747474; }
+[data-eca-guard]::after { content: "ECA Guard: " attr(data-eca-guard-message); display: block;
+  margin-top: .25rem; padding: .125rem .5rem; font: 600 .75rem/1.4 "Salesforce Sans", Arial, sans-serif;
+  border-left: 3px solid currentColor; white-space: normal; }
+[data-eca-guard="error"]::after { color: #ba0517; }
+[data-eca-guard="warning"]::after { color: #8c4b02; }
+[data-eca-guard="deviation"]::after { color: #014486; font-weight: 400; }
+[data-eca-guard="info"]::after { color: #444; font-weight: 400; }
+`;
+
+  let sheet = null;
+  const styled = new WeakSet();
+
+  /** Adopts the mark styles into the document or shadow root that holds `el`. */
+  function ensureStyles(el) {
+    const root = el.getRootNode();
+    if (styled.has(root)) return;
+    styled.add(root);
+    try {
+      if (!sheet) {
+        sheet = new CSSStyleSheet();
+        sheet.replaceSync(MARK_CSS);
+      }
+      root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+    } catch (_) {
+      // Firefox content scripts cannot always adopt across compartments; fall back to <style>
+      // (subject to the page CSP, which Setup allows for styles).
+      const style = (root.ownerDocument || root).createElement('style');
+      style.setAttribute('data-eca-guard-style', '');
+      style.textContent = MARK_CSS;
+      (root.head || root).appendChild(style);
+    }
+  }
+
+  const marked = new Set();
+
+  function worst(findings) {
+    return findings.reduce((w, f) => (RANK[f.severity] > RANK[w] ? f.severity : w), 'info');
+  }
+
+  function setAttr(el, name, value) {
+    if (el.getAttribute(name) !== value) el.setAttribute(name, value);
+  }
+
+  /** Marks controls; `controls` maps field → host element. */
+  function mark(controls, findings) {
+    const byField = new Map();
+    for (const f of findings) {
+      if (!byField.has(f.field)) byField.set(f.field, []);
+      byField.get(f.field).push(f);
+    }
+    const keep = new Set();
+    for (const [field, host] of Object.entries(controls)) {
+      const fs = byField.get(field);
+      if (!fs || !fs.length) continue;
+      const sorted = [...fs].sort((a, b) => RANK[b.severity] - RANK[a.severity]);
+      ensureStyles(host);
+      setAttr(host, 'data-eca-guard', worst(fs));
+      setAttr(host, 'data-eca-guard-rules', [...new Set(fs.map((f) => f.rule))].join(' '));
+      const more = fs.length > 1 ? ` (+${fs.length - 1} more in the ECA Guard panel)` : '';
+      setAttr(host, 'data-eca-guard-message', `${sorted[0].message} ${sorted[0].fix}${more}`);
+      keep.add(host);
+    }
+    for (const host of marked) {
+      if (!keep.has(host)) for (const a of MARK_ATTRS) host.removeAttribute(a);
+    }
+    marked.clear();
+    for (const h of keep) marked.add(h);
+  }
+
+  // ---- the panel ----------------------------------------------------------------------------
+
+  const PANEL_CSS = `
+:host { all: initial; position: fixed; right: 16px; bottom: 16px; z-index: 2147483000;
+  font: 13px/1.5 "Salesforce Sans", -apple-system, "Segoe UI", Arial, sans-serif; color: #181818; }
+.card { width: 400px; max-height: 70vh; display: flex; flex-direction: column; background: #fff;
+  border: 1px solid #c9c9c9; border-radius: .25rem; box-shadow: 0 2px 8px rgba(0,0,0,.18); }
+header { display: flex; align-items: center; gap: .5rem; padding: .5rem .75rem; border-bottom: 1px solid #e5e5e5;
+  background: #f3f3f3; border-radius: .25rem .25rem 0 0; }
+header h2 { margin: 0; font-size: 14px; font-weight: 700; flex: 1; }
+header .pack { display: block; font-weight: 400; font-size: 12px; color: #444; }
+.counts { display: flex; gap: .25rem; }
+.pill { border-radius: 1rem; padding: 0 .5rem; font-size: 12px; font-weight: 700; color: #fff; white-space: nowrap; }
+.pill.error { background: #ba0517; } .pill.warning { background: #dd7a01; }
+.pill.deviation { background: #0176d3; } .pill.ok { background: #2e844a; }
+button.toggle { border: 1px solid #c9c9c9; background: #fff; border-radius: .25rem; cursor: pointer; padding: 0 .5rem; color: #0176d3; }
+ol { list-style: none; margin: 0; padding: 0; overflow: auto; }
+li { padding: .5rem .75rem; border-bottom: 1px solid #e5e5e5; border-left: 4px solid transparent; cursor: pointer; }
+li:hover { background: #f3f9ff; }
+li.error { border-left-color: #ba0517; } li.warning { border-left-color: #dd7a01; }
+li.deviation { border-left-color: #0176d3; } li.info { border-left-color: #747474; }
+.field { font-weight: 700; } .sev { text-transform: uppercase; font-size: 11px; color: #444; margin-right: .25rem; }
+.fix { margin-top: .125rem; } .fix b { color: #2e844a; }
+a { color: #0176d3; font-size: 12px; }
+.note, .msg { padding: .5rem .75rem; color: #444; font-size: 12px; }
+.msg.bad { color: #ba0517; }
+.collapsed ol, .collapsed .note { display: none; }
+`;
+
+  let panel = null;
+  let panelRoot = null;
+
+  function el(tag, attrs, ...kids) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === 'class') e.className = v;
+      else e.setAttribute(k, v);
+    }
+    for (const k of kids) if (k !== null && k !== undefined) e.append(k);
+    return e;
+  }
+
+  function ensurePanel(doc) {
+    if (panel && panel.isConnected) return;
+    panel = doc.createElement('eca-guard-panel');
+    panelRoot = panel.attachShadow({ mode: 'open' });
+    try {
+      const s = new CSSStyleSheet();
+      s.replaceSync(PANEL_CSS);
+      panelRoot.adoptedStyleSheets = [s];
+    } catch (_) {
+      panelRoot.append(el('style', {}, PANEL_CSS));
+    }
+    (doc.body || doc.documentElement).appendChild(panel);
+  }
+
+  function plural(n, word) {
+    return `${n} ${word}${n === 1 ? '' : 's'}`;
+  }
+
+  /**
+   * Renders the panel. `state` is {result, labels, controls} after a check, or {error} when the
+   * worker could not check (no pack chosen, bad settings).
+   */
+  function render(doc, state) {
+    ensurePanel(doc);
+    const collapsed = panelRoot.querySelector('.card.collapsed') !== null;
+    const card = el('section', { class: 'card' + (collapsed ? ' collapsed' : ''), role: 'region', 'aria-label': 'ECA Guard' });
+    const toggle = el('button', { class: 'toggle', type: 'button', title: 'Show or hide the findings' }, collapsed ? 'Show' : 'Hide');
+    toggle.addEventListener('click', () => {
+      toggle.textContent = card.classList.toggle('collapsed') ? 'Show' : 'Hide';
+    });
+
+    if (state.error) {
+      setCounts(null);
+      card.append(el('header', {}, el('h2', {}, 'ECA Guard'), toggle));
+      const msg = el('div', { class: 'msg bad' }, state.error.message);
+      if (state.error.kind === 'NoPack' || state.error.kind === 'UnknownPack') {
+        const open = el('a', { href: '#' }, ' Open ECA Guard options');
+        open.addEventListener('click', (e) => {
+          e.preventDefault();
+          g.send && g.send({ type: 'openOptions' });
+        });
+        msg.append(open);
+      }
+      card.append(msg);
+      panelRoot.replaceChildren(card);
+      return;
+    }
+
+    const { result, labels, controls } = state;
+    const c = result.counts;
+    setCounts(c);
+    const counts = el('span', { class: 'counts' });
+    if (c.errors) counts.append(el('span', { class: 'pill error' }, plural(c.errors, 'error')));
+    if (c.warnings) counts.append(el('span', { class: 'pill warning' }, plural(c.warnings, 'warning')));
+    if (c.deviations) counts.append(el('span', { class: 'pill deviation' }, plural(c.deviations, 'deviation')));
+    if (!c.errors && !c.warnings) counts.append(el('span', { class: 'pill ok' }, 'ready'));
+    card.append(
+      el('header', {}, el('h2', {}, 'ECA Guard', el('span', { class: 'pack' }, result.packName)), counts, toggle)
+    );
+    const list = el('ol');
+    for (const f of result.findings) {
+      const label = (labels && labels[f.field]) || f.field;
+      const src = el('a', { href: f.source, target: '_blank', rel: 'noopener noreferrer' }, f.sourceTitle || f.source);
+      const li = el(
+        'li',
+        { class: f.severity, 'data-rule': f.rule, 'data-field': f.field },
+        el('div', {}, el('span', { class: 'sev' }, f.severity), el('span', { class: 'field' }, label)),
+        el('div', {}, f.message),
+        el('div', { class: 'fix' }, el('b', {}, 'Fix: '), f.fix),
+        el('div', {}, 'Source: ', src)
+      );
+      li.addEventListener('click', (e) => {
+        if (e.target.closest('a')) return;
+        const host = controls && controls[f.field];
+        if (host) {
+          host.scrollIntoView({ block: 'center', behavior: 'smooth' });
+          const input = dom.within(host, 'input, textarea, [role="combobox"], [role="option"]');
+          if (input) input.focus({ preventScroll: true });
+        }
+      });
+      list.append(li);
+    }
+    card.append(list);
+    if (result.notes && result.notes.length) {
+      card.append(el('div', { class: 'note' }, ...result.notes.map((n) => el('div', {}, '• ' + n))));
+    }
+    panelRoot.replaceChildren(card);
+  }
+
+  function setCounts(c) {
+    setAttr(panel, 'data-errors', String(c ? c.errors : 0));
+    setAttr(panel, 'data-warnings', String(c ? c.warnings : 0));
+    setAttr(panel, 'data-deviations', String(c ? c.deviations : 0));
+  }
+
+  /** Paints a check result (or an error) for the controls a reader found. */
+  function paint(doc, state) {
+    mark(state.controls || {}, state.result ? state.result.findings : []);
+    render(doc, state);
+  }
+
+  /** Removes every mark and the panel (the form is gone). */
+  function clear() {
+    mark({}, []);
+    if (panel) panel.remove();
+    panel = null;
+    panelRoot = null;
+  }
+
+  g.paint = { paint, clear, isOwn: (node) => node === panel || (panel && panel.contains(node)) };
+})();

@@ -1,0 +1,8 @@
+// Loads the Wasm core once per worker lifetime. `ready` resolves to the module's exports.
+// The Wasm URL is passed explicitly: the glue's default (import.meta.url) is not reliable in a
+// service worker (toolchain.md).
+import init, * as core from '../pkg/eca_guard.js';
+
+const api = globalThis.browser || globalThis.chrome;
+
+export const ready = init({ module_or_path: api.runtime.getURL('pkg/eca_guard_bg.wasm') }).then(() => core);

@@ -1,0 +1,17 @@
+// Errors that cross to the content script or the options page: `{kind, message}`. Core errors
+// are JS Errors named "EcaGuardError" with a `kind` (src/wasm.rs); ours use the same shape.
+
+export class GuardError extends Error {
+  constructor(kind, message) {
+    super(message);
+    this.name = 'EcaGuardError';
+    this.kind = kind;
+  }
+}
+
+export function toError(e) {
+  if (e && e.name === 'EcaGuardError') return { kind: e.kind || 'Unknown', message: e.message };
+  // Anything else is a defect in the extension; say so without dumping internals to the page.
+  console.error('ECA Guard internal error:', e);
+  return { kind: 'Internal', message: 'ECA Guard hit an internal error; see the extension console.' };
+}

@@ -1,0 +1,150 @@
+// Shared set-up for the browser tests and the bench: the fixture server, headless Chromium with
+// the built extension (dist/chromium), and helpers to set settings and read the page's marks.
+// Flags: toolchain.md ("Real-browser tests"). Never downloads a browser: system Chromium only.
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+import { startServer } from '../fixtures/serve.mjs';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+export const EXT = resolve(HERE, '../../dist/chromium');
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+export const HOST = 'acme.my.salesforce-setup.com';
+
+export async function launch() {
+  if (!existsSync(join(EXT, 'manifest.json'))) throw new Error(`no built extension at ${EXT}: run ./build.sh build`);
+  const server = await startServer({ port: 0 });
+  const profile = mkdtempSync(join(tmpdir(), 'eca-guard-e2e-'));
+  const ctx = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: process.env.HEADED ? false : true,
+    viewport: { width: 1280, height: 900 },
+    args: [
+      `--disable-extensions-except=${EXT}`,
+      `--load-extension=${EXT}`,
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--host-resolver-rules=MAP *.my.salesforce-setup.com 127.0.0.1:${server.port}, MAP *.lightning.force.com 127.0.0.1:${server.port}`,
+      '--ignore-certificate-errors',
+    ],
+  });
+  const sw = ctx.serviceWorkers()[0] || (await ctx.waitForEvent('serviceworker', { timeout: 15000 }));
+  const extId = new URL(sw.url()).host;
+  const env = {
+    ctx,
+    server,
+    extId,
+    origin: `https://${HOST}:${server.port}`,
+    worker() {
+      // The worker may have been restarted (cold start tests); always take the current one.
+      return ctx.serviceWorkers().find((w) => w.url().startsWith(`chrome-extension://${extId}/`)) || sw;
+    },
+    async setSettings(settings) {
+      await env.worker().evaluate((s) => chrome.storage.local.set({ ecaGuard: s }), settings);
+    },
+    formUrl(query = {}) {
+      const q = new URLSearchParams(query).toString();
+      return `${env.origin}/lightning/setup/ManageExternalClientApplication/new${q ? '?' + q : ''}`;
+    },
+    async close() {
+      await ctx.close();
+      await server.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+  return env;
+}
+
+/** Runs in the page: every element anywhere (open shadow roots too) matching `sel`. */
+const DEEP = `
+  function deepAll(root, sel) {
+    const out = [];
+    const walk = (r) => {
+      if (r.shadowRoot) walk(r.shadowRoot);
+      out.push(...r.querySelectorAll(sel));
+      for (const el of r.querySelectorAll('*')) if (el.shadowRoot) walk(el.shadowRoot);
+    };
+    walk(root);
+    return out;
+  }`;
+
+/** The marks on the page: [{label, severity, rules[]}], and the panel counts. */
+export async function marks(page) {
+  return page.evaluate(`(() => { ${DEEP}
+    const hosts = deepAll(document, '[data-eca-guard]');
+    const label = (h) => {
+      const l = deepAll(h, 'span[part="label"], label, [part="dual-listbox"] > div')[0];
+      return l ? l.textContent.replace(/\\s+/g, ' ').replace(/^\\*\\s*/, '').trim() : h.localName;
+    };
+    const panel = document.querySelector('eca-guard-panel');
+    return {
+      marks: hosts.map((h) => ({ tag: h.localName, label: label(h), severity: h.getAttribute('data-eca-guard'),
+        rules: (h.getAttribute('data-eca-guard-rules') || '').split(' ').filter(Boolean) })),
+      panel: panel ? { errors: +panel.dataset.errors, warnings: +panel.dataset.warnings, deviations: +panel.dataset.deviations,
+        items: [...panel.shadowRoot.querySelectorAll('li')].map((li) => li.dataset.rule) } : null,
+    };
+  })()`);
+}
+
+/** The control whose label is `label`: a Playwright locator (pierces open shadow roots). */
+export function control(page, label) {
+  return page.locator('lightning-input, lightning-textarea, lightning-combobox, lightning-dual-listbox').filter({
+    has: page.locator('span[part="label"], label, [part="dual-listbox"] > div', { hasText: label }).filter({
+      hasText: new RegExp(`^\\s*\\*?\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`),
+    }),
+  });
+}
+
+/** Waits until `pred(marks)` holds; returns the marks (or throws with the last ones seen). */
+export async function waitMarks(page, pred, what = 'marks', timeout = 5000) {
+  const end = Date.now() + timeout;
+  let last;
+  while (Date.now() < end) {
+    last = await marks(page);
+    if (pred(last)) return last;
+    await page.waitForTimeout(25);
+  }
+  throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(last, null, 1)}`);
+}
+
+/** Form actions, by visible label (works in both shadow modes and any locale's labels). */
+export const form = {
+  async check(page, label, on) {
+    const c = control(page, label);
+    const box = c.locator('input[type=checkbox]');
+    if ((await box.isChecked()) !== on) await c.locator('label').first().click();
+  },
+  async type(page, label, text) {
+    const c = control(page, label);
+    const input = c.locator('textarea, input').first();
+    await input.fill('');
+    await input.pressSequentially(text, { delay: 0 });
+  },
+  async fill(page, label, text) {
+    await control(page, label).locator('textarea, input').first().fill(text);
+  },
+  async pick(page, label, optionLabel) {
+    const c = control(page, label);
+    await c.locator('button[role=combobox]').click();
+    await c.locator('[role=option]', { hasText: optionLabel }).click();
+  },
+  /** Moves scopes whose text contains `(name)` to the selected (or source) column. */
+  async moveScopes(page, label, protocolNames, toSelected = true) {
+    const c = control(page, label);
+    const from = c.locator(toSelected ? 'ul[data-source-list]' : 'ul[data-selected-list]');
+    for (const n of protocolNames) {
+      await from.locator('[role=option]', { hasText: new RegExp(`\\(${n}[,)]`) }).click();
+    }
+    await c.locator('lightning-button-icon').nth(toSelected ? 0 : 1).locator('button').click();
+  },
+};
+
+export const byLabel = (m, label) => m.marks.find((x) => x.label === label);

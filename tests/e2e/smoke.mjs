@@ -1,0 +1,14 @@
+// Smoke test for the optimized Wasm (toolchain.md: a broken wasm-opt fails silently; prove the
+// module instantiates and checks before it is packaged). Usage: node smoke.mjs <pkg dir>
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const dir = process.argv[2];
+const core = await import(pathToFileURL(join(dir, 'eca_guard.js')).href);
+core.initSync({ module: readFileSync(join(dir, 'eca_guard_bg.wasm')) });
+const r = core.check({ page: 'new-eca', oauthEnabled: false }, { pack: 'veeam-eca', params: {} });
+if (!r.findings.some((f) => f.rule === 'oauth-disabled')) throw new Error('smoke: no oauth-disabled finding');
+const packs = core.listPacks([]);
+if (packs.length < 3) throw new Error('smoke: built-in packs missing');
+console.log(`    smoke ok: ${packs.length} packs, check → ${r.findings.length} finding(s)`);
