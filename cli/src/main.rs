@@ -1,6 +1,80 @@
-//! `eca-guard`: the core's checks as a command-line tool (issue 6 builds it out).
+//! `eca-guard`: the core's checks as a command-line tool for Salesforce metadata.
+//!
+//! Exit status (../shared/contract.md, "Command line"): 0 no errors (warnings and deviations
+//! allowed), 1 errors found, 2 the input could not be read (with a message saying why).
 
-fn main() {
-    eprintln!("eca-guard: not built yet");
-    std::process::exit(2);
+mod bench;
+mod check_cmd;
+mod generate_cmd;
+mod packs_cmd;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use eca_guard::pack::{self, Pack};
+
+/// Check Salesforce External Client App metadata against an integration's rule pack, or
+/// generate an app that passes it.
+#[derive(Debug, Parser)]
+#[command(name = "eca-guard", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Output format of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Findings grouped per app, for people.
+    Text,
+    /// `{"findings": [...]}`, for machines.
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check a metadata folder as `sf project retrieve` writes it (any number of apps and orgs).
+    Check(check_cmd::Args),
+    /// Write a deployable source folder for one app that passes a pack.
+    Generate(generate_cmd::Args),
+    /// List the built-in rule packs, their rules and sources.
+    Packs(packs_cmd::PacksArgs),
+    /// Explain a rule id: what it means, how to fix it, where it comes from.
+    Explain(packs_cmd::ExplainArgs),
+    /// Benchmark: generate a tree of apps, check it, print apps/s and peak memory.
+    #[command(hide = true)]
+    Bench(bench::Args),
+}
+
+/// Exit status 2: the input could not be read or the command could not run.
+pub const EXIT_INPUT: u8 = 2;
+
+/// Prints `eca-guard: <message>` to stderr and returns exit status 2.
+pub fn fail(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("eca-guard: {message}");
+    ExitCode::from(EXIT_INPUT)
+}
+
+/// Loads a pack by built-in id, or from a JSON file (a path, or any argument ending in .json).
+pub fn load_pack(arg: &str) -> Result<Pack, String> {
+    let path = PathBuf::from(arg);
+    if arg.ends_with(".json") || path.is_file() {
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("pack file {arg}: {e}"))?;
+        let pack = pack::parse(&text).map_err(|e| format!("pack file {arg}: {e}"))?;
+        pack::validate_custom(std::slice::from_ref(&pack)).map_err(|e| format!("pack file {arg}: {e}"))?;
+        return Ok(pack);
+    }
+    pack::find(arg, &[]).cloned().map_err(|e| e.to_string())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check(args) => check_cmd::run(&args),
+        Command::Generate(args) => generate_cmd::run(&args),
+        Command::Packs(args) => packs_cmd::packs(&args),
+        Command::Explain(args) => packs_cmd::explain(&args),
+        Command::Bench(args) => bench::run(&args),
+    }
 }

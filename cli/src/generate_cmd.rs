@@ -1,0 +1,141 @@
+//! `eca-guard generate`: write an sf project with one app that passes the pack, then check it.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use eca_guard::finding::Severity;
+use eca_guard::metadata::{self, generate, Event};
+use eca_guard::pack::{AppType, Params};
+
+use crate::{check_cmd, fail, load_pack};
+
+/// Arguments of `eca-guard generate`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Rule pack: a built-in id or a pack JSON file.
+    #[arg(long)]
+    pub pack: String,
+    /// API name of the app (letters, digits, single underscores; starts with a letter).
+    #[arg(long)]
+    pub name: String,
+    /// Label shown in Setup (default: the API name).
+    #[arg(long)]
+    pub label: Option<String>,
+    /// Contact email of the app.
+    #[arg(long)]
+    pub contact_email: String,
+    /// A callback URL (repeat for each; Veeam: every address of its web UI, no trailing slash).
+    #[arg(long = "callback", value_name = "URL")]
+    pub callbacks: Vec<String>,
+    /// Salesforce is the integration's identity provider (Veeam: adds the openid scope).
+    #[arg(long)]
+    pub salesforce_idp: bool,
+    /// Output folder (default: ./<name>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Metadata API version for package.xml and sfdx-project.json.
+    #[arg(long, default_value = generate::API_VERSION)]
+    pub api_version: String,
+    /// Overwrite files that already exist.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Runs `eca-guard generate`.
+pub fn run(args: &Args) -> ExitCode {
+    let pack = match load_pack(&args.pack) {
+        Ok(p) => p,
+        Err(e) => return fail(e),
+    };
+    let params = Params {
+        callback_urls: args.callbacks.clone(),
+        salesforce_idp: args.salesforce_idp,
+        server_addresses: Vec::new(),
+    };
+    let opts = generate::Options {
+        name: args.name.clone(),
+        label: args.label.clone().unwrap_or_else(|| args.name.clone()),
+        contact_email: args.contact_email.clone(),
+        params: params.clone(),
+        api_version: Some(args.api_version.clone()),
+    };
+    let files = match generate::generate(&pack, &opts) {
+        Ok(f) => f,
+        Err(e) => return fail(e),
+    };
+    let out = args.out.clone().unwrap_or_else(|| PathBuf::from(&args.name));
+    let existing: Vec<String> = files
+        .iter()
+        .map(|f| out.join(&f.path))
+        .filter(|p| p.exists())
+        .map(|p| p.display().to_string())
+        .collect();
+    if !existing.is_empty() && !args.force {
+        return fail(format!(
+            "refusing to overwrite existing files (pass --force to replace them):\n  {}",
+            existing.join("\n  ")
+        ));
+    }
+    for f in &files {
+        let path = out.join(&f.path);
+        if let Some(parent) = path.parent() {
+            if let Err(e) = std::fs::create_dir_all(parent) {
+                return fail(format!("{}: {e}", parent.display()));
+            }
+        }
+        if let Err(e) = std::fs::write(&path, &f.contents) {
+            return fail(format!("{}: {e}", path.display()));
+        }
+        println!("wrote {}", path.display());
+    }
+
+    // Read back what was written, exactly as `check` would.
+    let mut errors = 0usize;
+    let mut counts = (0usize, 0usize, 0usize);
+    let mut problems = Vec::new();
+    let walked = metadata::walk(&out.join(generate::SOURCE_DIR), &mut |event| match event {
+        Event::App(mut report) => {
+            problems.extend(report.problems.iter().map(|p| p.reason.clone()));
+            for f in check_cmd::check_app(&mut report, &pack, &params) {
+                match f.severity {
+                    Severity::Error => {
+                        errors += 1;
+                        eprintln!("eca-guard: error: {}: {}", f.rule, f.message);
+                    }
+                    Severity::Warning => counts.0 += 1,
+                    Severity::Deviation => counts.1 += 1,
+                    Severity::Info => counts.2 += 1,
+                }
+            }
+        }
+        Event::Problem(p) => problems.push(p.reason),
+    });
+    if let Err(e) = walked {
+        return fail(format!("reading back {}: {e}", out.display()));
+    }
+    for p in &problems {
+        eprintln!("eca-guard: warning: {p}");
+    }
+    println!(
+        "check --pack {}: {errors} errors, {} warnings, {} deviations (required by the pack), {} info",
+        pack.id, counts.0, counts.1, counts.2
+    );
+    let what = if pack.app_type == AppType::ConnectedApp {
+        "Since Spring '26 new Connected Apps cannot be created; deploy this only to update an existing app of this name."
+    } else {
+        "Salesforce creates the consumer key and secret on deploy; reveal them in Setup > External Client App Manager."
+    };
+    println!("{what}");
+    println!(
+        "Deploy: cd {} && sf project deploy start --manifest manifest/package.xml --target-org <alias>",
+        out.display()
+    );
+    for note in &pack.notes {
+        println!("Note: {note}");
+    }
+    if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,238 @@
+//! External Client App metadata as `sf project retrieve` writes it: a streaming reader that
+//! maps each app to one [`Snapshot`] (`read`), and a generator that writes a deployable source
+//! folder for a pack (`generate`). Native only (feature `metadata`): the Wasm build never
+//! compiles it.
+//!
+//! Files and folders: ../shared/salesforce-facts.md, "External Client App metadata".
+
+pub mod generate;
+pub mod read;
+mod xml;
+
+use std::path::{Path, PathBuf};
+
+use crate::snapshot::{field, Snapshot};
+
+pub use read::{walk, Summary, WalkError};
+
+/// One metadata file kind an app is made of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Part {
+    /// `ExternalClientApplication`: `externalClientApps/NAME.eca-meta.xml`.
+    Eca,
+    /// `ExtlClntAppConfigurablePolicies`: `extlClntAppPolicies/NAME_plcy.ecaPlcy-meta.xml`.
+    Policies,
+    /// `ExtlClntAppGlobalOauthSettings`: `extlClntAppGlobalOauthSets/NAME_glbloauth.ecaGlblOauth-meta.xml`.
+    GlobalOauth,
+    /// `ExtlClntAppOauthSettings`: `extlClntAppOauthSettings/NAME_oauth.ecaOauth-meta.xml`.
+    OauthSettings,
+    /// `ExtlClntAppOauthConfigurablePolicies`: `extlClntAppOauthPolicies/NAME_oauthPlcy.ecaOauthPlcy-meta.xml`.
+    OauthPolicies,
+    /// `SecuritySettings`: `settings/Security.settings-meta.xml` (org-wide).
+    Security,
+    /// Legacy `ConnectedApp`: `connectedApps/NAME.connectedApp-meta.xml`.
+    ConnectedApp,
+}
+
+impl Part {
+    /// The ECA's companion files, in the order they are read.
+    pub const COMPANIONS: [Part; 4] = [
+        Part::Policies,
+        Part::GlobalOauth,
+        Part::OauthSettings,
+        Part::OauthPolicies,
+    ];
+
+    /// The folder `sf project retrieve` puts it in.
+    pub fn folder(self) -> &'static str {
+        match self {
+            Part::Eca => "externalClientApps",
+            Part::Policies => "extlClntAppPolicies",
+            Part::GlobalOauth => "extlClntAppGlobalOauthSets",
+            Part::OauthSettings => "extlClntAppOauthSettings",
+            Part::OauthPolicies => "extlClntAppOauthPolicies",
+            Part::Security => "settings",
+            Part::ConnectedApp => "connectedApps",
+        }
+    }
+
+    /// What the file name of app `NAME` ends with after `NAME`.
+    pub fn name_suffix(self) -> &'static str {
+        match self {
+            Part::Eca => ".eca-meta.xml",
+            Part::Policies => "_plcy.ecaPlcy-meta.xml",
+            Part::GlobalOauth => "_glbloauth.ecaGlblOauth-meta.xml",
+            Part::OauthSettings => "_oauth.ecaOauth-meta.xml",
+            Part::OauthPolicies => "_oauthPlcy.ecaOauthPlcy-meta.xml",
+            Part::Security => ".settings-meta.xml",
+            Part::ConnectedApp => ".connectedApp-meta.xml",
+        }
+    }
+
+    /// What every file of this type ends with (the type's file suffix).
+    pub fn type_suffix(self) -> &'static str {
+        match self {
+            Part::Eca => ".eca-meta.xml",
+            Part::Policies => ".ecaPlcy-meta.xml",
+            Part::GlobalOauth => ".ecaGlblOauth-meta.xml",
+            Part::OauthSettings => ".ecaOauth-meta.xml",
+            Part::OauthPolicies => ".ecaOauthPlcy-meta.xml",
+            Part::Security => ".settings-meta.xml",
+            Part::ConnectedApp => ".connectedApp-meta.xml",
+        }
+    }
+
+    /// The metadata type name, which is also the file's root element.
+    pub fn type_name(self) -> &'static str {
+        match self {
+            Part::Eca => "ExternalClientApplication",
+            Part::Policies => "ExtlClntAppConfigurablePolicies",
+            Part::GlobalOauth => "ExtlClntAppGlobalOauthSettings",
+            Part::OauthSettings => "ExtlClntAppOauthSettings",
+            Part::OauthPolicies => "ExtlClntAppOauthConfigurablePolicies",
+            Part::Security => "SecuritySettings",
+            Part::ConnectedApp => "ConnectedApp",
+        }
+    }
+
+    /// `folder/NAME<suffix>` for app `name`.
+    pub fn relative_path(self, name: &str) -> PathBuf {
+        match self {
+            Part::Security => Path::new("settings").join("Security.settings-meta.xml"),
+            _ => Path::new(self.folder()).join(format!("{name}{}", self.name_suffix())),
+        }
+    }
+
+    /// The snapshot fields this file holds.
+    pub fn fields(self) -> &'static [&'static str] {
+        match self {
+            Part::Eca => &[field::DISTRIBUTION_STATE],
+            Part::Policies => &[field::OAUTH_ENABLED],
+            Part::GlobalOauth => &[
+                field::CALLBACK_URL,
+                field::REQUIRE_SECRET_WEB_SERVER,
+                field::REQUIRE_SECRET_REFRESH,
+                field::REQUIRE_PKCE,
+                field::CODE_CREDENTIALS_FLOW,
+                field::CLIENT_CREDENTIALS_FLOW,
+            ],
+            Part::OauthSettings => &[field::SCOPES],
+            Part::OauthPolicies => &[
+                field::PERMITTED_USERS,
+                field::IP_RELAXATION,
+                field::REFRESH_TOKEN_POLICY,
+            ],
+            Part::Security => &[
+                field::LOCK_SESSIONS_TO_IP,
+                field::LOCK_SESSIONS_TO_DOMAIN,
+                field::ENFORCE_IP_RANGES_EVERY_REQUEST,
+                field::TRUSTED_IP_RANGES,
+            ],
+            Part::ConnectedApp => &[
+                field::OAUTH_ENABLED,
+                field::CALLBACK_URL,
+                field::SCOPES,
+                field::REQUIRE_SECRET_WEB_SERVER,
+                field::REQUIRE_SECRET_REFRESH,
+                field::REQUIRE_PKCE,
+                field::CODE_CREDENTIALS_FLOW,
+                field::CLIENT_CREDENTIALS_FLOW,
+                field::PERMITTED_USERS,
+                field::IP_RELAXATION,
+                field::REFRESH_TOKEN_POLICY,
+            ],
+        }
+    }
+}
+
+/// What kind of thing a report is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppKind {
+    /// An External Client App (its `.eca-meta.xml` and companions).
+    Eca,
+    /// A legacy Connected App.
+    ConnectedApp,
+    /// Org settings alone (a source root with `Security.settings-meta.xml` and no app).
+    OrgSettings,
+}
+
+impl AppKind {
+    /// A short word for output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AppKind::Eca => "External Client App",
+            AppKind::ConnectedApp => "Connected App",
+            AppKind::OrgSettings => "Org settings",
+        }
+    }
+}
+
+/// How bad a problem with a file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ProblemLevel {
+    /// Something in it was ignored or is risky (unknown element, a secret in the file).
+    Warning,
+    /// The file, or a value in it, could not be used.
+    Error,
+}
+
+/// A problem reading one file. It never stops the walk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The file (or folder).
+    pub path: PathBuf,
+    /// Why, in words.
+    pub reason: String,
+    /// How bad.
+    pub level: ProblemLevel,
+}
+
+/// One app (or the org settings of a source root), read and mapped to a snapshot.
+#[derive(Debug, Clone)]
+pub struct AppReport {
+    /// What it is.
+    pub kind: AppKind,
+    /// API name (the file name's stem).
+    pub name: String,
+    /// The source root: the folder that holds `externalClientApps/`, `settings/`, ….
+    pub root: PathBuf,
+    /// What the files say.
+    pub snapshot: Snapshot,
+    /// Files read for it, by part.
+    pub files: Vec<(Part, PathBuf)>,
+    /// Problems with its files.
+    pub problems: Vec<Problem>,
+}
+
+impl AppReport {
+    /// The file a snapshot field comes from (for `file` in findings).
+    pub fn file_for(&self, field_name: &str) -> Option<&Path> {
+        let part = match self.kind {
+            AppKind::ConnectedApp if !Part::Security.fields().contains(&field_name) => Part::ConnectedApp,
+            _ => [
+                Part::Eca,
+                Part::Policies,
+                Part::GlobalOauth,
+                Part::OauthSettings,
+                Part::OauthPolicies,
+                Part::Security,
+            ]
+            .into_iter()
+            .find(|p| p.fields().contains(&field_name))?,
+        };
+        self.files
+            .iter()
+            .find(|(p, _)| *p == part)
+            .map(|(_, path)| path.as_path())
+            .or_else(|| self.files.first().map(|(_, path)| path.as_path()))
+    }
+}
+
+/// What the walk hands out, in order.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// An app, fully read.
+    App(Box<AppReport>),
+    /// A problem with a file that belongs to no single app (Security settings, a stray file).
+    Problem(Problem),
+}
