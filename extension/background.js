@@ -10,6 +10,7 @@
 import { handlers as checkHandlers } from './worker/check.js';
 import { handlers as settingsHandlers, watchSettings } from './worker/settings.js';
 import { toError } from './worker/errors.js';
+import { handlers as orgHandlers } from './worker/org.js';
 
 const api = globalThis.browser || globalThis.chrome;
 
@@ -22,6 +23,7 @@ const api = globalThis.browser || globalThis.chrome;
 const HANDLERS = {
   ...checkHandlers,
   ...settingsHandlers,
+  ...orgHandlers,
 };
 
 const EXTENSION_ORIGIN = api.runtime.getURL('');

@@ -3,6 +3,7 @@
 import { ready } from './core.js';
 import { settings } from './settings.js';
 import { GuardError } from './errors.js';
+import { afterCheck, afterClear } from './org.js';
 
 const api = globalThis.browser || globalThis.chrome;
 
@@ -23,11 +24,12 @@ async function check(msg, sender) {
   }
   const result = core.check(msg.snapshot, config);
   badge(sender.tab && sender.tab.id, result.counts.errors);
+  await afterCheck(sender, msg.snapshot, result); // org notes, org memory, org badge (org.js)
   return { result };
 }
 
 export const handlers = {
   check: { from: 'content', run: check },
   /** The page no longer shows a checked form. */
-  clear: { from: 'content', run: async (_msg, sender) => (badge(sender.tab && sender.tab.id, 0), {}) },
+  clear: { from: 'content', run: async (_msg, sender) => (badge(sender.tab && sender.tab.id, 0), await afterClear(sender), {}) },
 };

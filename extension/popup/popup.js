@@ -1,0 +1,129 @@
+// The action popup: for the active pack and the active tab's org, one row per check (contract:
+// `data-rule`, `data-status` pass|fail|deviation|unknown), from what the org's Setup pages
+// showed when they were last visited (worker/org.js).
+//
+// Which tab: `?host=<host>` or `?tab=<id>` when given (tests open popup.html in a tab, where
+// the "active tab" is the popup itself); otherwise the active tab of the last focused window.
+const api = globalThis.browser || globalThis.chrome;
+const $ = (id) => document.getElementById(id);
+
+function el(tag, attrs, ...kids) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === 'class') e.className = v;
+    else e.setAttribute(k, v === true ? '' : v);
+  }
+  for (const k of kids) if (k !== null && k !== undefined && k !== false) e.append(k);
+  return e;
+}
+
+const link = (href, text) => el('a', { href, target: '_blank', rel: 'noopener noreferrer' }, text);
+
+async function target() {
+  const q = new URLSearchParams(location.search);
+  if (q.get('host')) return { host: q.get('host') };
+  if (q.get('tab')) return { tabId: Number(q.get('tab')) };
+  const [tab] = await api.tabs.query({ active: true, lastFocusedWindow: true });
+  if (!tab) return null;
+  try {
+    return { host: new URL(tab.url).hostname };
+  } catch (_) {
+    return null; // not a page we have host access to: not a Salesforce org
+  }
+}
+
+async function send(msg) {
+  try {
+    return await api.runtime.sendMessage(msg);
+  } catch (e) {
+    return { ok: false, error: { kind: 'Disconnected', message: String((e && e.message) || e) } };
+  }
+}
+
+function message(text, bad) {
+  const m = $('message');
+  m.textContent = text;
+  m.classList.toggle('bad', !!bad);
+}
+
+function renderOrg(s) {
+  const o = s.org;
+  const box = $('org');
+  box.hidden = false;
+  box.replaceChildren(
+    el('div', {}, el('span', { class: 'name' }, o.key), el('span', { class: `kind ${o.kind}`, 'data-kind': o.kind }, o.kind)),
+    ...o.notes.map((n) => el('div', { class: 'note' + (/refresh/i.test(n) ? ' refresh' : ''), 'data-note': /refresh/i.test(n) ? 'sandbox-refresh' : /API at/.test(n) ? 'api-host' : 'org' }, n))
+  );
+  if (!o.notes.some((n) => /API at/.test(n))) {
+    box.append(el('div', { class: 'note', 'data-note': 'api-host' }, `Integrations call the API at https://${o.apiHost}.`));
+  }
+}
+
+const STATUS_TEXT = { pass: 'Pass', fail: 'Fail', deviation: 'Deviation', unknown: 'Unknown' };
+
+function renderRow(r) {
+  const li = el('li', { class: 'row', 'data-rule': r.rule, 'data-status': r.status });
+  const title = r.app ? `${r.title}: ${r.app}` : r.title;
+  li.append(el('div', { class: 'head' }, el('span', { class: 'title' }, title), el('span', { class: `status ${r.status}` }, STATUS_TEXT[r.status])));
+  for (const v of r.values) {
+    li.append(el('div', { class: 'value' }, `${v.label ? v.label + ': ' : 'Currently: '}${v.shown} · read ${v.readAgo}`));
+  }
+  for (const c of r.couldNotRead) {
+    li.append(el('div', { class: 'could-not-read', 'data-field': c.field }, `Could not read: ${c.reason}`));
+  }
+  li.append(el('div', { class: 'why' }, r.why));
+  if (r.fix) li.append(el('div', { class: 'fix' }, el('b', {}, 'Fix: '), r.fix));
+  const links = el('div', { class: 'links' });
+  links.append(el('span', {}, 'Fix in Setup: ', link(r.setupUrl, r.setupLabel)));
+  if (r.source) links.append(el('span', {}, 'Source: ', link(r.source.url, r.source.title)));
+  li.append(links);
+  return li;
+}
+
+async function main() {
+  $('options').addEventListener('click', (e) => {
+    e.preventDefault();
+    api.runtime.openOptionsPage();
+  });
+  const t = await target();
+  if (!t) {
+    message('Open a Salesforce Setup page: ECA Guard shows the checks of that org here.');
+    return;
+  }
+  const reply = await send({ type: 'orgStatus', ...t });
+  if (!reply || !reply.ok) {
+    message((reply && reply.error && reply.error.message) || 'ECA Guard did not answer.', true);
+    return;
+  }
+  if (!reply.org) {
+    message('This tab is not a Salesforce org. Open a Setup page of the org you want to check.');
+    return;
+  }
+  renderOrg(reply);
+  if (reply.noPack) {
+    message('Choose the integration in ECA Guard\'s options to see its checks for this org.', true);
+    return;
+  }
+  $('pack').textContent = reply.pack.name;
+  document.body.dataset.failing = String(reply.failing);
+  $('rows').replaceChildren(...reply.rows.map(renderRow));
+  if (reply.rows.some((r) => r.status === 'unknown')) {
+    message('Unknown rows: open the linked Setup page in this org; ECA Guard remembers what it shows.');
+  }
+  if (reply.packNotes.length) {
+    const notes = $('notes');
+    notes.hidden = false;
+    notes.replaceChildren(...reply.packNotes.map((n) => el('div', {}, n)));
+  }
+  const forget = $('forget');
+  forget.hidden = false;
+  forget.addEventListener('click', async () => {
+    await send({ type: 'forgetOrg', ...t });
+    location.reload();
+  });
+}
+
+main().finally(() => {
+  document.body.dataset.ready = 'true';
+});

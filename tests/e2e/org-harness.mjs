@@ -1,0 +1,114 @@
+// Helpers for tests of classic Setup pages in the Aloha iframe and of the popup (used by
+// org-pages.test.mjs, eca-detail.test.mjs, connected-app.test.mjs and bench-classic.mjs).
+
+/** Collects console errors/warnings and uncaught errors from the page and all its frames. */
+export function watchConsole(page) {
+  const problems = [];
+  page.on('console', (m) => {
+    if (m.type() !== 'error' && m.type() !== 'warning') return;
+    const where = (m.location() && m.location().url) || '';
+    if (/favicon\.ico/.test(where)) return; // the fixture server has no favicon
+    problems.push(`${m.type()}: ${m.text()} (${where})`);
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  return problems;
+}
+
+export async function waitFor(fn, what, timeout = 6000) {
+  const end = Date.now() + timeout;
+  let last;
+  while (Date.now() < end) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e.message; // a frame navigating away mid-evaluate: try again
+    }
+    await new Promise((r) => setTimeout(r, 30));
+  }
+  throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
+}
+
+/** The current Aloha iframe of a Lightning page (Lightning may re-create it). */
+export function alohaFrame(page) {
+  return page.frames().find((f) => f.name().startsWith('vfFrameId')) || null;
+}
+
+const READ_MARKS = () => {
+  const labelOf = (el) => {
+    if (el.id) {
+      const l = document.querySelector(`label[for="${CSS.escape(el.id)}"]`);
+      if (l) return l.textContent.replace(/\s+/g, ' ').trim();
+    }
+    const row = el.closest('tr');
+    const cell = row && row.querySelector('td.labelCol, th.labelCol');
+    if (cell) return cell.textContent.replace(/\s+/g, ' ').trim();
+    const block = el.closest('.bPageBlock');
+    const h = block && block.querySelector('.pbTitle h3, .pbTitle h2');
+    return h ? h.textContent.trim() : el.localName;
+  };
+  const panel = document.querySelector('eca-guard-panel');
+  return {
+    marks: [...document.querySelectorAll('[data-eca-guard]')].map((h) => ({
+      tag: h.localName,
+      label: labelOf(h),
+      severity: h.getAttribute('data-eca-guard'),
+      rules: (h.getAttribute('data-eca-guard-rules') || '').split(' ').filter(Boolean),
+    })),
+    panel: panel
+      ? {
+          errors: +panel.dataset.errors,
+          warnings: +panel.dataset.warnings,
+          deviations: +panel.dataset.deviations,
+          items: [...panel.shadowRoot.querySelectorAll('li')].map((li) => li.dataset.rule),
+        }
+      : null,
+    panelText: panel ? panel.shadowRoot.textContent : '',
+  };
+};
+
+/** Marks and panel inside the Aloha iframe, once `pred` holds. */
+export async function classicMarks(page, pred, what) {
+  return waitFor(async () => {
+    const f = alohaFrame(page);
+    if (!f) return null;
+    const m = await f.evaluate(READ_MARKS);
+    return pred(m) ? m : null;
+  }, what);
+}
+
+/** Marks in a frame or page (any document). */
+export async function marksIn(frame, pred, what) {
+  return waitFor(async () => {
+    const m = await frame.evaluate(READ_MARKS);
+    return pred(m) ? m : null;
+  }, what);
+}
+
+/** Opens the popup for `host` in a tab; rule → {status, text, setup, source, couldNotRead}. */
+export async function popupRows(env, host, pred = () => true, what = 'popup rows') {
+  const page = await env.ctx.newPage();
+  try {
+    return await waitFor(async () => {
+      await page.goto(`chrome-extension://${env.extId}/popup/popup.html?host=${encodeURIComponent(host)}`);
+      await page.waitForSelector('body[data-ready]');
+      const rows = await page.evaluate(() =>
+        Object.fromEntries(
+          [...document.querySelectorAll('[data-rule]')].map((r) => [
+            r.dataset.rule,
+            {
+              status: r.dataset.status,
+              text: r.innerText,
+              setup: r.querySelector('.links a') && r.querySelector('.links a').href,
+              source: r.querySelectorAll('.links a')[1] && r.querySelectorAll('.links a')[1].href,
+              couldNotRead: !!r.querySelector('.could-not-read'),
+            },
+          ])
+        )
+      );
+      return pred(rows) ? rows : null;
+    }, what);
+  } finally {
+    await page.close();
+  }
+}

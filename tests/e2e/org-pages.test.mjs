@@ -1,0 +1,240 @@
+// Session Settings and Network Access (classic pages in Lightning's Aloha iframe) and the
+// action popup's per-org rows, end to end in headless Chromium with the built extension.
+// Fixture orgs (tests/fixtures/pages/orgs.mjs): `bad…` misconfigured, `changed…` pages that
+// Salesforce changed (renamed/missing labels), anything else correct. The server is 203.0.113.10.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { launch } from './harness.mjs';
+import { classicMarks, popupRows, watchConsole, waitFor } from './org-harness.mjs';
+
+let env;
+before(async () => {
+  env = await launch();
+});
+after(async () => {
+  await env?.close();
+});
+
+const SERVER = '203.0.113.10';
+const VEEAM = { pack: 'veeam-eca', params: { callbackUrls: [`https://${SERVER}`, 'https://veeam.acme.internal'] } };
+const DELPHIX = { pack: 'delphix-crt-eca', params: { serverAddresses: [SERVER] } };
+
+const origin = (org) => `https://${org}.my.salesforce-setup.com:${env.server.port}`;
+
+/** Opens a Lightning Setup page and waits until the classic iframe's content is checked. */
+async function visit(org, path, { expectPanel = true, query = '' } = {}) {
+  const page = await env.ctx.newPage();
+  const problems = watchConsole(page);
+  await page.goto(origin(org) + path + query);
+  if (expectPanel) await classicMarks(page, (m) => m.panel, `${path}: panel in the iframe`);
+  return { page, problems };
+}
+
+async function visitAll(org, query = '') {
+  const pages = [];
+  for (const p of ['/lightning/setup/SecuritySession/home', '/lightning/setup/NetworkAccess/home', '/lightning/setup/EnhancedProfiles/page?address=%2F00e5g000000AbCd']) {
+    const sep = p.includes('?') ? '&' : '?';
+    pages.push(await visit(org, p, { query: query ? sep + query : '' }));
+  }
+  return pages;
+}
+
+describe('Session Settings in the Aloha iframe', () => {
+  for (const shadow of ['synthetic', 'native']) {
+    test(`veeam-eca: lock to IP on is an error on the checkbox (${shadow} shell)`, async () => {
+      await env.setSettings(VEEAM);
+      const { page, problems } = await visit('bad', '/lightning/setup/SecuritySession/home', { query: shadow === 'native' ? '?shadow=native' : '' });
+      const m = await classicMarks(page, (m) => m.marks.some((x) => x.rules.includes('session-lock-ip')), 'session-lock-ip mark');
+      const mark = m.marks.find((x) => x.rules.includes('session-lock-ip'));
+      assert.equal(mark.tag, 'input');
+      assert.equal(mark.severity, 'error');
+      assert.equal(mark.label, 'Lock sessions to the IP address from which they originated');
+      assert.equal(m.panel.errors, 1);
+      assert.equal(m.marks.length, 1, JSON.stringify(m.marks));
+      // The Lightning shell itself has nothing to check: no panel there.
+      assert.equal(await page.locator('eca-guard-panel').count(), 0);
+      assert.deepEqual(problems, []);
+      await page.close();
+    });
+  }
+
+  test('veeam-eca: lock to IP off is the required deviation; clearing the box fixes the error live', async () => {
+    await env.setSettings(VEEAM);
+    const { page } = await visit('good', '/lightning/setup/SecuritySession/home');
+    let m = await classicMarks(page, (m) => m.marks.length === 1, 'deviation mark');
+    assert.equal(m.marks[0].severity, 'deviation');
+    assert.deepEqual(m.marks[0].rules, ['session-lock-ip']);
+    assert.deepEqual([m.panel.errors, m.panel.deviations], [0, 1]);
+    // Tick it: now wrong for Veeam; untick: fixed.
+    const frame = page.frames().find((f) => f.name().startsWith('vfFrameId'));
+    const box = frame.locator('label', { hasText: 'Lock sessions to the IP address from which they originated' });
+    const input = frame.locator(`#${await box.getAttribute('for')}`);
+    await input.check();
+    m = await classicMarks(page, (m) => m.marks.some((x) => x.severity === 'error'), 'error after ticking');
+    assert.equal(m.panel.errors, 1);
+    await input.uncheck();
+    m = await classicMarks(page, (m) => m.panel.errors === 0 && m.marks.length === 1, 'fixed after unticking');
+    assert.equal(m.marks[0].severity, 'deviation');
+    await page.close();
+  });
+
+  test('delphix-crt-eca: no session requirement, nothing marked', async () => {
+    await env.setSettings(DELPHIX);
+    const { page } = await visit('bad', '/lightning/setup/SecuritySession/home');
+    const m = await classicMarks(page, (m) => m.panel, 'panel');
+    assert.equal(m.marks.length, 0, JSON.stringify(m.marks));
+    assert.equal(m.panel.errors, 0);
+    await page.close();
+  });
+
+  test('changed labels: "could not read" in the panel, never a pass', async () => {
+    await env.setSettings(VEEAM);
+    const { page, problems } = await visit('changed', '/lightning/setup/SecuritySession/home');
+    const m = await classicMarks(page, (m) => m.panel && m.panel.items.filter((r) => r === 'field-unreadable').length === 2, 'two unreadable');
+    assert.ok(m.panelText.includes('could not read'), m.panelText);
+    assert.ok(m.panelText.includes('Lock sessions to the IP address from which they originated'), m.panelText);
+    assert.ok(!m.marks.some((x) => x.rules.includes('session-lock-ip')), 'a renamed label is not guessed');
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+});
+
+describe('Network Access and profile Login IP Ranges', () => {
+  test('trusted ranges and the profile ranges are read and checked (veeam-eca, bad org)', async () => {
+    await env.setSettings(VEEAM);
+    const { page } = await visit('bad', '/lightning/setup/NetworkAccess/home');
+    let m = await classicMarks(page, (m) => m.marks.length, 'trusted range mark');
+    assert.equal(m.marks[0].tag, 'table');
+    assert.deepEqual(m.marks[0].rules, ['login-ip-range']);
+    assert.equal(m.marks[0].severity, 'warning');
+    await page.close();
+    const p2 = await visit('bad', '/lightning/setup/EnhancedProfiles/page', { query: '?address=%2F00e5g000000AbCd' });
+    m = await classicMarks(p2.page, (m) => m.marks.length, 'login range mark');
+    assert.equal(m.marks[0].severity, 'error');
+    assert.equal(m.panel.errors, 1);
+    await p2.page.close();
+  });
+
+  test('correct org: nothing marked', async () => {
+    await env.setSettings(VEEAM);
+    for (const p of ['/lightning/setup/NetworkAccess/home', '/lightning/setup/EnhancedProfiles/page?address=%2F00e5g000000AbCd']) {
+      const { page } = await visit('good', p);
+      const m = await classicMarks(page, (m) => m.panel, 'panel');
+      assert.equal(m.marks.length, 0, `${p}: ${JSON.stringify(m.marks)}`);
+      await page.close();
+    }
+  });
+});
+
+describe('popup', () => {
+  test('misconfigured org (veeam-eca): fails where it should, with why, source and Setup link', async () => {
+    await env.setSettings(VEEAM);
+    for (const { page } of await visitAll('bad')) await page.close();
+    const rows = await popupRows(env, 'bad.my.salesforce-setup.com', (r) => r['login-ip-range']?.status === 'fail');
+    assert.equal(rows['session-lock-ip'].status, 'fail');
+    assert.equal(rows['session-lock-domain'].status, 'pass');
+    assert.match(rows['session-lock-domain'].text, /No requirement from Veeam/);
+    assert.equal(rows['session-enforce-ip-ranges'].status, 'pass');
+    assert.equal(rows['login-ip-range'].status, 'fail');
+    assert.match(rows['login-ip-range'].text, /203\.0\.113\.10 is outside/);
+    assert.equal(rows['ip-relaxation'], undefined, 'no IP Relaxation row: not known and no Veeam requirement');
+    assert.equal(new URL(rows['session-lock-ip'].setup).pathname, '/lightning/setup/SecuritySession/home');
+    assert.equal(new URL(rows['login-ip-range'].setup).pathname, '/lightning/setup/NetworkAccess/home');
+    assert.match(rows['session-lock-ip'].source, /veeam\.com/);
+  });
+
+  test('correct org (veeam-eca): passes, and lock-to-IP off shows as a deviation', async () => {
+    await env.setSettings(VEEAM);
+    for (const { page } of await visitAll('good')) await page.close();
+    const rows = await popupRows(env, 'good.my.salesforce-setup.com', (r) => r['login-ip-range']?.status === 'pass');
+    assert.equal(rows['session-lock-ip'].status, 'deviation');
+    assert.equal(rows['session-lock-domain'].status, 'pass');
+    assert.equal(rows['session-enforce-ip-ranges'].status, 'pass');
+    assert.equal(rows['login-ip-range'].status, 'pass');
+  });
+
+  test('badge on any Setup page of the org shows its failing checks', async () => {
+    await env.setSettings(VEEAM);
+    for (const { page } of await visitAll('bad')) await page.close();
+    const page = await env.ctx.newPage();
+    await page.goto(origin('bad') + '/lightning/setup/ManageExternalClientApplication/home');
+    const text = await waitFor(async () => {
+      const t = await env.worker().evaluate(async (u) => {
+        const tabs = await chrome.tabs.query({});
+        const tab = tabs.find((t) => t.url === u);
+        return tab ? chrome.action.getBadgeText({ tabId: tab.id }) : null;
+      }, page.url());
+      return t === '2' ? t : null;
+    }, 'badge 2');
+    assert.equal(text, '2');
+    await page.close();
+  });
+
+  test('unvisited org: unknown rows with the Setup link', async () => {
+    await env.setSettings(VEEAM);
+    const rows = await popupRows(env, 'fresh.my.salesforce-setup.com', (r) => r['session-lock-ip']);
+    for (const rule of ['session-lock-ip', 'session-lock-domain', 'session-enforce-ip-ranges', 'login-ip-range']) {
+      assert.equal(rows[rule].status, 'unknown', rule);
+      assert.match(rows[rule].text, /not read yet/i);
+      assert.match(rows[rule].setup, /^https:\/\/fresh\.my\.salesforce-setup\.com\/lightning\/setup\//);
+    }
+  });
+
+  test('changed pages: unknown rows with a visible "could not read" note', async () => {
+    await env.setSettings(VEEAM);
+    for (const { page } of await visitAll('changed')) await page.close();
+    const rows = await popupRows(env, 'changed.my.salesforce-setup.com', (r) => r['login-ip-range']?.couldNotRead);
+    assert.equal(rows['session-lock-ip'].status, 'unknown');
+    assert.ok(rows['session-lock-ip'].couldNotRead, 'visible could-not-read note');
+    assert.equal(rows['session-enforce-ip-ranges'].status, 'unknown');
+    assert.equal(rows['session-lock-domain'].status, 'pass'); // that label did not change
+    assert.equal(rows['login-ip-range'].status, 'unknown');
+  });
+
+  test('sandbox: kind, refresh warning and API host note', async () => {
+    await env.setSettings(VEEAM);
+    const page = await env.ctx.newPage();
+    await page.goto(`chrome-extension://${env.extId}/popup/popup.html?host=acme--uat.sandbox.my.salesforce-setup.com`);
+    await page.waitForSelector('body[data-ready]');
+    assert.equal(await page.locator('[data-kind]').textContent(), 'sandbox');
+    assert.match(await page.locator('[data-note="sandbox-refresh"]').textContent(), /refresh/);
+    assert.match(await page.locator('[data-note="api-host"]').textContent(), /acme--uat\.sandbox\.my\.salesforce\.com/);
+    await page.close();
+  });
+
+  test('delphix-crt-eca on the misconfigured org: session rows have no requirement', async () => {
+    await env.setSettings(DELPHIX);
+    const rows = await popupRows(env, 'bad.my.salesforce-setup.com', (r) => r['session-lock-ip']);
+    assert.equal(rows['session-lock-ip'].status, 'pass');
+    assert.match(rows['session-lock-ip'].text, /No requirement from Delphix/);
+    assert.equal(rows['login-ip-range'].status, 'fail');
+  });
+});
+
+describe('frames', () => {
+  test('a cross-origin frame and a classic frame that reloads mid-read: no console errors', async () => {
+    await env.setSettings(VEEAM);
+    const page = await env.ctx.newPage();
+    const problems = watchConsole(page);
+    await page.goto(origin('bad') + '/lightning/setup/SecuritySession/home?crossframe=1&reloadFrame=40&reloadTimes=5');
+    await page.waitForTimeout(1200);
+    const m = await classicMarks(page, (m) => m.marks.length === 1, 'mark after the reloads');
+    assert.equal(m.marks[0].severity, 'error');
+    assert.ok(page.frames().some((f) => f.url().includes('lightning.force.com')), 'cross-origin frame loaded');
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  test('Lightning re-creates the Aloha iframe: the new one is read', async () => {
+    await env.setSettings(VEEAM);
+    const page = await env.ctx.newPage();
+    const problems = watchConsole(page);
+    await page.goto(origin('bad') + '/lightning/setup/SecuritySession/home?recreateFrame=300');
+    await page.waitForTimeout(900);
+    const m = await classicMarks(page, (m) => m.marks.length === 1, 'mark in the new frame');
+    assert.equal(m.marks[0].severity, 'error');
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+});
