@@ -110,9 +110,14 @@ assemble() {
 }
 
 build() {
+  # Several sessions may build in this tree at once; extension/pkg and dist/ are shared.
+  mkdir -p target
+  exec 9>target/.eca-guard-build.lock
+  flock 9
   install_deps
   build_wasm
   assemble
+  flock -u 9
 }
 
 run_tests() {

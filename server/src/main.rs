@@ -1,6 +1,287 @@
-//! `eca-guard-server`: the paired receiver (issue 5 builds it out).
+//! `eca-guard-server`: the paired receiver for consumer keys and secrets.
 
-fn main() {
-    eprintln!("eca-guard-server: not built yet");
-    std::process::exit(2);
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use eca_guard::pairing::{self, PairingCode};
+use eca_guard_server::{store, Config};
+
+/// Receives Salesforce consumer keys and secrets from paired ECA Guard browsers, end-to-end
+/// encrypted, stores them durably and hands them to the integration.
+#[derive(Parser)]
+#[command(name = "eca-guard-server", version)]
+struct Cli {
+    /// Data directory (server key, database). Created with mode 0700.
+    #[arg(long, global = true, env = "ECA_GUARD_DATA", default_value = "eca-guard-data")]
+    data: PathBuf,
+    /// Configuration file (TOML).
+    #[arg(long, global = true, env = "ECA_GUARD_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (127.0.0.1:8787 unless configured otherwise).
+    Serve {
+        /// Address to listen on (overrides the config).
+        #[arg(long)]
+        listen: Option<SocketAddr>,
+        /// Command to run after each new credential (sh -c; the credential as JSON on stdin).
+        #[arg(long)]
+        hook: Option<String>,
+        /// File to rewrite (mode 0600, atomically) with the current credential of every org and app.
+        #[arg(long)]
+        sink: Option<PathBuf>,
+    },
+    /// Print a one-time pairing code to paste into the extension's options page.
+    Pair {
+        /// Address browsers reach this server at (default: `public_url` from the config, else
+        /// http://<listen>).
+        #[arg(long)]
+        url: Option<String>,
+        /// Minutes the code stays valid.
+        #[arg(long, default_value_t = 10)]
+        minutes: u64,
+    },
+    /// Paired browsers.
+    Browsers {
+        #[command(subcommand)]
+        action: BrowsersCmd,
+    },
+    /// Stored credentials (key prefixes only; never secrets).
+    Creds {
+        #[command(subcommand)]
+        action: CredsCmd,
+    },
+    /// Print one credential for a script (the current version unless --version).
+    Get {
+        /// Org, as listed by `creds list`.
+        #[arg(long)]
+        org: String,
+        /// App, as listed by `creds list`.
+        #[arg(long)]
+        app: String,
+        /// A given version (history) instead of the current one.
+        #[arg(long)]
+        version: Option<u32>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+    },
+}
+
+#[derive(Subcommand)]
+enum BrowsersCmd {
+    /// List paired browsers.
+    List,
+    /// Revoke a browser: its messages are refused from now on.
+    Revoke {
+        /// Browser id (from `browsers list`).
+        id: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum CredsCmd {
+    /// List org and app records with their current version.
+    List {
+        /// Only this org.
+        #[arg(long)]
+        org: Option<String>,
+        /// Every version (rotation history), not just the current one.
+        #[arg(long)]
+        history: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    /// `{"org", "app", "version", "consumerKey", "consumerSecret", …}`.
+    Json,
+    /// `ECA_GUARD_CONSUMER_KEY=…` lines, shell-quoted.
+    Env,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("eca-guard-server: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn load_config(cli: &Cli) -> Result<Config, String> {
+    match &cli.config {
+        Some(p) => Config::load(p),
+        None => Ok(Config::default()),
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, String> {
+    let mut config = load_config(&cli)?;
+    match cli.command {
+        Command::Serve { listen, hook, sink } => {
+            if let Some(l) = listen {
+                config.listen = l;
+            }
+            if hook.is_some() {
+                config.hook = hook;
+            }
+            if sink.is_some() {
+                config.sink = sink;
+            }
+            let state = eca_guard_server::State::open(&cli.data, config)?;
+            let rt = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+            rt.block_on(eca_guard_server::serve(state))?;
+        }
+        Command::Pair { url, minutes } => {
+            if url.is_some() {
+                config.public_url = url;
+            }
+            let origin = config.public_origin()?;
+            eca_guard_server::ensure_data_dir(&cli.data)?;
+            let keys = eca_guard_server::load_or_create_key(&cli.data)?;
+            let conn = eca_guard_server::open_db(&cli.data)?;
+            let mut token = [0u8; pairing::TOKEN_LEN];
+            pairing::random(&mut token).map_err(|e| e.to_string())?;
+            let now = eca_guard_server::now_secs() as i64;
+            let ttl = i64::try_from(minutes.saturating_mul(60)).unwrap_or(i64::MAX / 2).max(1);
+            store::create_pairing_code(&conn, &token, now, ttl).map_err(|e| e.to_string())?;
+            let fp = pairing::fingerprint(keys.public());
+            let code = PairingCode {
+                server: origin.clone(),
+                fingerprint: fp,
+                token,
+            }
+            .encode();
+            eprintln!("Paste this code into ECA Guard's options page (valid {minutes} min, once):");
+            println!("{code}");
+            eprintln!("Server {origin}, key fingerprint {}", pairing::short_fingerprint(&fp));
+        }
+        Command::Browsers { action } => {
+            let conn = eca_guard_server::open_db(&cli.data)?;
+            match action {
+                BrowsersCmd::List => {
+                    let list = store::browsers(&conn).map_err(|e| e.to_string())?;
+                    if list.is_empty() {
+                        eprintln!("no paired browsers");
+                    }
+                    for b in list {
+                        let state = if b.revoked_at.is_some() { "revoked" } else { "active" };
+                        println!(
+                            "{}\t{state}\tpaired {}\tlast seen {}\t{}",
+                            b.id,
+                            time(b.paired_at),
+                            b.last_seen_at.map_or("never".into(), time),
+                            b.label
+                        );
+                    }
+                }
+                BrowsersCmd::Revoke { id } => {
+                    if store::revoke(&conn, &id, eca_guard_server::now_secs() as i64).map_err(|e| e.to_string())? {
+                        tracing::info!(browser = %id, "browser revoked");
+                        eprintln!("revoked {id}");
+                    } else {
+                        eprintln!("eca-guard-server: no browser {id} (see `browsers list`)");
+                        return Ok(ExitCode::from(1));
+                    }
+                }
+            }
+        }
+        Command::Creds {
+            action: CredsCmd::List { org, history },
+        } => {
+            let conn = eca_guard_server::open_db(&cli.data)?;
+            let list = store::list(&conn, org.as_deref()).map_err(|e| e.to_string())?;
+            if list.is_empty() {
+                eprintln!("no credentials stored");
+            }
+            for c in list {
+                if history {
+                    for v in store::history(&conn, &c.org, &c.app).map_err(|e| e.to_string())? {
+                        println!(
+                            "{}\t{}\tv{}\t{}\t{}\tfrom {}",
+                            v.org,
+                            v.app,
+                            v.version,
+                            pairing::key_prefix(&v.consumer_key),
+                            time(v.stored_at),
+                            v.browser_id
+                        );
+                    }
+                } else {
+                    println!(
+                        "{}\t{}\tv{}\t{}\t{}",
+                        c.org,
+                        c.app,
+                        c.version,
+                        c.key_prefix,
+                        time(c.stored_at)
+                    );
+                }
+            }
+        }
+        Command::Get {
+            org,
+            app,
+            version,
+            format,
+        } => {
+            let conn = eca_guard_server::open_db(&cli.data)?;
+            let Some(c) = store::get(&conn, &org, &app, version).map_err(|e| e.to_string())? else {
+                eprintln!("eca-guard-server: nothing stored for org `{org}` app `{app}` (see `creds list`)");
+                return Ok(ExitCode::from(1));
+            };
+            match format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&c).map_err(|e| e.to_string())?),
+                Format::Env => {
+                    println!("ECA_GUARD_ORG={}", shell_quote(&c.org));
+                    println!("ECA_GUARD_APP={}", shell_quote(&c.app));
+                    println!("ECA_GUARD_VERSION={}", c.version);
+                    println!("ECA_GUARD_CONSUMER_KEY={}", shell_quote(&c.consumer_key));
+                    println!("ECA_GUARD_CONSUMER_SECRET={}", shell_quote(&c.consumer_secret));
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+fn time(secs: i64) -> String {
+    // UTC, ISO 8601, without a date crate: days since the epoch to a civil date (H. Hinnant).
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }

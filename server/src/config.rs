@@ -1,0 +1,87 @@
+//! Server configuration: a TOML file, overridden by command-line flags.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// Everything the server can be told. Every field has a default, so an empty file is valid.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Display name: the button on the Salesforce page reads "Send to <name>".
+    pub name: String,
+    /// Address to listen on. Loopback by default.
+    pub listen: SocketAddr,
+    /// The address browsers reach this server at, put in pairing codes
+    /// (default: `http://<listen>`).
+    pub public_url: Option<String>,
+    /// Callback URLs the integration uses: published so the extension checks the ECA against them.
+    pub callback_urls: Vec<String>,
+    /// Rule pack the ECA must pass (`veeam-eca`, `delphix-crt-eca`, …).
+    pub pack: Option<String>,
+    /// How long a pairing code is valid, seconds.
+    pub pairing_ttl_secs: u64,
+    /// How far a message's timestamp may be from the server's clock, seconds.
+    pub max_skew_secs: u64,
+    /// Largest request body accepted, bytes.
+    pub body_limit: usize,
+    /// Command run after each new credential (`sh -c`), the credential as JSON on its stdin.
+    pub hook: Option<String>,
+    /// File rewritten atomically (mode 0600) with the current credential of every org and app.
+    pub sink: Option<PathBuf>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            name: "eca-guard-server".into(),
+            listen: SocketAddr::from(([127, 0, 0, 1], 8787)),
+            public_url: None,
+            callback_urls: Vec::new(),
+            pack: None,
+            pairing_ttl_secs: 600,
+            max_skew_secs: 300,
+            body_limit: 16 * 1024,
+            hook: None,
+            sink: None,
+        }
+    }
+}
+
+impl Config {
+    /// Reads a TOML file.
+    pub fn load(path: &Path) -> Result<Self, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let c: Config = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        c.validate()?;
+        Ok(c)
+    }
+
+    /// Checks what the types do not.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.name.trim().is_empty() || self.name.chars().count() > 80 {
+            return Err("`name` must be 1 to 80 characters".into());
+        }
+        if let Some(u) = &self.public_url {
+            eca_guard::pairing::normalise_server(u).map_err(|e| format!("`public_url`: {e}"))?;
+        }
+        if self.body_limit < 1024 {
+            return Err("`body_limit` must be at least 1024 bytes".into());
+        }
+        Ok(())
+    }
+
+    /// The origin that goes into pairing codes.
+    pub fn public_origin(&self) -> Result<String, String> {
+        match &self.public_url {
+            Some(u) => eca_guard::pairing::normalise_server(u).map_err(|e| e.to_string()),
+            None if self.listen.ip().is_unspecified() => Err(format!(
+                "the server listens on {} (all addresses): set `public_url` in the config (or --url) to the \
+                 address browsers use",
+                self.listen
+            )),
+            None => eca_guard::pairing::normalise_server(&format!("http://{}", self.listen)).map_err(|e| e.to_string()),
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! Test helpers: a server state in a temporary directory, requests through `oneshot`, and a
+//! browser that pairs and seals with the same core code the extension runs in Wasm.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use eca_guard::pairing::{self, Credentials, Pairing, PairingCode};
+use eca_guard_server::{app, store, Config, State};
+use http_body_util::BodyExt as _;
+use tower::ServiceExt as _;
+
+pub const SECRET: &str = "S3cr3t-ThisMustNeverBeLogged-9F2A71C4E0B8D6";
+
+pub struct Server {
+    pub dir: tempfile::TempDir,
+    pub state: State,
+}
+
+impl Server {
+    pub fn new() -> Self {
+        Self::with(Config {
+            name: "Veeam prod".into(),
+            ..Config::default()
+        })
+    }
+
+    pub fn with(config: Config) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let state = State::open(dir.path(), config).unwrap();
+        Server { dir, state }
+    }
+
+    pub fn db(&self) -> rusqlite::Connection {
+        eca_guard_server::open_db(self.dir.path()).unwrap()
+    }
+
+    /// A pairing code valid for `ttl` seconds from `now_offset` seconds from now.
+    pub fn code_at(&self, now_offset: i64, ttl: i64) -> String {
+        let mut token = [0u8; 16];
+        pairing::random(&mut token).unwrap();
+        let now = eca_guard_server::now_secs() as i64 + now_offset;
+        store::create_pairing_code(&self.db(), &token, now, ttl).unwrap();
+        let key = pairing::unb64(&self.state.info().public_key).unwrap();
+        PairingCode {
+            server: "http://127.0.0.1:8787".into(),
+            fingerprint: pairing::fingerprint(&key),
+            token,
+        }
+        .encode()
+    }
+
+    pub fn code(&self) -> String {
+        self.code_at(0, 600)
+    }
+
+    pub async fn request(&self, method: &str, path: &str, body: &str) -> (StatusCode, String) {
+        self.raw(
+            Request::builder()
+                .method(method)
+                .uri(path)
+                .header("content-type", "application/json"),
+            body,
+        )
+        .await
+    }
+
+    pub async fn raw(&self, builder: axum::http::request::Builder, body: &str) -> (StatusCode, String) {
+        let req = builder.body(Body::from(body.to_owned())).unwrap();
+        let resp = app(self.state.clone()).oneshot(req).await.unwrap();
+        let status = resp.status();
+        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+        (status, String::from_utf8(bytes.to_vec()).unwrap())
+    }
+
+    /// Pairs a new browser through the HTTP API.
+    pub async fn pair(&self, label: &str) -> Pairing {
+        let code = self.code();
+        let (status, info) = self.request("GET", "/v1/info", "").await;
+        assert_eq!(status, StatusCode::OK);
+        let info: pairing::ServerInfo = serde_json::from_str(&info).unwrap();
+        let req = pairing::pair_request(&code, &info.public_key, label).unwrap();
+        let (status, body) = self.request("POST", "/v1/pair", &req.body).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        pairing::pair_complete(&req.pending, &body).unwrap()
+    }
+}
+
+pub fn creds(org: &str, app: &str, key: &str, secret: &str) -> Credentials {
+    Credentials {
+        org: org.into(),
+        app: app.into(),
+        consumer_key: key.into(),
+        consumer_secret: secret.into(),
+    }
+}
+
+pub fn error_code(body: &str) -> String {
+    let e: pairing::ErrorBody = serde_json::from_str(body).unwrap_or_else(|_| panic!("not an error body: {body}"));
+    e.error.code
+}
+
+pub fn now() -> u64 {
+    eca_guard_server::now_secs()
+}
+
+/// Flips one bit of a base64url field of a JSON envelope.
+pub fn flip(body: &str, field: &str, index: usize) -> String {
+    let mut env: pairing::Envelope = serde_json::from_str(body).unwrap();
+    let target = match field {
+        "ct" => &mut env.ct,
+        "enc" => &mut env.enc,
+        _ => panic!("field"),
+    };
+    let mut raw = pairing::unb64(target).unwrap();
+    raw[index] ^= 0x01;
+    *target = pairing::b64(&raw);
+    serde_json::to_string(&env).unwrap()
+}
+
+/// A `Write` that appends to a shared buffer (to capture logs).
+#[derive(Clone, Default)]
+pub struct LogBuf(pub std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogBuf {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LogBuf {
+    type Writer = LogBuf;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+impl LogBuf {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
