@@ -116,7 +116,7 @@ struct Progress {
 impl Progress {
     fn new() -> Progress {
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
-        if let Ok(style) = ProgressStyle::with_template("{spinner} {pos} apps checked ({per_sec}) {msg}") {
+        if let Ok(style) = ProgressStyle::with_template("{spinner} {pos} apps checked in {elapsed} {msg}") {
             bar.set_style(style);
         }
         Progress {
@@ -155,6 +155,7 @@ struct Tally {
     findings_written: usize,
     skipped_kind: usize,
     skipped_name: usize,
+    named_seen: Vec<String>,
 }
 
 fn severity_word(s: Severity) -> &'static str {
@@ -278,9 +279,12 @@ pub fn run(args: &Args) -> ExitCode {
                 tally.skipped_kind += 1;
                 return;
             }
-            if !args.apps.is_empty() && report.kind != AppKind::OrgSettings && !args.apps.contains(&report.name) {
-                tally.skipped_name += 1;
-                return;
+            if !args.apps.is_empty() && report.kind != AppKind::OrgSettings {
+                if !args.apps.contains(&report.name) {
+                    tally.skipped_name += 1;
+                    return;
+                }
+                tally.named_seen.push(report.name.clone());
             }
             for p in &report.problems {
                 progress.print(|| print_problem(&base, p));
@@ -349,6 +353,12 @@ pub fn run(args: &Args) -> ExitCode {
             tally.skipped_kind,
             plural(tally.skipped_kind),
             pack.id
+        );
+    }
+    for name in args.apps.iter().filter(|n| !tally.named_seen.contains(n)) {
+        eprintln!(
+            "eca-guard: warning: --app {name}: no app of this API name under {}",
+            args.dir.display()
         );
     }
     let status = if summary.apps > 0 && tally.apps == 0 {

@@ -116,9 +116,14 @@ pub fn run(args: &Args) -> ExitCode {
     for p in &problems {
         eprintln!("eca-guard: warning: {p}");
     }
+    let n = |k: usize, word: &str| format!("{k} {word}{}", if k == 1 { "" } else { "s" });
     println!(
-        "check --pack {}: {errors} errors, {} warnings, {} deviations (required by the pack), {} info",
-        pack.id, counts.0, counts.1, counts.2
+        "check --pack {}: {}, {}, {} (required by the pack), {} info",
+        pack.id,
+        n(errors, "error"),
+        n(counts.0, "warning"),
+        n(counts.1, "deviation"),
+        counts.2
     );
     let what = if pack.app_type == AppType::ConnectedApp {
         "Since Spring '26 new Connected Apps cannot be created; deploy this only to update an existing app of this name."

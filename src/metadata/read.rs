@@ -110,7 +110,9 @@ pub fn walk(dir: &Path, sink: &mut dyn FnMut(Event)) -> Result<Summary, WalkErro
 
 /// Reads a file as UTF-8 text, refusing huge files.
 fn read_text(path: &Path) -> Result<String, std::io::Error> {
-    let meta = std::fs::metadata(path)?;
+    use std::io::Read as _;
+    let mut file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
     if meta.is_dir() {
         return Err(std::io::Error::other("is a directory, not a file"));
     }
@@ -120,7 +122,8 @@ fn read_text(path: &Path) -> Result<String, std::io::Error> {
             meta.len()
         )));
     }
-    let bytes = std::fs::read(path)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0) + 1);
+    file.read_to_end(&mut bytes)?;
     let text = String::from_utf8(bytes)
         .map_err(|e| std::io::Error::other(format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to())))?;
     Ok(match text.strip_prefix('\u{feff}') {
@@ -224,6 +227,24 @@ impl Walker<'_> {
             }
             Err(reason) => self.failed(path, reason, problems),
         }
+    }
+
+    /// Loads the conventionally named file, or else `alt`; returns the path used (None: neither exists).
+    fn load_either<T: for<'de> serde::Deserialize<'de>>(
+        &mut self,
+        part: Part,
+        conventional: PathBuf,
+        alt: Option<&Path>,
+        problems: &mut Vec<Problem>,
+        out: &mut Read<T>,
+    ) -> Option<PathBuf> {
+        *out = self.load(part, &conventional, problems);
+        if !matches!(out, Read::Missing) {
+            return Some(conventional);
+        }
+        let alt = alt?;
+        *out = self.load(part, alt, problems);
+        (!matches!(out, Read::Missing)).then(|| alt.to_path_buf())
     }
 
     fn failed<T>(&mut self, path: &Path, reason: String, problems: &mut Vec<Problem>) -> Read<T> {
@@ -381,13 +402,17 @@ impl Walker<'_> {
 
     /// Companion files that `NAME_suffix` with an existing `NAME.eca-meta.xml` does not claim,
     /// keyed by the app they name in `<externalClientApplication>`.
-    fn index_extra(&mut self, dir: &Path) -> Extra {
+    fn index_extra(&mut self, dir: &Path, ecas: &[String]) -> Extra {
         let mut extra = Extra::new();
+        let has_eca = |app: &str| {
+            ecas.binary_search_by(|n| n.strip_suffix(Part::Eca.name_suffix()).unwrap_or(n).cmp(app))
+                .is_ok()
+        };
         for part in Part::COMPANIONS {
             let folder = dir.join(part.folder());
             for name in self.list(&folder, part) {
                 if let Some(app) = name.strip_suffix(part.name_suffix()) {
-                    if dir.join(Part::Eca.relative_path(app)).exists() {
+                    if has_eca(app) {
                         continue;
                     }
                 }
@@ -404,9 +429,15 @@ impl Walker<'_> {
     }
 
     fn read_ecas(&mut self, dir: &Path, org: &Option<Org>) {
-        let mut extra = self.index_extra(dir);
         let folder = dir.join(Part::Eca.folder());
-        for name in self.list(&folder, Part::Eca) {
+        let mut ecas = self.list(&folder, Part::Eca);
+        // Sorted by app name (not by file name: `A_b.eca-meta.xml` vs `A.eca-meta.xml`).
+        ecas.sort_unstable_by(|a, b| {
+            let key = |n: &str| n.strip_suffix(Part::Eca.name_suffix()).unwrap_or(n).to_string();
+            key(a).cmp(&key(b))
+        });
+        let mut extra = self.index_extra(dir, &ecas);
+        for name in ecas {
             let Some(app) = name.strip_suffix(Part::Eca.name_suffix()) else {
                 continue;
             };
@@ -435,23 +466,6 @@ impl Walker<'_> {
         };
         let mut files: Vec<(Part, PathBuf)> = Vec::new();
         let mut problems: Vec<Problem> = Vec::new();
-        let path_of = |part: Part| -> Option<PathBuf> {
-            let conventional = dir.join(part.relative_path(app));
-            if conventional.exists() {
-                return Some(conventional);
-            }
-            extra.iter().find(|(p, _)| *p == part).map(|(_, path)| path.clone())
-        };
-        for (part, path) in &extra {
-            if extra.iter().filter(|(p, _)| p == part).count() > 1 && path_of(*part).as_ref() != Some(path) {
-                problems.push(Problem {
-                    path: path.clone(),
-                    reason: format!("a second {} file for app {app}; ignored", part.type_name()),
-                    level: ProblemLevel::Warning,
-                });
-            }
-        }
-
         // ExternalClientApplication
         let eca_path = dir.join(Part::Eca.relative_path(app));
         if has_eca {
@@ -494,15 +508,27 @@ impl Walker<'_> {
         let mut oplcy: Read<xml::OauthPolicies> = Read::Missing;
         let mut paths: Vec<(Part, PathBuf)> = Vec::new();
         for part in Part::COMPANIONS {
-            let Some(path) = path_of(part) else { continue };
-            match part {
-                Part::Policies => plcy = self.load(part, &path, &mut problems),
-                Part::GlobalOauth => glbl = self.load(part, &path, &mut problems),
-                Part::OauthSettings => oauth = self.load(part, &path, &mut problems),
-                Part::OauthPolicies => oplcy = self.load(part, &path, &mut problems),
-                _ => {}
+            let conventional = dir.join(part.relative_path(app));
+            let alt = extra.iter().find(|(p, _)| *p == part).map(|(_, p)| p.as_path());
+            let path = match part {
+                Part::Policies => self.load_either(part, conventional, alt, &mut problems, &mut plcy),
+                Part::GlobalOauth => self.load_either(part, conventional, alt, &mut problems, &mut glbl),
+                Part::OauthSettings => self.load_either(part, conventional, alt, &mut problems, &mut oauth),
+                Part::OauthPolicies => self.load_either(part, conventional, alt, &mut problems, &mut oplcy),
+                _ => None,
+            };
+            if let Some(path) = path {
+                paths.push((part, path));
             }
-            paths.push((part, path));
+        }
+        for (part, path) in &extra {
+            if paths.iter().any(|(p, chosen)| p == part && chosen != path) {
+                problems.push(Problem {
+                    path: path.clone(),
+                    reason: format!("a second {} file for app {app}; ignored", part.type_name()),
+                    level: ProblemLevel::Warning,
+                });
+            }
         }
         for (part, path) in &paths {
             let failed = match part {
