@@ -1,0 +1,281 @@
+//! The real binary on 127.0.0.1: `pair` → pairing over HTTP → a stream of stores → `kill -9`
+//! → every acknowledged credential is in the store, the database is intact, the server
+//! restarts, and `get` prints the same credentials. Logs are checked for secrets.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead as _, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use eca_guard::pairing::{self, Credentials};
+
+const BIN: &str = env!("CARGO_BIN_EXE_eca-guard-server");
+
+struct Running {
+    child: Child,
+    addr: String,
+    log: Arc<Mutex<String>>,
+}
+
+fn start(dir: &std::path::Path) -> Running {
+    let mut child = Command::new(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+        .arg(dir)
+        .env("RUST_LOG", "debug")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let log = Arc::new(Mutex::new(String::new()));
+    let (tx, rx) = std::sync::mpsc::channel();
+    let log2 = log.clone();
+    std::thread::spawn(move || {
+        let mut tx = Some(tx);
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if line.contains("listening") {
+                if let Some(tx) = tx.take() {
+                    let addr = line
+                        .split("listen=")
+                        .nth(1)
+                        .unwrap()
+                        .split_whitespace()
+                        .next()
+                        .unwrap()
+                        .to_owned();
+                    tx.send(addr).unwrap();
+                }
+            }
+            let mut l = log2.lock().unwrap();
+            l.push_str(&line);
+            l.push('\n');
+        }
+    });
+    let addr = rx
+        .recv_timeout(Duration::from_secs(20))
+        .expect("the server did not start");
+    Running { child, addr, log }
+}
+
+fn cli(dir: &std::path::Path, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(BIN).args(args).arg("--data").arg(dir).output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+async fn pair(client: &reqwest::Client, dir: &std::path::Path, addr: &str, label: &str) -> pairing::Pairing {
+    let (ok, code, err) = cli(dir, &["pair", "--url", &format!("http://{addr}")]);
+    assert!(ok, "{err}");
+    let start = pairing::begin(code.trim()).unwrap();
+    let info: pairing::ServerInfo = client.get(&start.info_url).send().await.unwrap().json().await.unwrap();
+    let req = pairing::pair_request(code.trim(), &info.public_key, label).unwrap();
+    let resp = client
+        .post(&req.url)
+        .header("content-type", "application/json")
+        .body(req.body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    pairing::pair_complete(&req.pending, &resp.text().await.unwrap()).unwrap()
+}
+
+#[derive(Clone)]
+struct Acked {
+    id: String,
+    c: Credentials,
+}
+
+async fn send(client: &reqwest::Client, keys: &str, c: &Credentials) -> Result<String, String> {
+    let sealed = pairing::seal_credentials(keys, c, eca_guard_server::now_secs()).map_err(|e| e.to_string())?;
+    let resp = client
+        .post(&sealed.url)
+        .header("content-type", "application/json")
+        .body(sealed.body.clone())
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    if resp.status() != 200 {
+        return Err(format!("status {}", resp.status()));
+    }
+    let text = resp.text().await.map_err(|e| e.to_string())?;
+    pairing::open_receipt(&sealed.response_key, &sealed.message_id, &text).map_err(|e| e.to_string())?;
+    Ok(sealed.message_id)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn kill_9_loses_no_acknowledged_credential_and_get_prints_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = start(dir.path());
+    let client = reqwest::Client::new();
+    let mut pairings = Vec::new();
+    for i in 0..3 {
+        pairings.push(pair(&client, dir.path(), &server.addr, &format!("browser {i}")).await);
+    }
+
+    // Stream stores from 6 concurrent senders; kill -9 the server in the middle.
+    let acked: Arc<Mutex<Vec<Acked>>> = Arc::default();
+    let mut tasks = Vec::new();
+    for t in 0..6 {
+        let keys = pairings[t % 3].keys.clone();
+        let client = client.clone();
+        let acked = acked.clone();
+        tasks.push(tokio::spawn(async move {
+            for n in 0.. {
+                let c = Credentials {
+                    org: format!("org{t}.my.salesforce.com"),
+                    app: format!("app{n}"),
+                    consumer_key: format!("3MVG9key{t}x{n}"),
+                    consumer_secret: format!("SECRETVALUE{t}x{n}never-logged"),
+                };
+                match send(&client, &keys, &c).await {
+                    Ok(id) => acked.lock().unwrap().push(Acked { id, c }),
+                    Err(_) => break, // the server is gone: this one was never acknowledged
+                }
+                if n > 100_000 {
+                    break;
+                }
+            }
+        }));
+    }
+    let t0 = Instant::now();
+    while acked.lock().unwrap().len() < 300 && t0.elapsed() < Duration::from_secs(20) {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    server.child.kill().unwrap(); // SIGKILL
+    server.child.wait().unwrap();
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let acked = acked.lock().unwrap().clone();
+    assert!(acked.len() >= 50, "too few stores before the kill: {}", acked.len());
+
+    // The database is intact and holds every acknowledged credential.
+    {
+        let conn = eca_guard_server::open_db(dir.path()).unwrap();
+        let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+        assert_eq!(check, "ok");
+        for a in &acked {
+            assert!(
+                eca_guard_server::store::has_message(&conn, &a.id).unwrap(),
+                "lost message {}",
+                a.id
+            );
+            let got = eca_guard_server::store::get(&conn, &a.c.org, &a.c.app, None)
+                .unwrap()
+                .expect("lost credential");
+            assert_eq!(got.consumer_key, a.c.consumer_key);
+            assert_eq!(got.consumer_secret, a.c.consumer_secret);
+        }
+    }
+    let first_log = server.log.lock().unwrap().clone();
+
+    // It restarts on the same data, with the same key and pairings.
+    let server2 = start(dir.path());
+    let mut s2 = server2;
+    let c = Credentials {
+        org: "acme.my.salesforce.com".into(),
+        app: "Veeam_Backup".into(),
+        consumer_key: "3MVG9AfterRestart".into(),
+        consumer_secret: "AfterRestartSecret-123".into(),
+    };
+    let mut keys = pairing::PairedKeys::from_token(&pairings[0].keys).unwrap();
+    keys.server = format!("http://{}", s2.addr);
+    send(&client, &keys.to_token(), &c).await.unwrap();
+
+    // `get` prints the same credentials, as JSON and as env lines.
+    let (ok, out, err) = cli(dir.path(), &["get", "--org", &c.org, "--app", &c.app]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["consumerKey"], c.consumer_key.as_str());
+    assert_eq!(v["consumerSecret"], c.consumer_secret.as_str());
+    assert_eq!(v["version"], 1);
+    let (ok, out, _) = cli(
+        dir.path(),
+        &["get", "--org", &c.org, "--app", &c.app, "--format", "env"],
+    );
+    assert!(ok);
+    assert!(out.contains("ECA_GUARD_CONSUMER_KEY='3MVG9AfterRestart'"), "{out}");
+    assert!(
+        out.contains("ECA_GUARD_CONSUMER_SECRET='AfterRestartSecret-123'"),
+        "{out}"
+    );
+    let a = &acked[acked.len() / 2];
+    let (ok, out, _) = cli(dir.path(), &["get", "--org", &a.c.org, "--app", &a.c.app]);
+    assert!(ok);
+    assert!(out.contains(&a.c.consumer_secret));
+    let (ok, _, err) = cli(dir.path(), &["get", "--org", "nope", "--app", "nope"]);
+    assert!(!ok && err.contains("nothing stored"), "{err}");
+
+    // Listings show prefixes only.
+    let (ok, out, _) = cli(dir.path(), &["creds", "list", "--org", "acme.my.salesforce.com"]);
+    assert!(ok && out.contains("Veeam_Backup") && out.contains("3MVG9Aft…"), "{out}");
+    assert!(!out.contains("AfterRestartSecret"));
+    let (ok, out, _) = cli(dir.path(), &["browsers", "list"]);
+    assert!(ok && out.lines().count() == 3, "{out}");
+
+    // Revoke from the CLI while the server runs: the next message is refused.
+    let (ok, _, err) = cli(dir.path(), &["browsers", "revoke", &keys.browser_id]);
+    assert!(ok, "{err}");
+    assert!(send(
+        &client,
+        &keys.to_token(),
+        &Credentials {
+            consumer_key: "3MVG9Other".into(),
+            ..c.clone()
+        }
+    )
+    .await
+    .unwrap_err()
+    .contains("403"));
+
+    s2.child.kill().unwrap();
+    s2.child.wait().unwrap();
+    let log = format!("{first_log}{}", s2.log.lock().unwrap());
+    assert!(log.contains("credentials stored"));
+    assert!(!log.contains("SECRETVALUE"), "a secret leaked into the server log");
+    assert!(
+        !log.contains("AfterRestartSecret"),
+        "a secret leaked into the server log"
+    );
+}
+
+#[test]
+fn pair_refuses_an_unreachable_address_and_codes_expire_single_use() {
+    let dir = tempfile::tempdir().unwrap();
+    // Listening on all addresses without a public URL: pair says what to set.
+    let cfg = dir.path().join("c.toml");
+    std::fs::write(&cfg, "listen = \"0.0.0.0:8787\"\nname = \"Veeam\"\n").unwrap();
+    let out = Command::new(BIN)
+        .args(["pair", "--config"])
+        .arg(&cfg)
+        .arg("--data")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("public_url"));
+    // A bad config is refused with the reason.
+    std::fs::write(&cfg, "nmae = \"x\"\n").unwrap();
+    let out = Command::new(BIN)
+        .args(["serve", "--config"])
+        .arg(&cfg)
+        .arg("--data")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nmae"));
+    // A code decodes to the given address.
+    let (ok, code, _) = cli(dir.path(), &["pair", "--url", "http://veeam.acme.internal:8787/"]);
+    assert!(ok);
+    assert_eq!(
+        pairing::begin(code.trim()).unwrap().server,
+        "http://veeam.acme.internal:8787"
+    );
+}
