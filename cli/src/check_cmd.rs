@@ -92,7 +92,14 @@ pub fn check_app(report: &mut AppReport, pack: &Pack, params: &Params) -> Vec<Fi
         }
         keep
     });
-    eca_guard::check(snap, pack, params)
+    let mut findings = eca_guard::check(snap, pack, params);
+    // The core words this for pages; here the setting is in a file.
+    for f in findings.iter_mut().filter(|f| f.rule == "field-unreadable") {
+        f.message = f.message.replace(" on this page (", " from the metadata (");
+        f.fix = "Fix or add the file named in the message (see the read errors above), or check this setting by hand."
+            .into();
+    }
+    findings
 }
 
 /// A path relative to the checked folder, with `/`.

@@ -1,6 +1,8 @@
 //! Runs the `eca-guard` binary on fixture trees (cli/tests/fixtures/retrieve, as
 //! `sf project retrieve` writes them) and on trees generated in temporary folders.
 
+#![allow(clippy::expect_used)] // Reason: a test that cannot run its setup should stop there.
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -355,19 +355,27 @@ impl Walker<'_> {
 
     /// Lists the `.…-meta.xml` files of one folder, sorted; reports other entries.
     fn list(&mut self, folder: &Path, part: Part) -> Vec<String> {
+        let mut names = Vec::new();
+        self.each(folder, part, &mut |name| names.push(name));
+        names.sort_unstable();
+        names
+    }
+
+    /// Calls `f` with each `.…-meta.xml` file name of one folder (unsorted, nothing held);
+    /// reports other entries.
+    fn each(&mut self, folder: &Path, part: Part, f: &mut dyn FnMut(String)) {
         let entries = match std::fs::read_dir(folder) {
             Ok(e) => e,
-            Err(e) if e.kind() == ErrorKind::NotFound => return Vec::new(),
+            Err(e) if e.kind() == ErrorKind::NotFound => return,
             Err(e) => {
                 self.problem(
                     folder.to_path_buf(),
                     format!("folder cannot be read: {e}"),
                     ProblemLevel::Error,
                 );
-                return Vec::new();
+                return;
             }
         };
-        let mut names = Vec::new();
         for entry in entries {
             let entry = match entry {
                 Ok(e) => e,
@@ -382,7 +390,7 @@ impl Walker<'_> {
             };
             let name = entry.file_name().to_string_lossy().into_owned();
             if name.ends_with(part.type_suffix()) && name.len() > part.type_suffix().len() {
-                names.push(name);
+                f(name);
             } else if !name.starts_with('.') {
                 self.problem(
                     entry.path(),
@@ -396,8 +404,6 @@ impl Walker<'_> {
                 );
             }
         }
-        names.sort_unstable();
-        names
     }
 
     /// Companion files that `NAME_suffix` with an existing `NAME.eca-meta.xml` does not claim,
@@ -410,12 +416,15 @@ impl Walker<'_> {
         };
         for part in Part::COMPANIONS {
             let folder = dir.join(part.folder());
-            for name in self.list(&folder, part) {
-                if let Some(app) = name.strip_suffix(part.name_suffix()) {
-                    if has_eca(app) {
-                        continue;
-                    }
+            let mut unclaimed: Vec<String> = Vec::new();
+            self.each(&folder, part, &mut |name| {
+                let claimed = name.strip_suffix(part.name_suffix()).is_some_and(has_eca);
+                if !claimed {
+                    unclaimed.push(name);
                 }
+            });
+            unclaimed.sort_unstable();
+            for name in unclaimed {
                 let path = folder.join(&name);
                 let owner = read_text(&path)
                     .ok()

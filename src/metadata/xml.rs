@@ -395,3 +395,55 @@ pub struct ConnectedAppOauthPolicy {
     pub ip_relaxation: Option<String>,
     pub refresh_token_policy: Option<String>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::Part;
+    use super::*;
+
+    #[test]
+    fn outline_names_the_line_of_a_syntax_error() {
+        let err = outline("<a>\n<b>\n</c>\n</a>", Part::Eca).err().unwrap_or_default();
+        assert!(err.starts_with("malformed XML at line 3"), "{err}");
+        let err = outline("<a>\n<b>", Part::Eca).err().unwrap_or_default();
+        assert!(err.contains("ends inside"), "{err}");
+        assert!(outline("", Part::Eca).is_err());
+        assert!(outline("just text", Part::Eca).is_err());
+    }
+
+    #[test]
+    fn outline_reports_unknown_elements_only() {
+        let o = outline(
+            "<ExternalClientApplication><label>x</label><isShiny>true</isShiny></ExternalClientApplication>",
+            Part::Eca,
+        )
+        .unwrap_or_default();
+        assert_eq!(o.root, "ExternalClientApplication");
+        assert_eq!(o.unknown, vec!["isShiny".to_string()]);
+        let o = outline(
+            "<ConnectedApp><oauthConfig><scopes>Full</scopes><isShiny/></oauthConfig></ConnectedApp>",
+            Part::ConnectedApp,
+        )
+        .unwrap_or_default();
+        assert_eq!(o.unknown, vec!["oauthConfig/isShiny".to_string()]);
+    }
+
+    #[test]
+    fn booleans() {
+        assert_eq!(boolean("x", &Some(" true ".into())), Ok(Some(true)));
+        assert_eq!(boolean("x", &Some("0".into())), Ok(Some(false)));
+        assert_eq!(boolean("x", &None), Ok(None));
+        assert!(boolean("x", &Some("yes".into())).is_err());
+    }
+
+    #[test]
+    fn parses_repeated_and_escaped_values() {
+        let ca: ConnectedApp = parse(
+            "<ConnectedApp><oauthConfig><callbackUrl>https://a?x=1&amp;y=2</callbackUrl><scopes>Full</scopes><isAdminApproved>true</isAdminApproved><scopes>RefreshToken</scopes></oauthConfig></ConnectedApp>",
+        )
+        .unwrap_or_default();
+        let c = ca.oauth_config.unwrap_or_default();
+        assert_eq!(c.callback_url.as_deref(), Some("https://a?x=1&y=2"));
+        assert_eq!(c.scopes, vec!["Full".to_string(), "RefreshToken".to_string()]);
+    }
+}
