@@ -479,6 +479,11 @@ fn malformed_xml_is_named_and_the_rest_is_checked() {
     );
     assert!(rules_of(&findings, "Good", "error").is_empty());
     assert!(findings.iter().any(|f| f["app"] == "Good"));
+    // --strict: a file that could not be read fails the gate.
+    let mut strict = VEEAM_CALLBACKS.to_vec();
+    strict.push("--strict");
+    let (c, _, _) = check_json("veeam-eca", &strict, t.path());
+    assert_eq!(c, 1);
 }
 
 #[test]
