@@ -77,6 +77,9 @@ struct Inner {
     config: Config,
     keys: KeyPair,
     writer: store::Writer,
+    /// Reads (browser lookups) on their own connection: WAL readers never wait for the
+    /// writer's fsync. Queries take microseconds, so a plain mutex is enough.
+    reader: std::sync::Mutex<rusqlite::Connection>,
     info: ServerInfo,
     data_dir: PathBuf,
     sink_lock: tokio::sync::Mutex<()>,
@@ -90,6 +93,7 @@ impl State {
         let keys = load_or_create_key(data_dir)?;
         let conn = open_db(data_dir)?;
         let writer = store::Writer::start(conn).map_err(|e| format!("cannot start the store: {e}"))?;
+        let reader = std::sync::Mutex::new(open_db(data_dir)?);
         let info = ServerInfo {
             v: pairing::VERSION,
             name: config.name.clone(),
@@ -102,6 +106,7 @@ impl State {
             config,
             keys,
             writer,
+            reader,
             info,
             data_dir: data_dir.to_path_buf(),
             sink_lock: tokio::sync::Mutex::new(()),
@@ -342,7 +347,15 @@ async fn credentials_handler(
     if browser_id.len() > 64 {
         return Err(AppError::Malformed("browser id too long".into()));
     }
-    let browser = match state.0.writer.browser(browser_id.clone()).await? {
+    let found = {
+        let conn = state
+            .0
+            .reader
+            .lock()
+            .map_err(|_| AppError::Internal("store reader poisoned".into()))?;
+        store::browser(&conn, &browser_id)?
+    };
+    let browser = match found {
         None => {
             tracing::warn!(browser = %browser_id, "message from an unknown browser");
             return Err(AppError::UnknownBrowser);
@@ -413,6 +426,11 @@ pub async fn serve(state: State) -> Result<(), String> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    serve_on(listener, state).await
+}
+
+/// Serves on a bound listener until ctrl-c / SIGTERM (benches and tests bind port 0).
+pub async fn serve_on(listener: tokio::net::TcpListener, state: State) -> Result<(), String> {
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     tracing::info!(
         listen = %local,
