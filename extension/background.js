@@ -9,6 +9,7 @@
 // `{ok: false, error: {kind, message}}`.
 import { handlers as checkHandlers } from './worker/check.js';
 import { handlers as settingsHandlers, watchSettings } from './worker/settings.js';
+import { handlers as diagHandlers } from './worker/diag.js';
 import { toError } from './worker/errors.js';
 import { handlers as orgHandlers } from './worker/org.js';
 

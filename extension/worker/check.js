@@ -7,12 +7,30 @@ import { afterCheck, afterClear } from './org.js';
 
 const api = globalThis.browser || globalThis.chrome;
 
+const shown = new Map(); // tabId → badge text last set
+const pending = new Map(); // tabId → badge text to set
+
+/**
+ * Sets the tab's badge after the reply has gone out: badge calls are IPCs to the browser that
+ * would otherwise queue ahead of the reply and slow every keystroke's highlight. Unchanged
+ * badges are not set again.
+ */
 function badge(tabId, errors) {
   if (tabId === undefined || tabId < 0) return;
   const text = errors > 0 ? String(errors) : '';
-  // Badge updates are best effort (the tab may have closed meanwhile).
-  api.action.setBadgeText({ tabId, text }).catch(() => {});
-  if (errors > 0) api.action.setBadgeBackgroundColor({ tabId, color: '#ba0517' }).catch(() => {});
+  if (!pending.has(tabId) && shown.get(tabId) === text) return;
+  const first = !pending.has(tabId);
+  pending.set(tabId, text);
+  if (!first) return;
+  setTimeout(() => {
+    const t = pending.get(tabId);
+    pending.delete(tabId);
+    if (shown.get(tabId) === t) return;
+    shown.set(tabId, t);
+    // Best effort: the tab may have closed meanwhile.
+    api.action.setBadgeText({ tabId, text: t }).catch(() => shown.delete(tabId));
+    if (t) api.action.setBadgeBackgroundColor({ tabId, color: '#ba0517' }).catch(() => {});
+  }, 0);
 }
 
 async function check(msg, sender) {

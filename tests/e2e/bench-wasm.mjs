@@ -1,0 +1,38 @@
+// Core check time per snapshot in Wasm under node, through the same JS API the worker calls
+// (boundary conversion included). Usage: node bench-wasm.mjs <pkg dir>
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const dir = process.argv[2];
+const core = await import(pathToFileURL(join(dir, 'eca_guard.js')).href);
+const t0 = performance.now();
+core.initSync({ module: readFileSync(join(dir, 'eca_guard_bg.wasm')) });
+const initMs = performance.now() - t0;
+
+const good = {
+  page: 'new-eca', name: 'Veeam', apiName: 'Veeam', contactEmail: 'admin@acme.example', distributionState: 'Local',
+  oauthEnabled: true, callbackUrl: 'https://veeam.acme.internal\nhttps://172.12.0.1',
+  scopes: ['Full access (full)', 'Perform requests at any time (refresh_token, offline_access)'],
+  clientCredentialsFlow: false, codeCredentialsFlow: false, requireSecretWebServer: true, requireSecretRefresh: true,
+  requirePkce: false, unreadable: [],
+};
+const wrong = {
+  page: 'new-eca', distributionState: 'Packaged', oauthEnabled: true,
+  callbackUrl: 'https://veeam.acme.internal/\nhttp://172.12.0.1\nhttps://*.acme.example',
+  scopes: ['Full access (full)', 'Manage user data via Web browsers (web)', 'Access the moon (moon_api)'],
+  codeCredentialsFlow: false, requireSecretWebServer: false, requireSecretRefresh: true, requirePkce: true, unreadable: [],
+};
+for (const pack of ['veeam-eca', 'veeam-connected-app', 'delphix-crt-eca']) {
+  const config = { pack, params: { callbackUrls: ['https://veeam.acme.internal', 'https://172.12.0.1'], salesforceIdp: true } };
+  const out = [];
+  for (const snap of [good, wrong]) {
+    for (let i = 0; i < 500; i++) core.check(snap, config);
+    const n = 20000;
+    const t = performance.now();
+    for (let i = 0; i < n; i++) core.check(snap, config);
+    out.push(((performance.now() - t) * 1000) / n);
+  }
+  console.log(`check wasm/node [${pack}]: ${out[0].toFixed(2)} µs (good form), ${out[1].toFixed(2)} µs (wrong form) per snapshot, JS API included (target <= 20 µs)`);
+}
+console.log(`wasm initSync under node: ${initMs.toFixed(1)} ms`);

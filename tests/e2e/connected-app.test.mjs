@@ -1,0 +1,107 @@
+// Legacy Connected App pages (classic Visualforce in the Aloha iframe): the New/Edit page and
+// the detail page, checked for veeam-connected-app (and an ECA pack), with the Spring '26 /
+// five-approvals note and the org's notes in the page panel.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { launch } from './harness.mjs';
+import { alohaFrame, classicMarks, watchConsole } from './org-harness.mjs';
+
+let env;
+before(async () => {
+  env = await launch();
+});
+after(async () => {
+  await env?.close();
+});
+
+const LEGACY = { pack: 'veeam-connected-app', params: { callbackUrls: ['https://203.0.113.10', 'https://veeam.acme.internal'] } };
+const EDIT = '/lightning/setup/NavigationMenus/page?address=%2Fapp%2Fmgmt%2Fforceconnectedapps%2FforceAppEdit.apexp';
+const DETAIL = '/lightning/setup/NavigationMenus/page?address=%2Fapp%2Fmgmt%2Fforceconnectedapps%2FforceAppDetail.apexp%3FapplicationId%3D06P000000000001';
+
+async function open(host, path) {
+  const page = await env.ctx.newPage();
+  const problems = watchConsole(page);
+  await page.goto(`https://${host}:${env.server.port}${path}`);
+  return { page, problems };
+}
+const byRule = (m, rule) => m.marks.find((x) => x.rules.includes(rule));
+
+describe('Connected App edit page', () => {
+  test('veeam-connected-app: wrong callback and scopes are marked on the inputs; notes on the page', async () => {
+    await env.setSettings(LEGACY);
+    const { page, problems } = await open('bad.my.salesforce-setup.com', EDIT);
+    const m = await classicMarks(page, (m) => byRule(m, 'callback-trailing-slash') && byRule(m, 'scope-missing'), 'callback and scope marks');
+    assert.equal(byRule(m, 'callback-trailing-slash').tag, 'textarea');
+    assert.equal(byRule(m, 'scope-missing').tag, 'select');
+    assert.ok(byRule(m, 'scope-extra'), 'api is not needed');
+    assert.match(m.panelText, /Spring '26/);
+    assert.match(m.panelText, /5 authorizations per user/);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  test('veeam-connected-app: moving the missing scope over clears scope-missing', async () => {
+    await env.setSettings(LEGACY);
+    const { page } = await open('bad.my.salesforce-setup.com', EDIT);
+    await classicMarks(page, (m) => byRule(m, 'scope-missing'), 'scope-missing');
+    const f = alohaFrame(page);
+    await f.locator('select').first().selectOption({ label: 'Perform requests on your behalf at any time (refresh_token, offline_access)' });
+    await f.locator('a[data-move="add"]').click();
+    const m = await classicMarks(page, (m) => !byRule(m, 'scope-missing'), 'scope-missing gone');
+    assert.ok(byRule(m, 'scope-extra'));
+    await page.close();
+  });
+
+  test('correct app: nothing wrong', async () => {
+    await env.setSettings(LEGACY);
+    const { page } = await open('good.my.salesforce-setup.com', EDIT);
+    const m = await classicMarks(page, (m) => m.panel, 'panel');
+    assert.equal(m.panel.errors, 0, JSON.stringify(m.marks));
+    assert.equal(m.panel.warnings, 0, JSON.stringify(m.marks));
+    await page.close();
+  });
+
+  test('an ECA pack on a Connected App page still gets the Spring \'26 note', async () => {
+    await env.setSettings({ ...LEGACY, pack: 'veeam-eca' });
+    const { page } = await open('good.my.salesforce-setup.com', EDIT);
+    const m = await classicMarks(page, (m) => m.panel, 'panel');
+    assert.match(m.panelText, /can no longer be created since Spring '26/);
+    assert.match(m.panelText, /five approvals per user/);
+    await page.close();
+  });
+
+  test('changed labels: Callback URL could not be read', async () => {
+    await env.setSettings(LEGACY);
+    const { page } = await open('changed.my.salesforce-setup.com', EDIT);
+    const m = await classicMarks(page, (m) => m.panel && m.panel.items.includes('field-unreadable'), 'unreadable');
+    assert.match(m.panelText, /could not read "Callback URL"/);
+    await page.close();
+  });
+});
+
+describe('Connected App detail page', () => {
+  test('veeam-connected-app: saved values are read from text and checkbox images', async () => {
+    await env.setSettings(LEGACY);
+    let { page, problems } = await open('bad.my.salesforce-setup.com', DETAIL);
+    let m = await classicMarks(page, (m) => byRule(m, 'callback-trailing-slash'), 'detail marks');
+    assert.equal(byRule(m, 'callback-trailing-slash').tag, 'td');
+    assert.ok(byRule(m, 'scope-missing'));
+    assert.deepEqual(problems, []);
+    await page.close();
+    ({ page } = await open('good.my.salesforce-setup.com', DETAIL));
+    m = await classicMarks(page, (m) => m.panel, 'panel');
+    assert.equal(m.panel.errors + m.panel.warnings, 0, JSON.stringify(m.marks));
+    assert.doesNotMatch(m.panelText, /Consumer Secret/);
+    await page.close();
+  });
+
+  test('sandbox host: the sandbox-refresh and API host notes are on the page', async () => {
+    await env.setSettings(LEGACY);
+    const { page } = await open('acme--uat.sandbox.my.salesforce-setup.com', DETAIL);
+    const m = await classicMarks(page, (m) => m.panel, 'panel');
+    assert.match(m.panelText, /This is a sandbox: a refresh wipes/);
+    assert.match(m.panelText, /https:\/\/acme--uat\.sandbox\.my\.salesforce\.com/);
+    await page.close();
+  });
+});
