@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::finding::{Counts, Finding, Severity};
 use crate::pack::{self, BoolRule, ChoiceRule, Config, Pack, Params, Source};
 use crate::scopes::{self, Recognised};
-use crate::snapshot::{field, IpRange, Snapshot};
+use crate::snapshot::{field, IpRange, Page, Snapshot};
 
 /// Sources the checker itself cites (Salesforce's own rules, not the pack's).
 fn core_source(id: &str) -> Option<Source> {
@@ -74,8 +74,23 @@ pub fn check_config(snapshot: &Snapshot, config: &Config) -> Result<CheckResult,
         pack_name: pack.name.clone(),
         counts: Counts::of(&findings),
         findings,
-        notes: pack.notes.clone(),
+        notes: notes(snapshot, pack),
     })
+}
+
+/// What Setup says about legacy Connected Apps, shown on their pages whatever the pack
+/// (salesforce-facts.md: Spring '26; "remoteaccess_request_approve": five approvals per user).
+pub const CONNECTED_APP_NOTE: &str = "New Connected Apps can no longer be created since Spring '26 (existing ones keep working; External Client Apps replace them). Use one Connected App per integration installation: a Connected App allows five approvals per user, and a sixth revokes the oldest.";
+
+/// The pack's notes, plus notes the page itself calls for.
+fn notes(snapshot: &Snapshot, pack: &Pack) -> Vec<String> {
+    let mut out = pack.notes.clone();
+    let connected_app_page = matches!(snapshot.page, Page::ConnectedAppEdit | Page::ConnectedAppDetail);
+    // A Connected App pack says this in its own words already.
+    if connected_app_page && pack.app_type != pack::AppType::ConnectedApp {
+        out.push(CONNECTED_APP_NOTE.to_string());
+    }
+    out
 }
 
 /// Checks a snapshot against a pack.

@@ -2,10 +2,12 @@
 //! - `packs`: every built-in pack against a correct page and against each single mistake;
 //! - `callbacks`: the callback linter, table-driven;
 //! - `sessions`: Session Settings, policies and IP ranges;
+//! - `pages`: notes a page calls for whatever the pack (legacy Connected App pages);
 //! - `bad_input`: shapes a page or a user can produce that must not panic or pass wrongly.
 
 mod bad_input;
 mod callbacks;
 mod packs;
+mod pages;
 mod sessions;
 mod support;
