@@ -94,9 +94,9 @@
   // ---- the panel ----------------------------------------------------------------------------
 
   const PANEL_CSS = `
-:host { all: initial; position: fixed; right: 16px; bottom: 16px; z-index: 2147483000;
+:host { all: initial; position: fixed; right: 16px; bottom: 64px; z-index: 2147483000;
   font: 13px/1.5 "Salesforce Sans", -apple-system, "Segoe UI", Arial, sans-serif; color: #181818; }
-.card { width: 400px; max-height: 70vh; display: flex; flex-direction: column; background: #fff;
+.card { width: 380px; max-height: calc(100vh - 180px); display: flex; flex-direction: column; background: #fff;
   border: 1px solid #c9c9c9; border-radius: .25rem; box-shadow: 0 2px 8px rgba(0,0,0,.18); }
 header { display: flex; align-items: center; gap: .5rem; padding: .5rem .75rem; border-bottom: 1px solid #e5e5e5;
   background: #f3f3f3; border-radius: .25rem .25rem 0 0; }
