@@ -186,7 +186,10 @@ fn print_problem(base: &Path, p: &Problem) {
 }
 
 fn write_text(out: &mut dyn Write, base: &Path, report: &AppReport, findings: &[Finding]) -> io::Result<()> {
-    let root = rel(base, &report.root);
+    let root = match rel(base, &report.root).as_str() {
+        "." => base.display().to_string(),
+        r => r.to_string(),
+    };
     let label = report
         .snapshot
         .name

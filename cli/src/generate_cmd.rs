@@ -94,6 +94,8 @@ pub fn run(args: &Args) -> ExitCode {
     let mut counts = (0usize, 0usize, 0usize);
     let mut problems = Vec::new();
     let walked = metadata::walk(&out.join(generate::SOURCE_DIR), &mut |event| match event {
+        // Only the generated app: --out may be an existing project with other apps.
+        Event::App(report) if report.name != opts.name => {}
         Event::App(mut report) => {
             problems.extend(report.problems.iter().map(|p| p.reason.clone()));
             for f in check_cmd::check_app(&mut report, &pack, &params) {
