@@ -33,6 +33,29 @@ async fn main() {
     let messages = arg("--messages", 4000);
     let concurrency = arg("--concurrency", 8);
     let json = std::env::args().any(|a| a == "--json");
+    if std::env::args().any(|a| a == "--fixture") {
+        // For the Wasm sealing bench (node): a pairing code, its server key, and paired keys.
+        let server = pairing::KeyPair::generate().unwrap();
+        let browser = pairing::KeyPair::generate().unwrap();
+        let code = pairing::PairingCode {
+            server: "http://127.0.0.1:8787".into(),
+            fingerprint: pairing::fingerprint(server.public()),
+            token: [1; 16],
+        };
+        let keys = pairing::PairedKeys {
+            server: "http://127.0.0.1:8787".into(),
+            server_key: *server.public(),
+            browser_secret: *browser.secret(),
+            browser_id: pairing::browser_id(browser.public()),
+        };
+        println!(
+            "{}\n{}\n{}",
+            code.encode(),
+            pairing::b64(server.public()),
+            keys.to_token()
+        );
+        return;
+    }
 
     // Data on disk (not tmpfs) next to the build output, removed afterwards.
     let dir = tempfile::Builder::new().prefix("bench-handoff-").tempdir().unwrap();
