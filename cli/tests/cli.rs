@@ -743,3 +743,34 @@ fn explain_prints_meaning_fix_and_source() {
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("scope-missing"));
 }
+
+#[test]
+fn metadata_api_format_is_read_too() {
+    // `sf project retrieve start --target-metadata-dir` writes `Foo.eca`, not `Foo.eca-meta.xml`.
+    let t = tempfile::tempdir().expect("tempdir");
+    let src = veeam_app(t.path(), "Mdapi");
+    std::fs::create_dir_all(src.join("settings")).expect("mkdir");
+    std::fs::write(
+        src.join("settings/Security.settings"),
+        "<SecuritySettings><sessionSettings><lockSessionsToIp>true</lockSessionsToIp></sessionSettings></SecuritySettings>",
+    )
+    .expect("write");
+    for f in walk_files(&src) {
+        let name = f.to_string_lossy().into_owned();
+        if let Some(stripped) = name.strip_suffix("-meta.xml") {
+            std::fs::rename(&f, stripped).expect("rename");
+        }
+    }
+    let (c, findings, err) = check_json("veeam-eca", &VEEAM_CALLBACKS, t.path());
+    assert!(!err.contains("missing companion"), "{err}");
+    assert_eq!(c, 1, "{findings:#?}");
+    assert_eq!(finding(&findings, "Mdapi", "session-lock-ip")["severity"], "error");
+    assert!(
+        findings.iter().all(|f| f["rule"] != "field-unreadable"),
+        "{findings:#?}"
+    );
+    assert!(finding(&findings, "Mdapi", "pkce")["file"]
+        .as_str()
+        .unwrap_or("")
+        .ends_with("Mdapi_glbloauth.ecaGlblOauth"));
+}

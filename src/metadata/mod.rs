@@ -95,6 +95,30 @@ impl Part {
         }
     }
 
+    /// The app name in a file name of this type, in source format (`A_oauth.ecaOauth-meta.xml`)
+    /// or Metadata API format (`A_oauth.ecaOauth`, as `--target-metadata-dir` writes it).
+    pub fn app_of(self, file_name: &str) -> Option<&str> {
+        let suffix = self.name_suffix();
+        file_name
+            .strip_suffix(suffix)
+            .or_else(|| file_name.strip_suffix(suffix.trim_end_matches("-meta.xml")))
+            .filter(|n| !n.is_empty())
+    }
+
+    /// Whether a file name has this type's suffix (either format).
+    pub fn is_type_file(self, file_name: &str) -> bool {
+        let t = self.type_suffix();
+        let m = t.trim_end_matches("-meta.xml");
+        (file_name.ends_with(t) && file_name.len() > t.len()) || (file_name.ends_with(m) && file_name.len() > m.len())
+    }
+
+    /// `folder/NAME<suffix>` in Metadata API format (no `-meta.xml`).
+    pub fn mdapi_relative_path(self, name: &str) -> PathBuf {
+        let p = self.relative_path(name);
+        let s = p.to_string_lossy();
+        PathBuf::from(s.trim_end_matches("-meta.xml"))
+    }
+
     /// `folder/NAME<suffix>` for app `name`.
     pub fn relative_path(self, name: &str) -> PathBuf {
         match self {

@@ -229,22 +229,21 @@ impl Walker<'_> {
         }
     }
 
-    /// Loads the conventionally named file, or else `alt`; returns the path used (None: neither exists).
-    fn load_either<T: for<'de> serde::Deserialize<'de>>(
+    /// Loads the first of `candidates` that exists; returns its path (None: none exists).
+    fn load_first<T: for<'de> serde::Deserialize<'de>>(
         &mut self,
         part: Part,
-        conventional: PathBuf,
-        alt: Option<&Path>,
+        candidates: &[PathBuf],
         problems: &mut Vec<Problem>,
         out: &mut Read<T>,
     ) -> Option<PathBuf> {
-        *out = self.load(part, &conventional, problems);
-        if !matches!(out, Read::Missing) {
-            return Some(conventional);
+        for path in candidates {
+            *out = self.load(part, path, problems);
+            if !matches!(out, Read::Missing) {
+                return Some(path.clone());
+            }
         }
-        let alt = alt?;
-        *out = self.load(part, alt, problems);
-        (!matches!(out, Read::Missing)).then(|| alt.to_path_buf())
+        None
     }
 
     fn failed<T>(&mut self, path: &Path, reason: String, problems: &mut Vec<Problem>) -> Read<T> {
@@ -260,7 +259,8 @@ impl Walker<'_> {
     /// Reads `dir` as a source root if it holds metadata folders.
     fn maybe_root(&mut self, dir: &Path) {
         let has = |part: Part| dir.join(part.folder()).is_dir();
-        let has_security = dir.join(Part::Security.relative_path("")).exists();
+        let has_security = dir.join(Part::Security.relative_path("")).exists()
+            || dir.join(Part::Security.mdapi_relative_path("")).exists();
         let has_eca = Part::COMPANIONS.iter().any(|p| has(*p)) || has(Part::Eca);
         let has_ca = has(Part::ConnectedApp);
         if !(has_eca || has_ca || has_security) {
@@ -296,7 +296,10 @@ impl Walker<'_> {
     }
 
     fn read_org(&mut self, dir: &Path) -> Option<Org> {
-        let path = dir.join(Part::Security.relative_path(""));
+        let mut path = dir.join(Part::Security.relative_path(""));
+        if !path.exists() {
+            path = dir.join(Part::Security.mdapi_relative_path(""));
+        }
         let mut problems = Vec::new();
         let mut org = Org::default();
         match self.load::<xml::Security>(Part::Security, &path, &mut problems) {
@@ -389,7 +392,7 @@ impl Walker<'_> {
                 }
             };
             let name = entry.file_name().to_string_lossy().into_owned();
-            if name.ends_with(part.type_suffix()) && name.len() > part.type_suffix().len() {
+            if part.is_type_file(&name) {
                 f(name);
             } else if !name.starts_with('.') {
                 self.problem(
@@ -411,14 +414,14 @@ impl Walker<'_> {
     fn index_extra(&mut self, dir: &Path, ecas: &[String]) -> Extra {
         let mut extra = Extra::new();
         let has_eca = |app: &str| {
-            ecas.binary_search_by(|n| n.strip_suffix(Part::Eca.name_suffix()).unwrap_or(n).cmp(app))
+            ecas.binary_search_by(|n| Part::Eca.app_of(n).unwrap_or(n).cmp(app))
                 .is_ok()
         };
         for part in Part::COMPANIONS {
             let folder = dir.join(part.folder());
             let mut unclaimed: Vec<String> = Vec::new();
             self.each(&folder, part, &mut |name| {
-                let claimed = name.strip_suffix(part.name_suffix()).is_some_and(has_eca);
+                let claimed = part.app_of(&name).is_some_and(has_eca);
                 if !claimed {
                     unclaimed.push(name);
                 }
@@ -429,8 +432,12 @@ impl Walker<'_> {
                 let owner = read_text(&path)
                     .ok()
                     .and_then(|t| owner_of(&t))
-                    .or_else(|| name.strip_suffix(part.name_suffix()).map(str::to_string))
-                    .unwrap_or_else(|| name.trim_end_matches(part.type_suffix()).to_string());
+                    .or_else(|| part.app_of(&name).map(str::to_string))
+                    .unwrap_or_else(|| {
+                        name.trim_end_matches(part.type_suffix())
+                            .trim_end_matches(part.type_suffix().trim_end_matches("-meta.xml"))
+                            .to_string()
+                    });
                 extra.entry(owner).or_default().push((part, path));
             }
         }
@@ -442,20 +449,20 @@ impl Walker<'_> {
         let mut ecas = self.list(&folder, Part::Eca);
         // Sorted by app name (not by file name: `A_b.eca-meta.xml` vs `A.eca-meta.xml`).
         ecas.sort_unstable_by(|a, b| {
-            let key = |n: &str| n.strip_suffix(Part::Eca.name_suffix()).unwrap_or(n).to_string();
+            let key = |n: &str| Part::Eca.app_of(n).unwrap_or(n).to_string();
             key(a).cmp(&key(b))
         });
         let mut extra = self.index_extra(dir, &ecas);
         for name in ecas {
-            let Some(app) = name.strip_suffix(Part::Eca.name_suffix()) else {
+            let Some(app) = Part::Eca.app_of(&name) else {
                 continue;
             };
             let more = extra.remove(app).unwrap_or_default();
-            let report = self.read_eca(dir, app, true, more, org);
+            let report = self.read_eca(dir, app, Some(folder.join(&name)), more, org);
             self.emit(report);
         }
         for (app, files) in std::mem::take(&mut extra) {
-            let report = self.read_eca(dir, &app, false, files, org);
+            let report = self.read_eca(dir, &app, None, files, org);
             self.emit(report);
         }
     }
@@ -464,7 +471,7 @@ impl Walker<'_> {
         &mut self,
         dir: &Path,
         app: &str,
-        has_eca: bool,
+        eca_file: Option<PathBuf>,
         extra: Vec<(Part, PathBuf)>,
         org: &Option<Org>,
     ) -> AppReport {
@@ -476,7 +483,8 @@ impl Walker<'_> {
         let mut files: Vec<(Part, PathBuf)> = Vec::new();
         let mut problems: Vec<Problem> = Vec::new();
         // ExternalClientApplication
-        let eca_path = dir.join(Part::Eca.relative_path(app));
+        let has_eca = eca_file.is_some();
+        let eca_path = eca_file.unwrap_or_else(|| dir.join(Part::Eca.relative_path(app)));
         if has_eca {
             match self.load::<xml::Eca>(Part::Eca, &eca_path, &mut problems) {
                 Read::Ok(e) => {
@@ -517,13 +525,17 @@ impl Walker<'_> {
         let mut oplcy: Read<xml::OauthPolicies> = Read::Missing;
         let mut paths: Vec<(Part, PathBuf)> = Vec::new();
         for part in Part::COMPANIONS {
-            let conventional = dir.join(part.relative_path(app));
-            let alt = extra.iter().find(|(p, _)| *p == part).map(|(_, p)| p.as_path());
+            // Source format, Metadata API format, then a file that names the app inside.
+            let mut candidates = vec![
+                dir.join(part.relative_path(app)),
+                dir.join(part.mdapi_relative_path(app)),
+            ];
+            candidates.extend(extra.iter().filter(|(p, _)| *p == part).map(|(_, p)| p.clone()).take(1));
             let path = match part {
-                Part::Policies => self.load_either(part, conventional, alt, &mut problems, &mut plcy),
-                Part::GlobalOauth => self.load_either(part, conventional, alt, &mut problems, &mut glbl),
-                Part::OauthSettings => self.load_either(part, conventional, alt, &mut problems, &mut oauth),
-                Part::OauthPolicies => self.load_either(part, conventional, alt, &mut problems, &mut oplcy),
+                Part::Policies => self.load_first(part, &candidates, &mut problems, &mut plcy),
+                Part::GlobalOauth => self.load_first(part, &candidates, &mut problems, &mut glbl),
+                Part::OauthSettings => self.load_first(part, &candidates, &mut problems, &mut oauth),
+                Part::OauthPolicies => self.load_first(part, &candidates, &mut problems, &mut oplcy),
                 _ => None,
             };
             if let Some(path) = path {
@@ -740,7 +752,7 @@ impl Walker<'_> {
     fn read_connected_apps(&mut self, dir: &Path, org: &Option<Org>) {
         let folder = dir.join(Part::ConnectedApp.folder());
         for name in self.list(&folder, Part::ConnectedApp) {
-            let Some(app) = name.strip_suffix(Part::ConnectedApp.name_suffix()) else {
+            let Some(app) = Part::ConnectedApp.app_of(&name) else {
                 continue;
             };
             let path = folder.join(&name);
