@@ -139,7 +139,7 @@ run_tests() {
 }
 
 # Bench: a list of steps, each printing its own lines. Add a step: write a function, append it.
-BENCH_STEPS=(bench_native bench_wasm bench_size bench_browser)
+BENCH_STEPS=(bench_native bench_wasm bench_size bench_browser bench_classic)
 bench_native() { cargo run --release --quiet --example bench_check; }
 bench_wasm() { node "$E2E/bench-wasm.mjs" "$ROOT/extension/pkg"; }
 bench_size() {
@@ -150,6 +150,7 @@ bench_size() {
   printf 'size: wasm+glue %d KB raw, %d KB gzipped (target <= 100 KB gz)\n' $((raw / 1024)) $((gz / 1024))
 }
 bench_browser() { (cd "$E2E" && node bench-browser.mjs); }
+bench_classic() { (cd "$E2E" && node bench-classic.mjs); } # classic pages in the Aloha iframe: per load, warm, idle
 
 demo() {
   local port=${PORT:-8443}

@@ -60,6 +60,7 @@
 
   function detect(doc) {
     if (PATH.test(location.pathname)) return true;
+    if (doc.body && doc.body.classList.contains('sfdcBody')) return false; // a classic page
     // The route may change: a tab bar with a Policies tab next to an "OAuth Policies"/"OAuth
     // Settings" accordion is this page too.
     const tabs = dom.queryAll(doc, '[role="tab"]').map((t) => key(t.getAttribute('data-label') || t.textContent));
