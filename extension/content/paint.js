@@ -229,13 +229,25 @@ a { color: #0176d3; font-size: 12px; }
   }
 
   /** Paints a check result (or an error) for the controls a reader found. */
+  let renderTimer = 0;
+  let nextState = null;
   function paint(doc, state) {
     mark(state.controls || {}, state.result ? state.result.findings : []);
-    render(doc, state);
+    // The marks are the keystroke's feedback; the panel follows right after this task, and a
+    // burst of changes renders it once.
+    nextState = state;
+    if (!panel || !panel.isConnected) return render(doc, state);
+    if (!renderTimer) {
+      renderTimer = setTimeout(() => {
+        renderTimer = 0;
+        if (nextState) render(doc, nextState);
+      }, 0);
+    }
   }
 
   /** Removes every mark and the panel (the form is gone). */
   function clear() {
+    nextState = null;
     mark({}, []);
     if (panel) panel.remove();
     panel = null;

@@ -431,7 +431,7 @@ export async function afterCheck(sender, snapshot, result) {
     pageErrors.get(tabId).set(sender.frameId || 0, errs);
   }
   // Memory and badge happen after the reply: the page's marks must not wait for storage.
-  remember(org, sender, snapshot).catch(() => {});
+  setTimeout(() => remember(org, sender, snapshot).catch(() => {}), 0);
   return result;
 }
 
