@@ -255,14 +255,32 @@ impl IntoResponse for AppError {
     }
 }
 
+/// Whether an `Origin` is a browser extension's (Chromium or Firefox).
+pub fn is_extension_origin(origin: &[u8]) -> bool {
+    origin.starts_with(b"chrome-extension://") || origin.starts_with(b"moz-extension://")
+}
+
 /// The router: `GET /v1/info`, `POST /v1/pair`, `POST /v1/credentials`.
+///
+/// CORS: only extension origins are answered (so the extension's worker can reach the server
+/// even where it holds no host permission for it). Web origins get no CORS headers and their
+/// requests are refused outright (`web_origin`). CORS only decides who may read answers;
+/// what the server accepts is decided by the sealed messages.
 pub fn app(state: State) -> Router {
     let limit = state.0.config.body_limit;
+    let cors = tower_http::cors::CorsLayer::new()
+        .allow_origin(tower_http::cors::AllowOrigin::predicate(|o, _| {
+            is_extension_origin(o.as_bytes())
+        }))
+        .allow_methods([axum::http::Method::GET, axum::http::Method::POST])
+        .allow_headers([header::CONTENT_TYPE])
+        .max_age(std::time::Duration::from_secs(600));
     Router::new()
         .route("/v1/info", get(info))
         .route("/v1/pair", post(pair_handler))
         .route("/v1/credentials", post(credentials_handler))
         .layer(DefaultBodyLimit::max(limit))
+        .layer(cors)
         .with_state(state)
 }
 

@@ -317,7 +317,7 @@ async fn oversized_malformed_and_foreign_requests_are_refused() {
         )
         .await;
     assert_eq!(status, StatusCode::OK);
-    // No CORS headers are ever sent.
+    // No CORS headers for web origins.
     let req = Request::builder()
         .method("OPTIONS")
         .uri("/v1/credentials")
