@@ -8,7 +8,7 @@
 // one import line and one spread below. Replies are `{ok: true, ...}` or
 // `{ok: false, error: {kind, message}}`.
 import { handlers as checkHandlers } from './worker/check.js';
-import { handlers as settingsHandlers, watchSettings } from './worker/settings.js';
+import { handlers as settingsHandlers, settings, watchSettings } from './worker/settings.js';
 import { handlers as diagHandlers } from './worker/diag.js';
 import { toError } from './worker/errors.js';
 import { handlers as orgHandlers } from './worker/org.js';
@@ -25,6 +25,7 @@ const HANDLERS = {
   ...checkHandlers,
   ...settingsHandlers,
   ...orgHandlers,
+  ...diagHandlers,
 };
 
 const EXTENSION_ORIGIN = api.runtime.getURL('');
@@ -57,3 +58,6 @@ api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
 });
 
 watchSettings();
+// A worker is woken by a message that will need the settings: start reading them now, in
+// parallel with the Wasm compile (worker/core.js), not after it.
+settings().catch(() => {});

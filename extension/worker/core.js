@@ -5,4 +5,10 @@ import init, * as core from '../pkg/eca_guard.js';
 
 const api = globalThis.browser || globalThis.chrome;
 
-export const ready = init({ module_or_path: api.runtime.getURL('pkg/eca_guard_bg.wasm') }).then(() => core);
+/** Worker start-up milestones (ms since the worker's time origin), for the bench. */
+export const timings = { moduleStart: performance.now(), wasmReady: null };
+
+export const ready = init({ module_or_path: api.runtime.getURL('pkg/eca_guard_bg.wasm') }).then(() => {
+  timings.wasmReady = performance.now();
+  return core;
+});

@@ -1,6 +1,10 @@
-// Diagnostics: `ping` answers at once without touching the Wasm core or storage. The bench
+// Diagnostics. `ping` answers at once without touching the Wasm core or storage: the bench
 // (`./build.sh bench`) times it as the bare content-script ↔ worker round trip that the
-// keystroke-to-highlight latency is compared with.
+// keystroke-to-highlight latency is compared with. `timings` reports the worker's start-up
+// milestones (no page data, no settings).
+import { timings } from './core.js';
+
 export const handlers = {
   ping: { from: 'any', run: async () => ({}) },
+  timings: { from: 'any', run: async () => ({ timings: { ...timings, now: performance.now() } }) },
 };
