@@ -233,3 +233,32 @@ describe('page life cycle', () => {
     await page.close();
   });
 });
+
+describe('bad input', () => {
+  test('a control whose checkbox cannot be found is reported unreadable, not guessed', async () => {
+    await env.setSettings({ pack: 'veeam-eca', params: { callbackUrls: ['https://veeam.acme.internal'] } });
+    for (const shadow of ['synthetic', 'native']) {
+      const page = await openForm({ break: 'isPkceRequired', ...(shadow === 'native' ? { shadow } : {}) });
+      await form.check(page, L.en.oauth, true);
+      const m = await waitMarks(page, (m) => byLabel(m, L.en.pkce) && byLabel(m, L.en.callback), `unreadable (${shadow})`);
+      assert.deepEqual(rulesOf(m, L.en.pkce), ['field-unreadable'], shadow);
+      assert.equal(severityOf(m, L.en.pkce), 'warning');
+      assert.ok(!m.panel.items.includes('pkce'), 'no PKCE verdict without a value');
+      await page.close();
+    }
+  });
+
+  test('a callback field over 2,000 characters is marked invalid', async () => {
+    await env.setSettings({ pack: 'veeam-eca', params: { callbackUrls: ['https://veeam.acme.internal'] } });
+    const page = await openForm({});
+    await form.check(page, L.en.oauth, true);
+    const lines = ['https://veeam.acme.internal'];
+    for (let i = 0; lines.join('\n').length <= 2100; i++) lines.push(`https://host-${i}.acme.example/callback`);
+    await form.fill(page, L.en.callback, lines.join('\n'));
+    const m = await waitMarks(page, (m) => rulesOf(m, L.en.callback).includes('callback-invalid'), 'callback-invalid');
+    assert.equal(severityOf(m, L.en.callback), 'error');
+    await form.fill(page, L.en.callback, 'https://veeam.acme.internal');
+    await waitMarks(page, (m) => !byLabel(m, L.en.callback), 'callback fixed');
+    await page.close();
+  });
+});
