@@ -12,6 +12,7 @@ import { handlers as settingsHandlers, settings, watchSettings } from './worker/
 import { handlers as diagHandlers } from './worker/diag.js';
 import { toError } from './worker/errors.js';
 import { handlers as orgHandlers } from './worker/org.js';
+import { handlers as pairingHandlers } from './worker/pairing.js';
 
 const api = globalThis.browser || globalThis.chrome;
 
@@ -26,6 +27,7 @@ const HANDLERS = {
   ...settingsHandlers,
   ...orgHandlers,
   ...diagHandlers,
+  ...pairingHandlers,
 };
 
 const EXTENSION_ORIGIN = api.runtime.getURL('');

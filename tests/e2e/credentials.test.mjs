@@ -1,0 +1,273 @@
+// Issue 5 end to end: a real eca-guard-server on 127.0.0.1, the built extension in headless
+// Chromium, a fixture "Consumer Key and Secret" page with a hostile page script.
+// Pair with a code from `eca-guard-server pair`, reveal the key and secret, click "Send to
+// <server>", and `eca-guard-server get` prints the same credentials. The hostile script cannot
+// read our UI, cannot send without a real click, and cannot forge messages; the secret is in
+// no extension storage and no extension log.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+import { CSP, certificate } from '../fixtures/serve.mjs';
+import * as consumer from '../fixtures/pages/consumer-details.mjs';
+import { CHROMIUM, EXT } from './harness.mjs';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(HERE, '../..');
+const STATIC = resolve(HERE, '../fixtures/static');
+const HOST = 'acme.my.salesforce-setup.com';
+const ORG = 'acme.my.salesforce.com';
+const PAGE = '/lightning/setup/ManageExternalClientApplication/0xI000000000001AAA/consumer';
+
+function serverBinary() {
+  for (const p of ['target/debug/eca-guard-server', 'target/release/eca-guard-server']) {
+    if (existsSync(join(ROOT, p))) return join(ROOT, p);
+  }
+  execFileSync('cargo', ['build', '-q', '-p', 'eca-guard-server'], { cwd: ROOT, stdio: 'inherit' });
+  return join(ROOT, 'target/debug/eca-guard-server');
+}
+
+const env = {};
+
+function startGuardServer(bin, data, config) {
+  return new Promise((resolveStart, reject) => {
+    const child = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--data', data, '--config', config], {
+      env: { ...process.env, RUST_LOG: 'debug' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let log = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (d) => {
+      log += d;
+      const m = log.match(/listen=(127\.0\.0\.1:\d+)/);
+      if (m && !env.addr) {
+        env.addr = m[1];
+        resolveStart(child);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`eca-guard-server exited ${code}: ${log}`)));
+    child.log = () => log;
+  });
+}
+
+function fixtureServer() {
+  const server = createServer(certificate(), (req, res) => {
+    const url = new URL(req.url, `https://${req.headers.host}`);
+    const headers = { 'content-security-policy': CSP, 'cache-control': 'no-store' };
+    if (url.pathname.startsWith('/fixture/')) {
+      const file = join(STATIC, url.pathname.slice('/fixture/'.length));
+      if (!file.startsWith(STATIC) || !existsSync(file)) return res.writeHead(404).end();
+      res.writeHead(200, { ...headers, 'content-type': 'text/javascript' });
+      return res.end(readFileSync(file));
+    }
+    if (consumer.routes.some((r) => r.test(url.pathname))) {
+      res.writeHead(200, { ...headers, 'content-type': 'text/html; charset=utf-8' });
+      return res.end(consumer.render({ url }));
+    }
+    res.writeHead(404).end();
+  });
+  return new Promise((r) => server.listen(0, '127.0.0.1', () => r(server)));
+}
+
+const cli = (...args) =>
+  execFileSync(env.bin, [...args, '--data', env.data], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+before(async () => {
+  if (!existsSync(join(EXT, 'manifest.json'))) throw new Error(`no built extension at ${EXT}: run ./build.sh build`);
+  env.bin = serverBinary();
+  env.dir = mkdtempSync(join(tmpdir(), 'eca-guard-creds-e2e-'));
+  env.data = join(env.dir, 'data');
+  const config = join(env.dir, 'server.toml');
+  writeFileSync(config, 'name = "Veeam prod"\npack = "veeam-eca"\ncallback_urls = ["https://veeam.acme.internal"]\n');
+  env.server = await startGuardServer(env.bin, env.data, config);
+  env.fixture = await fixtureServer();
+  const port = env.fixture.address().port;
+  env.origin = `https://${HOST}:${port}`;
+  env.profile = join(env.dir, 'profile');
+  env.ctx = await chromium.launchPersistentContext(env.profile, {
+    executablePath: CHROMIUM,
+    headless: !process.env.HEADED,
+    args: [
+      `--disable-extensions-except=${EXT}`,
+      `--load-extension=${EXT}`,
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--host-resolver-rules=MAP *.my.salesforce-setup.com 127.0.0.1:${port}`,
+      '--ignore-certificate-errors',
+    ],
+  });
+  env.sw = env.ctx.serviceWorkers()[0] || (await env.ctx.waitForEvent('serviceworker', { timeout: 15000 }));
+  env.extId = new URL(env.sw.url()).host;
+  env.workerLog = [];
+  env.sw.on('console', (m) => env.workerLog.push(m.text()));
+});
+
+after(async () => {
+  await env.ctx?.close();
+  env.server?.kill('SIGKILL');
+  await new Promise((r) => (env.fixture ? env.fixture.close(r) : r()));
+  if (env.dir) rmSync(env.dir, { recursive: true, force: true });
+});
+
+/** Our UI's text, read through CDP (it lives in a closed shadow root page scripts cannot open). */
+async function guardUi(page) {
+  const cdp = await page.context().newCDPSession(page);
+  const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+  await cdp.detach();
+  let hostNode = null;
+  const find = (n) => {
+    if (hostNode) return;
+    if (n.nodeName === 'ECA-GUARD-SEND') hostNode = n;
+    for (const c of [...(n.children || []), ...(n.shadowRoots || [])]) find(c);
+  };
+  find(root);
+  if (!hostNode) return null;
+  const text = [];
+  const walk = (n) => {
+    if (n.nodeType === 3) text.push(n.nodeValue);
+    for (const c of [...(n.children || []), ...(n.shadowRoots || [])]) if (c.nodeName !== 'STYLE') walk(c);
+  };
+  walk(hostNode);
+  const mode = hostNode.shadowRoots && hostNode.shadowRoots[0] && hostNode.shadowRoots[0].shadowRootType;
+  return { text: text.join(' ').replace(/\s+/g, ' ').trim(), mode };
+}
+
+async function waitFor(fn, what, timeout = 10000) {
+  const end = Date.now() + timeout;
+  let last;
+  while (Date.now() < end) {
+    last = await fn();
+    if (last) return last;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
+}
+
+function tryGet(app) {
+  try {
+    return JSON.parse(cli('get', '--org', ORG, '--app', app));
+  } catch (_) {
+    return null;
+  }
+}
+
+async function clickSend(page) {
+  const box = await page.locator('eca-guard-send').boundingBox();
+  await page.mouse.click(box.x + 30, box.y + box.height / 2); // a real (trusted) click
+}
+
+test('pair with a code, then send the revealed key and secret; the server get prints them', async () => {
+  // Pairing, from the options page (code from the server's own `pair`).
+  const code = cli('pair', '--url', `http://${env.addr}`).trim();
+  const options = await env.ctx.newPage();
+  await options.goto(`chrome-extension://${env.extId}/options/options.html`);
+  await options.waitForSelector('#pairing-code');
+  await options.fill('#pairing-code', code);
+  // The Pair button asks for a host permission (a browser prompt headless cannot answer); the
+  // test sends the same message the button sends, from the options page.
+  const paired = await options.evaluate((c) => chrome.runtime.sendMessage({ type: 'pair', code: c }), code);
+  assert.equal(paired.ok, true, JSON.stringify(paired));
+  assert.equal(paired.name, 'Veeam prod');
+  assert.equal(paired.pack, 'veeam-eca');
+  assert.deepEqual(paired.callbackUrls, ['https://veeam.acme.internal']);
+  await options.reload();
+  await options.waitForFunction(() => document.getElementById('pairing-status')?.textContent.includes('Veeam prod'));
+  // The same code cannot be used twice.
+  const again = await options.evaluate((c) => chrome.runtime.sendMessage({ type: 'pair', code: c }), code);
+  assert.equal(again.ok, false);
+  assert.match(again.error.message, /already used/);
+  assert.match(cli('browsers', 'list'), /active/);
+
+  // The page: our button appears once the key and secret are shown.
+  const page = await env.ctx.newPage();
+  await page.goto(`${env.origin}${PAGE}?hostile=1`);
+  await page.waitForTimeout(500);
+  assert.equal(await page.locator('eca-guard-send').count(), 0, 'no button before the secret is shown');
+  await page.click('#verify');
+  await page.waitForSelector('eca-guard-send', { state: 'attached' });
+  const ui = await waitFor(async () => {
+    const u = await guardUi(page);
+    return u && u.text.includes('Send to Veeam prod') ? u : null;
+  }, 'the Send to Veeam prod button');
+  assert.equal(ui.mode, 'closed');
+
+  // The hostile script had its go: it saw a closed root, its clicks and forged messages sent nothing.
+  await page.waitForTimeout(1000);
+  const hostile = await page.evaluate(() => window.__hostile);
+  assert.ok(hostile.attempts > 5, `the hostile script ran (${hostile.attempts})`);
+  assert.ok(hostile.shadowRoots.every((m) => m === 'closed'));
+  assert.ok(hostile.texts.every((t) => !t.includes(consumer.SECRET) && !t.includes('Send to')), 'read nothing of our UI');
+  assert.equal(hostile.runtime, false, 'the page has no channel to the extension');
+  assert.equal(tryGet('Veeam Backup'), null, 'nothing was sent without a real click');
+  assert.equal(tryGet('Evil'), null);
+  assert.match(cli('creds', 'list'), /^$/);
+
+  // The admin's click sends; the server's get prints the same credentials.
+  await clickSend(page);
+  const got = await waitFor(() => tryGet('Veeam Backup'), 'the credential at the server');
+  assert.equal(got.consumerKey, consumer.KEY);
+  assert.equal(got.consumerSecret, consumer.SECRET);
+  assert.equal(got.version, 1);
+  const env1 = cli('get', '--org', ORG, '--app', 'Veeam Backup', '--format', 'env');
+  assert.ok(env1.includes(`ECA_GUARD_CONSUMER_SECRET='${consumer.SECRET}'`));
+  const done = await waitFor(async () => {
+    const u = await guardUi(page);
+    return u && u.text.includes('Sent to') ? u : null;
+  }, 'the success line');
+  assert.match(done.text, /Sent to Veeam prod: acme\.my\.salesforce\.com \/ Veeam Backup, key 3MVG9fix…, stored\./);
+  assert.ok(!done.text.includes(consumer.SECRET));
+
+  // Rotation: a new secret becomes version 2; the first stays in the history.
+  await page.click('#rotate');
+  await page.waitForTimeout(400);
+  await clickSend(page);
+  const v2 = await waitFor(() => {
+    const g = tryGet('Veeam Backup');
+    return g && g.version === 2 ? g : null;
+  }, 'version 2');
+  assert.equal(v2.consumerSecret, consumer.ROTATED_SECRET);
+  assert.equal(JSON.parse(cli('get', '--org', ORG, '--app', 'Veeam Backup', '--version', '1')).consumerSecret, consumer.SECRET);
+  await waitFor(async () => ((await guardUi(page))?.text || '').includes('stored as version 2'), 'the version 2 line');
+
+  // No secret in extension storage, the worker's log, the server's log, or the page's hostile loot.
+  const storage = await env.sw.evaluate(async () => JSON.stringify(await chrome.storage.local.get(null)));
+  for (const s of [consumer.SECRET, consumer.ROTATED_SECRET]) {
+    assert.ok(!storage.includes(s), 'a secret in chrome.storage.local');
+    assert.ok(!env.workerLog.join('\n').includes(s), 'a secret in the worker log');
+    assert.ok(!env.server.log().includes(s), 'a secret in the server log');
+  }
+  assert.ok(storage.includes('ecaGuardPairing'));
+  const loot = await page.evaluate(() => JSON.stringify(window.__hostile.texts));
+  assert.ok(!loot.includes('Sent to'), 'the page could not read the receipt');
+
+  // Our content script never touches the clipboard.
+  const src = readFileSync(join(EXT, 'content/credentials.js'), 'utf8');
+  assert.ok(!/clipboard|execCommand/.test(src.replace(/^\s*\/\/.*$/gm, '')));
+});
+
+test('a revoked browser gets a clear error on the page', async () => {
+  const pairing = await env.sw.evaluate(async () => (await chrome.storage.local.get('ecaGuardPairing')).ecaGuardPairing);
+  cli('browsers', 'revoke', pairing.browserId);
+  const page = await env.ctx.newPage();
+  await page.goto(`${env.origin}${PAGE}`);
+  await page.click('#verify');
+  await page.waitForSelector('eca-guard-send', { state: 'attached' });
+  await waitFor(async () => ((await guardUi(page))?.text || '').includes('Send to Veeam prod'), 'the button');
+  await clickSend(page);
+  const ui = await waitFor(async () => {
+    const u = await guardUi(page);
+    return u && /refused/.test(u.text) ? u : null;
+  }, 'the refusal');
+  assert.match(ui.text, /revoked/);
+});
