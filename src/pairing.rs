@@ -48,6 +48,10 @@ const INFO_PAIR: &[u8] = b"eca-guard/v1/pair";
 const INFO_CREDENTIALS: &[u8] = b"eca-guard/v1/credentials";
 const AAD_PAIR: &[u8] = b"eca-guard/v1/pair";
 const EXPORT_RESPONSE: &[u8] = b"eca-guard/v1/response";
+const AAD_PAIR_REPLY: &[u8] = b"eca-guard/v1/pair-reply";
+/// Prefix of a sealed response body (`ecagr1.<base64url(ChaCha20-Poly1305 ciphertext)>`).
+/// Refusals are JSON instead (`{"error": …}`), so the two never look alike.
+pub const RESPONSE_PREFIX: &str = "ecagr1.";
 const BROWSER_ID_DOMAIN: &[u8] = b"eca-guard/v1/browser-id";
 
 /// Why an incoming envelope was refused. The server maps these to HTTP answers; the browser
@@ -413,15 +417,6 @@ impl Envelope {
     }
 }
 
-/// A response sealed under the key exported from the request's HPKE context.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct SealedResponse {
-    /// Protocol version.
-    pub v: u32,
-    /// ChaCha20-Poly1305 ciphertext, base64url.
-    pub ct: String,
-}
-
 /// Pair request plaintext.
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -589,33 +584,39 @@ impl ResponseKey {
         Ok(ResponseKey(unb64_fixed::<32>(text, "response key")?))
     }
 
-    /// Seals a response body (server side).
-    pub fn seal<T: Serialize>(&self, value: &T) -> Result<String, Error> {
+    /// Seals a response body (server side). `aad` binds it to its request: the message id for
+    /// a receipt, so a receipt for one message never opens as the receipt for another.
+    pub fn seal<T: Serialize>(&self, value: &T, aad: &[u8]) -> Result<String, Error> {
         let plain = serde_json::to_vec(value).map_err(|e| err(format!("cannot encode the response: {e}")))?;
         let cipher = ChaCha20Poly1305::new(&self.0.into());
         // The key is used for exactly one message, so a zero nonce is safe.
         let ct = cipher
-            .encrypt(&[0u8; 12].into(), plain.as_slice())
+            .encrypt(&[0u8; 12].into(), chacha20poly1305::aead::Payload { msg: &plain, aad })
             .map_err(|_| err("cannot seal the response"))?;
-        serde_json::to_string(&SealedResponse {
-            v: VERSION,
-            ct: b64(&ct),
-        })
-        .map_err(|e| err(format!("cannot encode the response: {e}")))
+        Ok(format!("{RESPONSE_PREFIX}{}", b64(&ct)))
     }
 
-    /// Opens a response body (browser side).
-    pub fn open<T: DeserializeOwned>(&self, body: &str) -> Result<T, Error> {
-        let r: SealedResponse =
-            serde_json::from_str(body).map_err(|_| err("the server's answer is not an ECA Guard answer"))?;
-        let ct = unb64(&r.ct).ok_or_else(|| err("the server's answer is damaged"))?;
+    /// Opens a response body to its JSON text (browser side; the Wasm binding hands the text to
+    /// `JSON.parse`, which keeps serde deserializers out of the module).
+    pub fn open_text(&self, body: &str, aad: &[u8]) -> Result<String, Error> {
+        let ct = body
+            .trim()
+            .strip_prefix(RESPONSE_PREFIX)
+            .and_then(unb64)
+            .ok_or_else(|| err("the server's answer is not an ECA Guard answer"))?;
         let cipher = ChaCha20Poly1305::new(&self.0.into());
         let plain = cipher
-            .decrypt(&[0u8; 12].into(), ct.as_slice())
-            .map_err(|_| err("the server's answer is not authentic (not sealed by the paired server)"))?;
-        // from_str, like every other parse in the Wasm build: one reader type, less code.
-        let text = std::str::from_utf8(&plain).map_err(|_| err("the server's answer is not text"))?;
-        serde_json::from_str(text).map_err(|e| err(format!("the server's answer is not understood: {e}")))
+            .decrypt(&[0u8; 12].into(), chacha20poly1305::aead::Payload { msg: &ct, aad })
+            .map_err(|_| {
+                err("the server's answer is not authentic (not sealed by the paired server for this message)")
+            })?;
+        String::from_utf8(plain).map_err(|_| err("the server's answer is not text"))
+    }
+
+    /// Opens a response body into a typed value.
+    pub fn open<T: DeserializeOwned>(&self, body: &str, aad: &[u8]) -> Result<T, Error> {
+        let text = self.open_text(body, aad)?;
+        serde_json::from_str(&text).map_err(|e| err(format!("the server's answer is not understood: {e}")))
     }
 }
 
@@ -861,29 +862,60 @@ pub fn pair_request(code: &str, server_public_key: &str, label: &str) -> Result<
     })
 }
 
-/// Opens the server's pair reply (`pending` is [`PairRequest::pending`]).
-pub fn pair_complete(pending: &str, body: &str) -> Result<Pairing, Error> {
-    let pending = PairPending::from_token(pending)?;
-    let reply: PairReply = pending.response_key.open(body)?;
+/// Seals the server's pair reply (server side).
+pub fn seal_pair_reply(key: &ResponseKey, reply: &PairReply) -> Result<String, Error> {
+    key.seal(reply, AAD_PAIR_REPLY)
+}
+
+/// Seals the server's receipt (server side), bound to the message id.
+pub fn seal_receipt(key: &ResponseKey, receipt: &Receipt) -> Result<String, Error> {
+    key.seal(receipt, receipt.id.as_bytes())
+}
+
+fn complete_keys(pending: &PairPending) -> Result<PairedKeys, Error> {
     let browser = KeyPair::from_secret(&pending.browser_secret)?;
-    if reply.browser_id != browser_id(browser.public()) {
-        return Err(err("the server registered another key than this browser's"));
-    }
-    let keys = PairedKeys {
+    Ok(PairedKeys {
         server: pending.server.clone(),
         server_key: pending.server_key,
         browser_secret: pending.browser_secret,
-        browser_id: reply.browser_id.clone(),
-    };
+        browser_id: browser_id(browser.public()),
+    })
+}
+
+/// Opens the server's pair reply (`pending` is [`PairRequest::pending`]).
+pub fn pair_complete(pending: &str, body: &str) -> Result<Pairing, Error> {
+    let pending = PairPending::from_token(pending)?;
+    let reply: PairReply = pending.response_key.open(body, AAD_PAIR_REPLY)?;
+    let keys = complete_keys(&pending)?;
+    if reply.browser_id != keys.browser_id {
+        return Err(err("the server registered another key than this browser's"));
+    }
     Ok(Pairing {
         keys: keys.to_token(),
         server: pending.server,
         fingerprint: short_fingerprint(&fingerprint(&pending.server_key)),
-        browser_id: reply.browser_id,
+        browser_id: keys.browser_id,
         name: reply.name,
         callback_urls: reply.callback_urls,
         pack: reply.pack,
     })
+}
+
+/// [`pair_complete`] for the Wasm binding: JSON text
+/// `{"keys", "server", "fingerprint", "browserId", "reply": {<the server's authenticated reply>}}`,
+/// built without serde (every interpolated value is base64url, hex or a validated origin).
+pub fn pair_complete_json(pending: &str, body: &str) -> Result<String, Error> {
+    let pending = PairPending::from_token(pending)?;
+    let reply = pending.response_key.open_text(body, AAD_PAIR_REPLY)?;
+    let keys = complete_keys(&pending)?;
+    Ok(format!(
+        r#"{{"keys":"{}","server":"{}","fingerprint":"{}","browserId":"{}","reply":{}}}"#,
+        keys.to_token(),
+        keys.server,
+        short_fingerprint(&fingerprint(&keys.server_key)),
+        keys.browser_id,
+        reply
+    ))
 }
 
 /// Credentials sealed and ready to post.
@@ -947,13 +979,14 @@ pub fn seal_credentials(keys: &str, credentials: &Credentials, now: u64) -> Resu
     })
 }
 
-/// Opens the server's receipt for a credentials message.
+/// Opens the server's receipt for a credentials message (bound to its id).
 pub fn open_receipt(response_key: &str, message_id: &str, body: &str) -> Result<Receipt, Error> {
-    let r: Receipt = ResponseKey::from_b64(response_key)?.open(body)?;
-    if r.id != message_id {
-        return Err(err("the server's receipt is for another message"));
-    }
-    Ok(r)
+    ResponseKey::from_b64(response_key)?.open(body, message_id.as_bytes())
+}
+
+/// [`open_receipt`] for the Wasm binding: the receipt's JSON text.
+pub fn open_receipt_json(response_key: &str, message_id: &str, body: &str) -> Result<String, Error> {
+    ResponseKey::from_b64(response_key)?.open_text(body, message_id.as_bytes())
 }
 
 // ------------------------------------------------------------------------------------------
@@ -1066,7 +1099,7 @@ mod tests {
             callback_urls: info.callback_urls.clone(),
             pack: info.pack.clone(),
         };
-        let body = opened.response.seal(&reply).unwrap();
+        let body = seal_pair_reply(&opened.response, &reply).unwrap();
         let pairing = pair_complete(&req.pending, &body).unwrap();
         (kp, pairing, opened.browser_key.to_vec())
     }
@@ -1175,14 +1208,25 @@ mod tests {
             unchanged: false,
             server: "Veeam prod".into(),
         };
-        let body = rk.seal(&receipt).unwrap();
+        let body = seal_receipt(&rk, &receipt).unwrap();
         assert_eq!(
             open_receipt(&sealed.response_key, &sealed.message_id, &body).unwrap(),
             receipt
         );
         // A receipt from anyone else does not open.
-        let forged = ResponseKey([9; 32]).seal(&receipt).unwrap();
+        let forged = seal_receipt(&ResponseKey([9; 32]), &receipt).unwrap();
         assert!(open_receipt(&sealed.response_key, &sealed.message_id, &forged).is_err());
+        // The right key but another message's id: refused (the receipt is bound to its message).
+        let other = Receipt {
+            id: b64(&[1; 16]),
+            ..receipt.clone()
+        };
+        let misbound = seal_receipt(&rk, &other).unwrap();
+        assert!(open_receipt(&sealed.response_key, &sealed.message_id, &misbound).is_err());
+        // The JSON form carries the same receipt.
+        let j: Receipt =
+            serde_json::from_str(&open_receipt_json(&sealed.response_key, &sealed.message_id, &body).unwrap()).unwrap();
+        assert_eq!(j, receipt);
         // Debug never shows the secret.
         assert!(!format!("{plain:?}").contains("S3CR3T"));
     }

@@ -115,6 +115,11 @@ fn now_secs() -> u64 {
     (js_sys::Date::now() / 1000.0) as u64
 }
 
+/// JSON text from the core (already authenticated) to a JS value, without serde.
+fn json_out(text: &str) -> Result<JsValue, JsValue> {
+    js_sys::JSON::parse(text).map_err(|_| to_js_error(&Error::Pairing("the server's answer is not understood".into())))
+}
+
 /// `pairingBegin(code)` → `{server, originPattern, infoUrl, pairUrl, fingerprint}`: what to
 /// fetch next (and which host permission to request).
 #[wasm_bindgen(js_name = pairingBegin)]
@@ -131,11 +136,11 @@ pub fn pairing_request(code: &str, server_public_key: &str, label: &str) -> Resu
 }
 
 /// `pairingComplete(pending, responseText)` (HTTP 200 only) →
-/// `{keys, server, fingerprint, browserId, name, callbackUrls, pack}`: keep it in
+/// `{keys, server, fingerprint, browserId, reply: {name, callbackUrls, pack, …}}`: keep it in
 /// chrome.storage.local; `keys` holds this browser's own key, never a consumer secret.
 #[wasm_bindgen(js_name = pairingComplete)]
 pub fn pairing_complete(pending: &str, response: &str) -> Result<JsValue, JsValue> {
-    out(&crate::pairing::pair_complete(pending, response).map_err(|e| to_js_error(&e))?)
+    json_out(&crate::pairing::pair_complete_json(pending, response).map_err(|e| to_js_error(&e))?)
 }
 
 /// `sealCredentials(keys, org, app, consumerKey, consumerSecret)` →
@@ -161,7 +166,7 @@ pub fn seal_credentials(
 /// `{id, org, app, keyPrefix, version, unchanged, server}`, or an error if it is not authentic.
 #[wasm_bindgen(js_name = openReceipt)]
 pub fn open_receipt(response_key: &str, message_id: &str, response: &str) -> Result<JsValue, JsValue> {
-    out(&crate::pairing::open_receipt(response_key, message_id, response).map_err(|e| to_js_error(&e))?)
+    json_out(&crate::pairing::open_receipt_json(response_key, message_id, response).map_err(|e| to_js_error(&e))?)
 }
 
 /// `orgFromHost(host)` → `{key, myDomain, sandbox, kind, surface, apiHost, notes}`, or `null`

@@ -79,8 +79,18 @@ async function pair(msg) {
   // Checks the key against the fingerprint the code pins before sealing anything to it.
   const req = core.pairingRequest(code, info.publicKey, label);
   const reply = await post(req.url, req.body);
-  const p = core.pairingComplete(req.pending, reply);
-  const record = { ...p, pairedAt: new Date().toISOString() };
+  const p = core.pairingComplete(req.pending, reply); // opens only if sealed by the pinned server
+  const r = p.reply || {};
+  const record = {
+    keys: p.keys,
+    server: p.server,
+    fingerprint: p.fingerprint,
+    browserId: p.browserId,
+    name: typeof r.name === 'string' && r.name ? r.name : p.server,
+    callbackUrls: Array.isArray(r.callbackUrls) ? r.callbackUrls.filter((u) => typeof u === 'string') : [],
+    pack: typeof r.pack === 'string' ? r.pack : null,
+    pairedAt: new Date().toISOString(),
+  };
   await api.storage.local.set({ [PAIRING_KEY]: record });
   return publicView(record);
 }

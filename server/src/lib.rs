@@ -343,12 +343,12 @@ async fn pair_handler(
         callback_urls: state.0.config.callback_urls.clone(),
         pack: state.0.config.pack.clone(),
     };
-    sealed(&opened.response, &reply)
+    sealed(pairing::seal_pair_reply(&opened.response, &reply))
 }
 
-fn sealed<T: serde::Serialize>(key: &pairing::ResponseKey, value: &T) -> Result<Response, AppError> {
-    let body = key.seal(value).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+fn sealed(body: Result<String, eca_guard::Error>) -> Result<Response, AppError> {
+    let body = body.map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response())
 }
 
 async fn credentials_handler(
@@ -435,7 +435,7 @@ async fn credentials_handler(
         unchanged: outcome.unchanged,
         server: state.0.config.name.clone(),
     };
-    sealed(&response, &receipt)
+    sealed(pairing::seal_receipt(&response, &receipt))
 }
 
 /// Serves until ctrl-c / SIGTERM.
