@@ -367,16 +367,32 @@ async function status(host) {
 /** Error rules of app pages checked in each tab and frame: tabId → Map(frameId → Set). */
 const pageErrors = new Map();
 
-async function setBadge(tabId, host) {
-  if (tabId === undefined || tabId < 0) return;
-  let count = 0;
-  try {
-    const s = await status(host);
-    if (!s.org) return;
-    count = s.failing || 0;
-  } catch (_) {
-    return; // no pack, or bad settings: the page panel says so
+/** orgKey → Promise of the org's failing-check count; dropped when its readings or the settings
+ * change, so a keystroke on a form does not re-run the org's checks. */
+const failingCache = new Map();
+/** tabId → number of the latest badge update: a slower, older update must not win. */
+const badgeSeq = new Map();
+
+async function failingFor(host) {
+  const core = await ready;
+  const org = core.orgFromHost(host);
+  if (!org) return null;
+  if (!failingCache.has(org.key)) {
+    const p = status(host).then(
+      (s) => s.failing || 0,
+      () => 0 // no pack, or bad settings: the page panel says so
+    );
+    failingCache.set(org.key, p);
   }
+  return failingCache.get(org.key);
+}
+
+async function setBadge(tabId, host) {
+  if (tabId === undefined || tabId < 0 || !host) return;
+  const seq = (badgeSeq.get(tabId) || 0) + 1;
+  badgeSeq.set(tabId, seq);
+  let count = await failingFor(host);
+  if (count === null || badgeSeq.get(tabId) !== seq) return;
   const frames = pageErrors.get(tabId);
   if (frames) {
     const rules = new Set();
@@ -452,7 +468,10 @@ async function remember(org, sender, snapshot) {
     all[org.key] = reading; // saved even when only the time changed: the popup says when it was read
     return true;
   });
-  if (changed) await refreshBadges(org.key);
+  if (changed) {
+    failingCache.delete(org.key);
+    await refreshBadges(org.key);
+  }
   else await setBadge(tabId, tabHost(sender.tab || { url: sender.url }));
 }
 
@@ -471,9 +490,15 @@ api.tabs.onUpdated.addListener((tabId, info, tab) => {
   const host = tabHost(tab);
   if (host) setBadge(tabId, host);
 });
-api.tabs.onRemoved.addListener((tabId) => pageErrors.delete(tabId));
+api.tabs.onRemoved.addListener((tabId) => {
+  pageErrors.delete(tabId);
+  badgeSeq.delete(tabId);
+});
 api.storage.onChanged.addListener((changes, area) => {
-  if (SETTINGS_KEY in changes && (area === 'local' || area === 'managed')) setTimeout(() => refreshBadges(null), 50);
+  if (SETTINGS_KEY in changes && (area === 'local' || area === 'managed')) {
+    failingCache.clear();
+    setTimeout(() => refreshBadges(null), 50);
+  }
 });
 
 // ---- popup -----------------------------------------------------------------------------------
@@ -498,6 +523,7 @@ export const handlers = {
       const org = core.orgFromHost(await hostOf(msg));
       if (!org) return {};
       await update((all) => (delete all[org.key], true));
+      failingCache.delete(org.key);
       refreshBadges(org.key);
       return {};
     },
