@@ -13,6 +13,7 @@ import { handlers as diagHandlers } from './worker/diag.js';
 import { toError } from './worker/errors.js';
 import { handlers as orgHandlers } from './worker/org.js';
 import { handlers as pairingHandlers } from './worker/pairing.js';
+import { handlers as probeHandlers } from './worker/probe.js';
 
 const api = globalThis.browser || globalThis.chrome;
 
@@ -28,6 +29,7 @@ const HANDLERS = {
   ...orgHandlers,
   ...diagHandlers,
   ...pairingHandlers,
+  ...probeHandlers,
 };
 
 const EXTENSION_ORIGIN = api.runtime.getURL('');

@@ -94,8 +94,69 @@
   }
 
   let host = null; // <eca-guard-send>
-  let ui = null; // {button, status}
+  let ui = null; // {button, status, live, …}
   let serverName = null;
+  let serverPack = null;
+
+  // "Is the app live?" after a send: the consumer key only (never the secret), retried every
+  // 30 s while Salesforce says it does not know the key yet, for up to 10 minutes.
+  const ACTIVATION_MS = 10 * 60 * 1000;
+  const RETRY_MS = 30 * 1000;
+  let probeKey = null;
+  let probeStart = 0;
+  let probeTimer = 0;
+  let tick = 0;
+
+  function liveLine(kind, text) {
+    ui.live.hidden = false;
+    ui.liveText.className = kind;
+    ui.liveText.textContent = text;
+  }
+
+  async function checkLive() {
+    clearTimeout(probeTimer);
+    clearInterval(tick);
+    liveLine('', 'Checking whether the app is live…');
+    const r = await send({ type: 'probeApp', consumerKey: probeKey });
+    if (!r || !r.ok) return liveLine('err', (r && r.error && r.error.message) || 'The app could not be checked.');
+    host.dataset.live = r.status;
+    if (r.status === 'live') return liveLine('ok', r.message);
+    if (r.status !== 'not-active-yet') return liveLine(r.status === 'unknown' ? 'wait' : 'err', r.message);
+    const left = () => Math.max(0, probeStart + ACTIVATION_MS - Date.now());
+    if (left() === 0) {
+      return liveLine('err', 'Salesforce still does not know this consumer key after 10 minutes: check that the key was copied from this org\'s app, and that the app was saved.');
+    }
+    const next = Date.now() + RETRY_MS;
+    const render = () => {
+      const l = left();
+      const mm = Math.floor(l / 60000);
+      const ss = String(Math.floor((l % 60000) / 1000)).padStart(2, '0');
+      liveLine('wait', `${r.message} Up to ${mm}:${ss} left; next check in ${Math.max(0, Math.ceil((next - Date.now()) / 1000))} s.`);
+    };
+    render();
+    tick = setInterval(render, 1000);
+    probeTimer = setTimeout(checkLive, RETRY_MS);
+  }
+
+  function guide(receipt) {
+    // Veeam has no API for the key and secret: the admin enters them in Veeam's wizard.
+    if (serverPack !== 'veeam-eca') return;
+    ui.guide.hidden = false;
+    ui.guide.innerHTML = '<b>Next, in Veeam Backup for Salesforce</b><ol></ol>';
+    const steps = [
+      `On the server, print the credentials: eca-guard-server get --org ${receipt.org} --app "${receipt.app}" (or use the sink file).`,
+      'In Veeam Backup for Salesforce, open Configuration › Salesforce Organizations, select this org and choose Edit.',
+      'Enter the Consumer Key and the Consumer Secret of this External Client App and finish the wizard.',
+      'Choose "Re-authorize connection" and sign in to Salesforce as the integration user.',
+      'New credentials can take up to 10 minutes to become active: if the sign-in fails with "client identifier invalid", wait and re-authorize again.',
+    ];
+    const ol = ui.guide.querySelector('ol');
+    for (const s of steps) {
+      const li = document.createElement('li');
+      li.textContent = s;
+      ol.append(li);
+    }
+  }
 
   function build() {
     host = document.createElement('eca-guard-send');
@@ -107,11 +168,30 @@
                  background: #0176d3; color: #fff; cursor: pointer; }
         button[disabled] { opacity: .6; cursor: default; }
         [part=status] { margin-left: 8px; }
-        .ok { color: #2e844a; } .err { color: #ba0517; }
+        [part=live] { margin-top: 6px; } [part=live] button { margin-left: 8px; padding: 2px 8px; }
+        [part=guide] { margin-top: 6px; padding: 6px 10px; border-left: 3px solid #0176d3; background: #f3f9ff; }
+        [part=guide] ol { margin: 4px 0 0 18px; padding: 0; }
+        .ok { color: #2e844a; } .err { color: #ba0517; } .wait { color: #8c4b02; }
       </style>
-      <button type="button" part="send"></button><span part="status" role="status"></span>`;
-    ui = { button: root.querySelector('button'), status: root.querySelector('[part=status]') };
+      <button type="button" part="send"></button><span part="status" role="status"></span>
+      <div part="live" role="status" hidden><span></span><button type="button" part="recheck">Check again</button></div>
+      <div part="guide" hidden></div>`;
+    ui = {
+      button: root.querySelector('button'),
+      status: root.querySelector('[part=status]'),
+      live: root.querySelector('[part=live]'),
+      liveText: root.querySelector('[part=live] span'),
+      recheck: root.querySelector('[part=recheck]'),
+      guide: root.querySelector('[part=guide]'),
+    };
     ui.button.addEventListener('click', onClick, true);
+    ui.recheck.addEventListener(
+      'click',
+      (ev) => {
+        if (ev.isTrusted && probeKey) checkLive();
+      },
+      true
+    );
     label();
   }
 
@@ -142,11 +222,17 @@
     ui.button.disabled = true;
     show('', 'Sending…');
     const reply = await send({ type: 'sendCredentials', app: appName(), ...read });
+    read.consumerSecret = ''; // drop our only reference to it
     ui.button.disabled = false;
     if (reply && reply.ok) {
       const r = reply.receipt;
       const what = r.unchanged ? 'already stored (unchanged)' : r.version > 1 ? `stored as version ${r.version}` : 'stored';
       show('ok', `Sent to ${r.server}: ${r.org} / ${r.app}, key ${r.keyPrefix}, ${what}.`);
+      host.dataset.sent = r.unchanged ? 'unchanged' : String(r.version);
+      guide(r);
+      probeKey = read.consumerKey; // the key only; the secret is not kept
+      probeStart = Date.now();
+      checkLive();
     } else {
       show('err', (reply && reply.error && reply.error.message) || 'Sending failed.');
     }
@@ -168,6 +254,7 @@
   async function refreshServer() {
     const r = await send({ type: 'pairingStatus' });
     serverName = r && r.ok && r.paired ? r.name : null;
+    serverPack = r && r.ok && r.paired ? r.pack : null;
     label();
   }
 

@@ -60,6 +60,28 @@ function fixtureServer() {
   const server = createServer(certificate(), (req, res) => {
     const url = new URL(req.url, `https://${req.headers.host}`);
     const headers = { 'content-security-policy': CSP, 'cache-control': 'no-store' };
+    // A stand-in for the org's OAuth authorize endpoint, answering with Salesforce's error strings.
+    if (url.pathname === '/services/oauth2/authorize') {
+      env.authorizeCalls.push({ host: req.headers.host, clientId: url.searchParams.get('client_id'), redirectUri: url.searchParams.get('redirect_uri') });
+      const err = {
+        inactive: ['invalid_client_id', 'client identifier invalid'],
+        mismatch: ['redirect_uri_mismatch', 'redirect_uri must match configuration'],
+        missing: ['OAUTH_EC_APP_NOT_FOUND', 'app must be installed into org'],
+      }[env.authorizeMode];
+      const location = err
+        ? `/setup/secur/RemoteAccessErrorPage.apexp?error=${err[0]}&error_description=${encodeURIComponent(err[1])}`
+        : '/?startURL=%2Fsetup%2Fsecur%2FRemoteAccessAuthorizationPage.apexp';
+      res.writeHead(302, { location });
+      return res.end();
+    }
+    if (url.pathname === '/setup/secur/RemoteAccessErrorPage.apexp') {
+      res.writeHead(200, { ...headers, 'content-type': 'text/html' });
+      return res.end(`<html><body><h1>error=${url.searchParams.get('error')}</h1><p>${url.searchParams.get('error_description')}</p></body></html>`);
+    }
+    if (url.pathname === '/') {
+      res.writeHead(200, { ...headers, 'content-type': 'text/html' });
+      return res.end('<html><head><title>Login | Salesforce</title></head><body><form id="login"></form></body></html>');
+    }
     if (url.pathname.startsWith('/fixture/')) {
       const file = join(STATIC, url.pathname.slice('/fixture/'.length));
       if (!file.startsWith(STATIC) || !existsSync(file)) return res.writeHead(404).end();
@@ -86,6 +108,8 @@ before(async () => {
   const config = join(env.dir, 'server.toml');
   writeFileSync(config, 'name = "Veeam prod"\npack = "veeam-eca"\ncallback_urls = ["https://veeam.acme.internal"]\n');
   env.server = await startGuardServer(env.bin, env.data, config);
+  env.authorizeCalls = [];
+  env.authorizeMode = 'inactive';
   env.fixture = await fixtureServer();
   const port = env.fixture.address().port;
   env.origin = `https://${HOST}:${port}`;
@@ -103,7 +127,7 @@ before(async () => {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      `--host-resolver-rules=MAP *.my.salesforce-setup.com 127.0.0.1:${port}`,
+      `--host-resolver-rules=MAP *.my.salesforce-setup.com 127.0.0.1:${port}, MAP *.my.salesforce.com 127.0.0.1:${port}`,
       '--ignore-certificate-errors',
     ],
   });
@@ -143,6 +167,23 @@ async function guardUi(page) {
   return { text: text.join(' ').replace(/\s+/g, ' ').trim(), mode };
 }
 
+/** Clicks "Check again" inside our closed shadow root, as the admin would (a trusted click). */
+async function clickRecheck(page) {
+  const cdp = await page.context().newCDPSession(page);
+  const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+  let id = null;
+  const find = (n) => {
+    if (id) return;
+    if (n.nodeName === 'BUTTON' && (n.attributes || []).join(' ').includes('recheck')) id = n.nodeId;
+    for (const c of [...(n.children || []), ...(n.shadowRoots || [])]) find(c);
+  };
+  find(root);
+  const { model } = await cdp.send('DOM.getBoxModel', { nodeId: id });
+  await cdp.detach();
+  const [x1, y1, , , x3, y3] = model.content;
+  await page.mouse.click((x1 + x3) / 2, (y1 + y3) / 2);
+}
+
 async function waitFor(fn, what, timeout = 10000) {
   const end = Date.now() + timeout;
   let last;
@@ -164,7 +205,7 @@ function tryGet(app) {
 
 async function clickSend(page) {
   const box = await page.locator('eca-guard-send').boundingBox();
-  await page.mouse.click(box.x + 30, box.y + box.height / 2); // a real (trusted) click
+  await page.mouse.click(box.x + 30, box.y + 12); // a real (trusted) click on the button (top left)
 }
 
 test('pair with a code, then send the revealed key and secret; the server get prints them', async () => {
@@ -228,6 +269,31 @@ test('pair with a code, then send the revealed key and secret; the server get pr
   assert.match(done.text, /Sent to Veeam prod: acme\.my\.salesforce\.com \/ Veeam Backup, key 3MVG9fix…, stored\./);
   assert.ok(!done.text.includes(consumer.SECRET));
 
+  // Is the app live? Right after creation Salesforce does not know the key: explained, with a countdown.
+  const waiting = await waitFor(async () => {
+    const u = await guardUi(page);
+    return u && /up to 10 minutes/.test(u.text) && /left; next check in/.test(u.text) ? u : null;
+  }, 'the not-active-yet line');
+  assert.match(waiting.text, /Up to \d:\d\d left/);
+  const call = env.authorizeCalls.at(-1);
+  assert.equal(call.clientId, consumer.KEY);
+  assert.equal(call.redirectUri, 'https://veeam.acme.internal');
+  assert.ok(!JSON.stringify(env.authorizeCalls).includes(consumer.SECRET), 'the probe never carries the secret');
+  // Veeam guidance (the server's pack is veeam-eca).
+  assert.match(waiting.text, /Next, in Veeam Backup for Salesforce/);
+  assert.match(waiting.text, /Re-authorize connection/);
+  assert.match(waiting.text, /up to 10 minutes/);
+  // Callback lines that differ, then the app going live.
+  env.authorizeMode = 'mismatch';
+  await clickRecheck(page);
+  await waitFor(async () => /do not include https:\/\/veeam\.acme\.internal/.test((await guardUi(page))?.text || ''), 'the mismatch line');
+  env.authorizeMode = 'missing';
+  await clickRecheck(page);
+  await waitFor(async () => /OAUTH_EC_APP_NOT_FOUND/.test((await guardUi(page))?.text || ''), 'the not-installed line');
+  env.authorizeMode = 'live';
+  await clickRecheck(page);
+  await waitFor(async () => /the app is live/.test((await guardUi(page))?.text || ''), 'the live line');
+
   // Rotation: a new secret becomes version 2; the first stays in the history.
   await page.click('#rotate');
   await page.waitForTimeout(400);
@@ -250,6 +316,8 @@ test('pair with a code, then send the revealed key and secret; the server get pr
   assert.ok(storage.includes('ecaGuardPairing'));
   const loot = await page.evaluate(() => JSON.stringify(window.__hostile.texts));
   assert.ok(!loot.includes('Sent to'), 'the page could not read the receipt');
+
+  if (process.env.SHOT) await page.screenshot({ path: process.env.SHOT });
 
   // Our content script never touches the clipboard.
   const src = readFileSync(join(EXT, 'content/credentials.js'), 'utf8');
