@@ -106,6 +106,15 @@
     queueMicrotask(() => run(false));
   }
 
+  // One event reaches a listener on every shadow root along its path, and for a user action the
+  // browser runs microtasks between listeners, so `scheduled` alone does not coalesce them.
+  let lastEvent = null;
+  function onEvent(e) {
+    if (e === lastEvent) return;
+    lastEvent = e;
+    schedule();
+  }
+
   function ownMutation(m) {
     if (paint.isOwn(m.target)) return true;
     if (m.type === 'attributes' && m.attributeName && m.attributeName.startsWith('data-eca-guard')) return true;
@@ -130,10 +139,11 @@
     if (watched.has(root)) return;
     watched.add(root);
     observer.observe(root, OBSERVE);
-    for (const type of ['input', 'change', 'click', 'keyup']) root.addEventListener(type, schedule, true);
+    for (const type of ['input', 'change', 'click']) root.addEventListener(type, onEvent, true);
   }
   function watchRoots() {
-    for (const r of dom.roots(document)) if (r !== document) watch(r);
+    // Not the panel's own shadow root: its renders are not page changes (and would loop).
+    for (const r of dom.roots(document)) if (r !== document && !paint.isOwn(r)) watch(r);
   }
 
   watch(document);

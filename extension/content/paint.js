@@ -230,13 +230,19 @@ a { color: #0176d3; font-size: 12px; }
 
   /** Paints a check result (or an error) for the controls a reader found. */
   let renderTimer = 0;
+  let rendered = null; // the state the panel shows (or will show once the timer fires)
   let nextState = null;
   function paint(doc, state) {
     mark(state.controls || {}, state.result ? state.result.findings : []);
     // The marks are the keystroke's feedback; the panel follows right after this task, and a
     // burst of changes renders it once.
+    // The same reply again (the page re-rendered, values unchanged): the panel is current.
+    if (panel && panel.isConnected && rendered && rendered.result === state.result && rendered.error === state.error) return;
+    rendered = state;
     nextState = state;
     if (!panel || !panel.isConnected) return render(doc, state);
+    // Counts are part of the contract and move with the marks; the list follows.
+    setCounts(state.result ? state.result.counts : null);
     if (!renderTimer) {
       renderTimer = setTimeout(() => {
         renderTimer = 0;
@@ -248,11 +254,19 @@ a { color: #0176d3; font-size: 12px; }
   /** Removes every mark and the panel (the form is gone). */
   function clear() {
     nextState = null;
+    rendered = null;
     mark({}, []);
     if (panel) panel.remove();
     panel = null;
     panelRoot = null;
   }
 
-  g.paint = { paint, clear, isOwn: (node) => node === panel || (panel && panel.contains(node)) };
+  /** Whether a node is the panel or inside it (its shadow root included): our own UI. */
+  function isOwn(node) {
+    if (!panel || !node) return false;
+    if (node === panel || node === panelRoot || panel.contains(node)) return true;
+    return typeof node.getRootNode === 'function' && node.getRootNode() === panelRoot;
+  }
+
+  g.paint = { paint, clear, isOwn };
 })();

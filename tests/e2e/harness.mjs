@@ -148,3 +148,21 @@ export const form = {
 };
 
 export const byLabel = (m, label) => m.marks.find((x) => x.label === label);
+
+/** Evaluates `expr` (may return a promise) in the extension's content-script world of `page`. */
+export async function inContentScript(env, page, expr) {
+  const cdp = await env.ctx.newCDPSession(page);
+  const contexts = [];
+  cdp.on('Runtime.executionContextCreated', (e) => contexts.push(e.context));
+  await cdp.send('Runtime.enable');
+  const top = page.mainFrame();
+  const topDefault = contexts.find((c) => c.auxData && c.auxData.isDefault && c.origin === new URL(top.url()).origin);
+  const ctx =
+    contexts.find((c) => c.name === 'ECA Guard' && topDefault && c.auxData && c.auxData.frameId === topDefault.auxData.frameId) ||
+    contexts.find((c) => c.name === 'ECA Guard');
+  if (!ctx) throw new Error('content script world not found');
+  const r = await cdp.send('Runtime.evaluate', { contextId: ctx.id, expression: expr, awaitPromise: true, returnByValue: true });
+  await cdp.detach();
+  if (r.exceptionDetails) throw new Error(JSON.stringify(r.exceptionDetails));
+  return r.result.value;
+}

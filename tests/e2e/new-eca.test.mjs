@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { byLabel, form, launch, marks, waitMarks } from './harness.mjs';
+import { byLabel, form, inContentScript, launch, marks, waitMarks } from './harness.mjs';
 import { L } from './labels.mjs';
 
 let env;
@@ -217,6 +217,26 @@ describe('page life cycle', () => {
     assert.equal(m.marks.length, 0);
     assert.equal(m.panel.errors, 0);
     await page.close();
+  });
+
+  test('an idle page costs nothing: no reads, no messages while nothing changes', async () => {
+    await env.setSettings({ pack: 'veeam-eca', params: { callbackUrls: ['https://veeam.acme.internal'] } });
+    for (const shadow of ['synthetic', 'native']) {
+      const page = await openForm(shadow === 'native' ? { shadow } : {});
+      await form.check(page, L.en.oauth, true);
+      await waitMarks(page, (m) => byLabel(m, L.en.callback), 'marks');
+      await page.waitForTimeout(300);
+      const reads = () => inContentScript(env, page, 'ecaGuard.perf.read.n');
+      const before = await reads();
+      await page.waitForTimeout(1500);
+      assert.equal(await reads(), before, `content script kept reading an idle page (${shadow})`);
+      // …and one keystroke is one read.
+      await page.locator('textarea').first().press('a');
+      await page.waitForTimeout(300);
+      const after = (await reads()) - before;
+      assert.equal(after, 1, `reads after one keystroke: ${after} (${shadow})`);
+      await page.close();
+    }
   });
 
   test('the fixture really forbids Wasm in the page (as Setup does)', async () => {
