@@ -269,7 +269,8 @@
     }, 200);
   }
 
-  if (!document.body) return;
+  // Not on Visualforce domains: code there is the org's own, and could fake a key and secret.
+  if (!document.body || /\.(vf\.force\.com|visualforce\.com)$/i.test(location.hostname)) return;
   refreshServer();
   api.storage.onChanged.addListener((changes, area) => {
     if (area === 'local' && 'ecaGuardPairing' in changes) refreshServer();

@@ -112,6 +112,11 @@ async function senderOrg(core, sender) {
   }
   const org = host && core.orgFromHost(host);
   if (!org) throw new GuardError('BadMessage', 'This page is not a Salesforce org page.');
+  // Visualforce domains run code the org's developers (or anyone they trust) wrote: a page
+  // there could show a fake key and secret. Credentials are sent from Setup pages only.
+  if (org.surface === 'visualforce') {
+    throw new GuardError('BadMessage', 'Credentials are sent only from Salesforce Setup pages, not from Visualforce pages.');
+  }
   return org.apiHost || host;
 }
 

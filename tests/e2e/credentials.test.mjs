@@ -127,7 +127,7 @@ before(async () => {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      `--host-resolver-rules=MAP *.my.salesforce-setup.com 127.0.0.1:${port}, MAP *.my.salesforce.com 127.0.0.1:${port}`,
+      `--host-resolver-rules=MAP *.my.salesforce-setup.com 127.0.0.1:${port}, MAP *.my.salesforce.com 127.0.0.1:${port}, MAP *.vf.force.com 127.0.0.1:${port}`,
       '--ignore-certificate-errors',
     ],
   });
@@ -322,6 +322,27 @@ test('pair with a code, then send the revealed key and secret; the server get pr
   // Our content script never touches the clipboard.
   const src = readFileSync(join(EXT, 'content/credentials.js'), 'utf8');
   assert.ok(!/clipboard|execCommand/.test(src.replace(/^\s*\/\/.*$/gm, '')));
+});
+
+test('the legacy Connected App consumer details page (classic) sends too', async () => {
+  const page = await env.ctx.newPage();
+  const port = env.fixture.address().port;
+  await page.goto(`https://acme.my.salesforce.com:${port}/app/mgmt/forceconnectedapps/forceAppDetail.apexp`);
+  await page.waitForSelector('eca-guard-send', { state: 'attached' });
+  await waitFor(async () => ((await guardUi(page))?.text || '').includes('Send to Veeam prod'), 'the button');
+  await clickSend(page);
+  const got = await waitFor(() => tryGet('Veeam Legacy'), 'the legacy credential');
+  assert.equal(got.consumerKey, consumer.LEGACY_KEY);
+  assert.equal(got.consumerSecret, consumer.LEGACY_SECRET);
+});
+
+test('no button on a Visualforce domain (code there could fake a key and secret)', async () => {
+  const page = await env.ctx.newPage();
+  const port = env.fixture.address().port;
+  await page.goto(`https://acme--c.vf.force.com:${port}${PAGE}`);
+  await page.click('#verify');
+  await page.waitForTimeout(800);
+  assert.equal(await page.locator('eca-guard-send').count(), 0);
 });
 
 test('a revoked browser gets a clear error on the page', async () => {
