@@ -18,7 +18,7 @@ function el(tag, attrs, ...kids) {
   return e;
 }
 
-const link = (href, text) => el('a', { href, target: '_blank', rel: 'noopener noreferrer' }, text);
+const link = (href, text, kind) => el('a', { href, target: '_blank', rel: 'noopener noreferrer', 'data-link': kind }, text);
 
 async function target() {
   const q = new URLSearchParams(location.search);
@@ -67,7 +67,10 @@ function renderRow(r) {
   const title = r.app ? `${r.title}: ${r.app}` : r.title;
   li.append(el('div', { class: 'head' }, el('span', { class: 'title' }, title), el('span', { class: `status ${r.status}` }, STATUS_TEXT[r.status])));
   for (const v of r.values) {
-    li.append(el('div', { class: 'value' }, `${v.label ? v.label + ': ' : 'Currently: '}${v.shown} · read ${v.readAgo}`));
+    const value = el('div', { class: 'value', 'data-field': v.field }, `${v.label ? v.label + ': ' : 'Currently: '}${v.shown} · read ${v.readAgo}`);
+    // Which page it was read on (e.g. which profile's Login IP Ranges).
+    if (v.from) value.append(' on ', link(v.from, v.field === 'loginIpRanges' ? 'this profile' : 'this page'));
+    li.append(value);
   }
   for (const c of r.couldNotRead) {
     li.append(el('div', { class: 'could-not-read', 'data-field': c.field }, `Could not read: ${c.reason}`));
@@ -75,8 +78,10 @@ function renderRow(r) {
   li.append(el('div', { class: 'why' }, r.why));
   if (r.fix) li.append(el('div', { class: 'fix' }, el('b', {}, 'Fix: '), r.fix));
   const links = el('div', { class: 'links' });
-  links.append(el('span', {}, 'Fix in Setup: ', link(r.setupUrl, r.setupLabel)));
-  if (r.source) links.append(el('span', {}, 'Source: ', link(r.source.url, r.source.title)));
+  const fixIn = el('span', {}, 'Fix in Setup: ', link(r.setupUrl, r.setupLabel, 'setup'));
+  for (const m of r.setupMore || []) fixIn.append(', ', link(m.url, m.label, 'setup'));
+  links.append(fixIn);
+  if (r.source) links.append(el('span', {}, 'Source: ', link(r.source.url, r.source.title, 'source')));
   li.append(links);
   return li;
 }

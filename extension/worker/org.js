@@ -83,6 +83,8 @@ const ROWS = [
     packRule: 'loginIpRange',
     setup: '/lightning/setup/NetworkAccess/home',
     setupLabel: 'Network Access',
+    // Login IP Ranges are per profile: the integration user's profile.
+    more: [{ path: '/lightning/setup/EnhancedProfiles/home', label: 'Profiles' }],
     help: HELP.network,
   },
   {
@@ -252,6 +254,7 @@ function row(spec, ctx) {
     title: spec.title,
     setupUrl,
     setupLabel: spec.setupLabel,
+    setupMore: (spec.more || []).map((m) => ({ url: setupOrigin + m.path, label: m.label })),
     source: sourceOf(pack, spec.packRule, spec.help),
     values: known.map(({ field, entry }) => ({
       field,
@@ -280,7 +283,7 @@ function row(spec, ctx) {
   }
   const shown = base.values[0].shown;
   if (!packRule) {
-    return { ...base, status: 'pass', why: `Currently ${shown}. No requirement from ${pack.name}.`, fix: '' , noRequirement: true };
+    return { ...base, status: 'pass', why: `No requirement from ${pack.name}; shown for reference.`, fix: '', noRequirement: true };
   }
   // A choice the core does not recognise comes back as a warning where the pack expects an
   // error: that is "cannot tell", not "wrong".

@@ -99,8 +99,9 @@ export async function popupRows(env, host, pred = () => true, what = 'popup rows
             {
               status: r.dataset.status,
               text: r.innerText,
-              setup: r.querySelector('.links a') && r.querySelector('.links a').href,
-              source: r.querySelectorAll('.links a')[1] && r.querySelectorAll('.links a')[1].href,
+              setup: r.querySelector('a[data-link="setup"]') && r.querySelector('a[data-link="setup"]').href,
+              setupAll: [...r.querySelectorAll('a[data-link="setup"]')].map((a) => a.href),
+              source: r.querySelector('a[data-link="source"]') && r.querySelector('a[data-link="source"]').href,
               couldNotRead: !!r.querySelector('.could-not-read'),
             },
           ])

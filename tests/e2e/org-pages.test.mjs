@@ -79,6 +79,17 @@ describe('Session Settings in the Aloha iframe', () => {
     await page.close();
   });
 
+  test('German labels are read too', async () => {
+    await env.setSettings(VEEAM);
+    const { page, problems } = await visit('bad', '/lightning/setup/SecuritySession/home', { query: '?lang=de' });
+    const m = await classicMarks(page, (m) => m.marks.length === 1, 'session-lock-ip mark');
+    assert.equal(m.marks[0].label, 'Sitzungen an die IP-Adresse binden, von der sie stammen');
+    assert.deepEqual(m.marks[0].rules, ['session-lock-ip']);
+    assert.ok(!m.panel.items.includes('field-unreadable'), m.panel.items.join());
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
   test('delphix-crt-eca: no session requirement, nothing marked', async () => {
     await env.setSettings(DELPHIX);
     const { page } = await visit('bad', '/lightning/setup/SecuritySession/home');
@@ -135,12 +146,14 @@ describe('popup', () => {
     assert.equal(rows['session-lock-ip'].status, 'fail');
     assert.equal(rows['session-lock-domain'].status, 'pass');
     assert.match(rows['session-lock-domain'].text, /No requirement from Veeam/);
+    assert.match(rows['session-lock-domain'].text, /Currently: On/);
     assert.equal(rows['session-enforce-ip-ranges'].status, 'pass');
     assert.equal(rows['login-ip-range'].status, 'fail');
     assert.match(rows['login-ip-range'].text, /203\.0\.113\.10 is outside/);
     assert.equal(rows['ip-relaxation'], undefined, 'no IP Relaxation row: not known and no Veeam requirement');
     assert.equal(new URL(rows['session-lock-ip'].setup).pathname, '/lightning/setup/SecuritySession/home');
     assert.equal(new URL(rows['login-ip-range'].setup).pathname, '/lightning/setup/NetworkAccess/home');
+    assert.ok(rows['login-ip-range'].setupAll.some((u) => new URL(u).pathname === '/lightning/setup/EnhancedProfiles/home'));
     assert.match(rows['session-lock-ip'].source, /veeam\.com/);
   });
 
@@ -168,6 +181,20 @@ describe('popup', () => {
       return t === '2' ? t : null;
     }, 'badge 2');
     assert.equal(text, '2');
+    await page.close();
+  });
+
+  test('the popup finds the org from a tab id (?tab=) too, and says which profile was read', async () => {
+    await env.setSettings(VEEAM);
+    const [{ page }] = await visitAll('bad').then((ps) => (ps.slice(0, 2).forEach((p) => p.page.close()), ps.slice(2)));
+    const tabId = await env.worker().evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url === u).id, page.url());
+    const pop = await env.ctx.newPage();
+    await pop.goto(`chrome-extension://${env.extId}/popup/popup.html?tab=${tabId}`);
+    await pop.waitForSelector('body[data-ready]');
+    assert.equal(await pop.locator('[data-rule="session-lock-ip"]').getAttribute('data-status'), 'fail');
+    const profile = pop.locator('[data-rule="login-ip-range"] [data-field="loginIpRanges"] a');
+    assert.match(await profile.getAttribute('href'), /EnhancedProfiles\/page\?address=%2F00e5g000000AbCd/);
+    await pop.close();
     await page.close();
   });
 
