@@ -154,6 +154,7 @@ async fn kill_9_loses_no_acknowledged_credential_and_get_prints_it() {
     }
     let acked = acked.lock().unwrap().clone();
     assert!(acked.len() >= 50, "too few stores before the kill: {}", acked.len());
+    eprintln!("kill -9 after {} acknowledged stores; checking each", acked.len());
 
     // The database is intact and holds every acknowledged credential.
     {
