@@ -454,6 +454,16 @@ export async function afterCheck(sender, snapshot, result) {
   return result;
 }
 
+/** Keeps the MAX_ORGS orgs read most recently (an admin of many sandboxes must not fill storage). */
+const MAX_ORGS = 50;
+function prune(all) {
+  const keys = Object.keys(all);
+  if (keys.length <= MAX_ORGS) return;
+  const last = (k) => Math.max(0, ...Object.values(all[k].fields || {}).map((e) => e.readAt || 0));
+  keys.sort((a, b) => last(b) - last(a));
+  for (const k of keys.slice(MAX_ORGS)) delete all[k];
+}
+
 function hasOrgFields(snapshot) {
   if (Object.keys(FIELDS).some((f) => Object.hasOwn(snapshot, f))) return true;
   return Array.isArray(snapshot.unreadable) && snapshot.unreadable.some((u) => u && Object.hasOwn(FIELDS, u.field));
@@ -469,6 +479,7 @@ async function remember(org, sender, snapshot) {
     const reading = all[org.key] || { fields: {} };
     changed = merge(reading, snapshot, from, now);
     all[org.key] = reading; // saved even when only the time changed: the popup says when it was read
+    prune(all);
     return true;
   });
   if (changed) {
