@@ -129,7 +129,9 @@
     subtree: true,
     characterData: true,
     attributes: true,
-    attributeFilter: ['data-value', 'hidden', 'checked', 'value', 'aria-selected', 'aria-checked', 'style', 'class'],
+    // Not class/style: Lightning changes them on every hover and focus; values and visibility
+    // show up as these attributes or as child-list changes.
+    attributeFilter: ['data-value', 'hidden', 'checked', 'value', 'selected', 'aria-selected', 'aria-checked', 'aria-expanded', 'aria-hidden'],
   };
 
   // Mutations and non-composed events (change) do not cross native shadow boundaries, so we

@@ -118,6 +118,9 @@ a { color: #0176d3; font-size: 12px; }
 .note, .msg { padding: .5rem .75rem; color: #444; font-size: 12px; }
 .msg.bad { color: #ba0517; }
 .collapsed ol, .collapsed .note { display: none; }
+/* In a classic page inside Setup's iframe: no docked footer below, and little room. */
+:host([data-in-frame]) { bottom: 8px; right: 8px; }
+:host([data-in-frame]) .card { max-height: calc(100vh - 24px); }
 `;
 
   let panel = null;
@@ -133,9 +136,18 @@ a { color: #0176d3; font-size: 12px; }
     return e;
   }
 
+  function inFrame() {
+    try {
+      return window.top !== window;
+    } catch (_) {
+      return true;
+    }
+  }
+
   function ensurePanel(doc) {
     if (panel && panel.isConnected) return;
     panel = doc.createElement('eca-guard-panel');
+    if (inFrame()) panel.setAttribute('data-in-frame', '');
     panelRoot = panel.attachShadow({ mode: 'open' });
     try {
       const s = new CSSStyleSheet();
@@ -157,7 +169,10 @@ a { color: #0176d3; font-size: 12px; }
    */
   function render(doc, state) {
     ensurePanel(doc);
-    const collapsed = panelRoot.querySelector('.card.collapsed') !== null;
+    // Keep the user's Hide/Show choice across renders; inside a frame start collapsed, since an
+    // open panel would cover much of the small iframe (the marks carry the messages).
+    const previous = panelRoot.querySelector('.card');
+    const collapsed = previous ? previous.classList.contains('collapsed') : inFrame();
     const card = el('section', { class: 'card' + (collapsed ? ' collapsed' : ''), role: 'region', 'aria-label': 'ECA Guard' });
     const toggle = el('button', { class: 'toggle', type: 'button', title: 'Show or hide the findings' }, collapsed ? 'Show' : 'Hide');
     toggle.addEventListener('click', () => {
