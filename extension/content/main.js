@@ -21,19 +21,37 @@
   let scheduled = false;
   let idleTimer = 0;
   let active = false; // panel/marks shown
+  let dead = false; // the extension went away under this script
+
+  const DISCONNECTED = {
+    ok: false,
+    error: { kind: 'Disconnected', message: 'ECA Guard was updated or turned off since this page was opened. Reload the page to check it again.' },
+  };
 
   /** Sends a message to the worker; resolves to its reply, or an error reply. */
   g.send = function send(msg) {
+    if (!api.runtime || !api.runtime.id) return Promise.resolve(orphaned());
     try {
-      return Promise.resolve(api.runtime.sendMessage(msg)).catch((e) => ({
-        ok: false,
-        error: { kind: 'Disconnected', message: String((e && e.message) || e) },
-      }));
-    } catch (e) {
-      // The extension was reloaded or removed: this script is orphaned.
-      return Promise.resolve({ ok: false, error: { kind: 'Disconnected', message: String(e.message || e) } });
+      return Promise.resolve(api.runtime.sendMessage(msg)).catch((e) => {
+        // "Extension context invalidated": the extension was reloaded or removed.
+        if (!api.runtime || !api.runtime.id) return orphaned();
+        return { ok: false, error: { kind: 'Disconnected', message: `ECA Guard's worker did not answer (${String((e && e.message) || e)}).` } };
+      });
+    } catch (_) {
+      return Promise.resolve(orphaned());
     }
   };
+
+  /** This script outlived its extension: stop watching the page, say so once. */
+  function orphaned() {
+    dead = true;
+    try {
+      observer.disconnect();
+    } catch (_) {
+      // not observing yet
+    }
+    return DISCONNECTED;
+  }
 
   function pickReader() {
     for (const r of g.readers) {
@@ -48,6 +66,7 @@
 
   async function run(force) {
     scheduled = false;
+    if (dead) return;
     watchRoots();
     // While the controls we read last time are still in the page, the page has not changed kind.
     const stillThere = lastRead && Object.values(lastRead.controls).every((h) => h.isConnected);
