@@ -113,3 +113,29 @@ export async function popupRows(env, host, pred = () => true, what = 'popup rows
     await page.close();
   }
 }
+
+/** `ecaGuard.perf` (content/perf.js) of the content script in every frame: {frameUrl → perf}. */
+export async function perfInFrames(env, page) {
+  const cdp = await env.ctx.newCDPSession(page);
+  try {
+    const contexts = [];
+    cdp.on('Runtime.executionContextCreated', (e) => contexts.push(e.context));
+    await cdp.send('Runtime.enable');
+    const { frameTree } = await cdp.send('Page.getFrameTree');
+    const urls = {};
+    const walk = (t) => {
+      urls[t.frame.id] = t.frame.url;
+      for (const c of t.childFrames || []) walk(c);
+    };
+    walk(frameTree);
+    const out = {};
+    for (const c of contexts) {
+      if (c.name !== 'ECA Guard' || !urls[c.auxData.frameId]) continue;
+      const r = await cdp.send('Runtime.evaluate', { contextId: c.id, expression: 'JSON.stringify(globalThis.ecaGuard && ecaGuard.perf)', returnByValue: true });
+      if (r.result && r.result.value) out[urls[c.auxData.frameId]] = JSON.parse(r.result.value);
+    }
+    return out;
+  } finally {
+    await cdp.detach();
+  }
+}

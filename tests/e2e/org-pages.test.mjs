@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { launch } from './harness.mjs';
-import { classicMarks, popupRows, watchConsole, waitFor } from './org-harness.mjs';
+import { classicMarks, perfInFrames, popupRows, watchConsole, waitFor } from './org-harness.mjs';
 
 let env;
 before(async () => {
@@ -250,6 +250,20 @@ describe('frames', () => {
     assert.equal(m.marks[0].severity, 'error');
     assert.ok(page.frames().some((f) => f.url().includes('lightning.force.com')), 'cross-origin frame loaded');
     assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  test('idle: no content-script work while nothing changes', async () => {
+    await env.setSettings(VEEAM);
+    const { page } = await visit('bad', '/lightning/setup/SecuritySession/home');
+    await classicMarks(page, (m) => m.marks.length === 1, 'checked');
+    await page.waitForTimeout(400); // the load settles (pageshow, the worker's reply)
+    const runs = (perf) => Object.values(perf).reduce((n, p) => n + p.detect.n + p.read.n + p.paint.n, 0);
+    const before = await perfInFrames(env, page);
+    assert.ok(Object.keys(before).length >= 2, 'top frame and Aloha iframe both have the content script');
+    await page.waitForTimeout(2000);
+    const after = await perfInFrames(env, page);
+    assert.equal(runs(after) - runs(before), 0, JSON.stringify({ before, after }));
     await page.close();
   });
 
