@@ -65,18 +65,18 @@ install_deps() {
 }
 
 build_wasm() {
-  step "cargo build --release --target wasm32-unknown-unknown -p eca-guard"
+  step "cargo build --profile wasm-release --target wasm32-unknown-unknown -p eca-guard"
   if [ "${WASM_FALLBACK:-0}" = 1 ]; then
     PATH=/usr/bin:$PATH RUSTC_BOOTSTRAP=1 \
       CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=/usr/lib/llvm-22/bin/wasm-ld \
-      /usr/bin/cargo build --release --target wasm32-unknown-unknown -p eca-guard -Zbuild-std=std,panic_abort
+      /usr/bin/cargo build --profile wasm-release --target wasm32-unknown-unknown -p eca-guard -Zbuild-std=std,panic_abort
   else
-    cargo build --release --target wasm32-unknown-unknown -p eca-guard
+    cargo build --profile wasm-release --target wasm32-unknown-unknown -p eca-guard
   fi
   step "wasm-bindgen --target web → extension/pkg"
   rm -rf extension/pkg
   wasm-bindgen --target web --no-typescript --out-dir extension/pkg \
-    target/wasm32-unknown-unknown/release/eca_guard.wasm
+    target/wasm32-unknown-unknown/wasm-release/eca_guard.wasm
   step "wasm-opt -Oz"
   "$E2E/node_modules/.bin/wasm-opt" -Oz --enable-reference-types --enable-bulk-memory \
     --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --strip-debug \
