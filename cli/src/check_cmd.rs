@@ -35,7 +35,7 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Exit 1 on warnings and on files that could not be read, too (for CI gates).
+    /// Exit 1 on warnings too (files that could not be read always exit 1: their settings are unverified).
     #[arg(long)]
     pub strict: bool,
     /// Print counts, seconds and peak memory to stderr at the end (for the bench).
@@ -405,7 +405,7 @@ pub fn run(args: &Args) -> ExitCode {
             args.dir.display(),
             summary.files_failed
         ));
-    } else if tally.errors > 0 || (args.strict && (tally.warnings > 0 || summary.files_failed > 0)) {
+    } else if tally.errors > 0 || summary.files_failed > 0 || (args.strict && tally.warnings > 0) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
