@@ -140,7 +140,7 @@ run_tests() {
 }
 
 # Bench: a list of steps, each printing its own lines. Add a step: write a function, append it.
-BENCH_STEPS=(bench_native bench_wasm bench_size bench_browser bench_classic)
+BENCH_STEPS=(bench_native bench_wasm bench_size bench_browser bench_classic bench_cli bench_server)
 bench_native() { cargo run --release --quiet --example bench_check; }
 bench_wasm() { node "$E2E/bench-wasm.mjs" "$ROOT/extension/pkg"; }
 bench_size() {
@@ -152,6 +152,11 @@ bench_size() {
 }
 bench_browser() { (cd "$E2E" && node bench-browser.mjs); }
 bench_classic() { (cd "$E2E" && node bench-classic.mjs); } # classic pages in the Aloha iframe: per load, warm, idle
+# eca-guard check over generated trees of 1,000 and 10,000 apps: apps/s and peak RSS (flat = streaming).
+bench_cli() { cargo run --release --quiet -p eca-guard-cli -- bench; }
+# eca-guard-server on loopback: handoffs/s, p50/p99, sealing cost. It exits 1 when a target is
+# missed; the bench prints figures, it does not gate, so that is reported, not fatal.
+bench_server() { cargo run --release --quiet -p eca-guard-server --example bench_handoff || echo "server bench: a target was missed (see above)"; }
 
 demo() {
   local port=${PORT:-8443}
