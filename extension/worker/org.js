@@ -395,6 +395,8 @@ async function setBadge(tabId, host) {
   const seq = (badgeSeq.get(tabId) || 0) + 1;
   badgeSeq.set(tabId, seq);
   let count = await failingFor(host);
+  // check.js sets the page's own count in a timer after its reply; ours comes after it.
+  await new Promise((r) => setTimeout(r, 0));
   if (count === null || badgeSeq.get(tabId) !== seq) return;
   const frames = pageErrors.get(tabId);
   if (frames) {

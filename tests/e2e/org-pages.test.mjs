@@ -198,6 +198,26 @@ describe('popup', () => {
     await page.close();
   });
 
+  test('badge on the New ECA form: the org\'s failing checks plus the form\'s own errors', async () => {
+    await env.setSettings(VEEAM);
+    const org = 'badform';
+    const { page: s } = await visit(org, '/lightning/setup/SecuritySession/home');
+    await classicMarks(s, (m) => m.marks.length === 1, 'session read');
+    await s.close();
+    const page = await env.ctx.newPage();
+    await page.goto(origin(org) + '/lightning/setup/ManageExternalClientApplication/new');
+    await page.waitForSelector('eca-guard-panel');
+    const text = await waitFor(async () => {
+      const t = await env.worker().evaluate(async (u) => {
+        const tab = (await chrome.tabs.query({})).find((t) => t.url === u);
+        return tab ? chrome.action.getBadgeText({ tabId: tab.id }) : null;
+      }, page.url());
+      return t === '2' ? t : null; // session-lock-ip (org) + oauth-disabled (form)
+    }, 'badge 2');
+    assert.equal(text, '2');
+    await page.close();
+  });
+
   test('unvisited org: unknown rows with the Setup link', async () => {
     await env.setSettings(VEEAM);
     const rows = await popupRows(env, 'fresh.my.salesforce-setup.com', (r) => r['session-lock-ip']);
