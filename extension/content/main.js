@@ -28,8 +28,8 @@
     error: { kind: 'Disconnected', message: 'ECA Guard was updated or turned off since this page was opened. Reload the page to check it again.' },
   };
 
-  /** Sends a message to the worker; resolves to its reply, or an error reply. */
-  g.send = function send(msg) {
+  /** One-off message (the fallback when the port cannot be used). */
+  function sendOnce(msg) {
     if (!api.runtime || !api.runtime.id) return Promise.resolve(orphaned());
     try {
       return Promise.resolve(api.runtime.sendMessage(msg)).catch((e) => {
@@ -40,6 +40,48 @@
     } catch (_) {
       return Promise.resolve(orphaned());
     }
+  }
+
+  // A long-lived port to the worker: about 0.5 ms faster per message than sendMessage (see
+  // background.js). The worker closes it when it stops (idle) or restarts; requests still in
+  // flight then go again as one-off messages, and the next request opens a new port.
+  let port = null;
+  let nextId = 0;
+  const waiting = new Map(); // id → {msg, resolve}
+
+  function openPort() {
+    const p = api.runtime.connect({ name: 'eca-guard' });
+    p.onMessage.addListener((m) => {
+      const w = m && waiting.get(m.id);
+      if (!w) return;
+      waiting.delete(m.id);
+      w.resolve(m.reply);
+    });
+    p.onDisconnect.addListener(() => {
+      if (port === p) port = null;
+      const pending = [...waiting.values()];
+      waiting.clear();
+      for (const w of pending) sendOnce(w.msg).then(w.resolve);
+    });
+    return p;
+  }
+
+  /** Sends a message to the worker; resolves to its reply, or an error reply. */
+  g.send = function send(msg) {
+    if (!api.runtime || !api.runtime.id) return Promise.resolve(orphaned());
+    return new Promise((resolve) => {
+      try {
+        if (!port) port = openPort();
+        const id = ++nextId;
+        waiting.set(id, { msg, resolve });
+        port.postMessage({ id, msg });
+      } catch (_) {
+        // A port already closed under us, or no extension any more.
+        port = null;
+        for (const [id, w] of waiting) if (w.resolve === resolve) waiting.delete(id);
+        sendOnce(msg).then(resolve);
+      }
+    });
   };
 
   /** This script outlived its extension: stop watching the page, say so once. */
