@@ -13,6 +13,25 @@ after(async () => {
   await env?.close();
 });
 
+test('the worker stopping (idle, or killed) does not lose the page: the next change re-opens the port', async () => {
+  await env.setSettings({ pack: 'veeam-eca', params: { callbackUrls: ['https://veeam.acme.internal'] } });
+  const page = await env.ctx.newPage();
+  await page.goto(env.formUrl());
+  await waitMarks(page, (m) => m.panel && m.panel.errors === 1, 'first check');
+  for (let round = 0; round < 2; round++) {
+    const cdp = await env.ctx.browser().newBrowserCDPSession();
+    const { targetInfos } = await cdp.send('Target.getTargets');
+    const sw = targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${env.extId}/`));
+    assert.ok(sw, 'worker target');
+    await cdp.send('Target.closeTarget', { targetId: sw.targetId });
+    await cdp.detach();
+    await page.waitForTimeout(200);
+    await form.check(page, 'Enable OAuth', round === 0);
+    await waitMarks(page, (m) => m.panel.errors === (round === 0 ? 4 : 1), `check after worker stop ${round}`);
+  }
+  await page.close();
+});
+
 test('an orphaned content script says to reload the page', async () => {
   await env.setSettings({ pack: 'veeam-eca', params: { callbackUrls: ['https://veeam.acme.internal'] } });
   const page = await env.ctx.newPage();
