@@ -57,7 +57,9 @@ install_deps() {
     cargo install wasm-bindgen-cli --version "$WB_VERSION"
   fi
 
-  if [ ! -x "$E2E/node_modules/.bin/wasm-opt" ] || [ ! -d "$E2E/node_modules/playwright-core" ]; then
+  # npm writes node_modules/.package-lock.json on install: older than the lock file = stale.
+  if [ ! -x "$E2E/node_modules/.bin/wasm-opt" ] || [ ! -d "$E2E/node_modules/playwright-core" ] ||
+    [ "$E2E/package-lock.json" -nt "$E2E/node_modules/.package-lock.json" ]; then
     step "npm install in tests/e2e (playwright-core, binaryen's wasm-opt)"
     # Debian's binaryen silently breaks reference-types output; npm's is current (toolchain.md).
     (cd "$E2E" && if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi)
