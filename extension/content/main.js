@@ -17,6 +17,8 @@
   let lastSent = ''; // JSON of the last snapshot sent
   let lastReply = null;
   let lastRead = null; // the last {snapshot, controls, labels}
+  let lastReader = null; // the reader that produced lastRead
+  let structural = true; // nodes were added or removed since the last full read
   let seq = 0;
   let scheduled = false;
   let idleTimer = 0;
@@ -125,9 +127,14 @@
         return;
       }
     }
+    // Only values can have changed when no node was added or removed since the last full read:
+    // readers that take a hint then skip finding their controls again.
+    const hint = !structural && lastRead && lastReader === reader ? lastRead : null;
     let read;
     try {
-      read = reader.read(document);
+      read = reader.read(document, hint);
+      if (!hint) structural = false;
+      lastReader = reader;
     } catch (e) {
       console.warn('ECA Guard: reader', reader.id, 'failed:', e);
       return;
@@ -183,7 +190,10 @@
   }
 
   const observer = new MutationObserver((records) => {
-    if (records.some((m) => !ownMutation(m))) schedule();
+    const page = records.filter((m) => !ownMutation(m));
+    if (!page.length) return;
+    if (page.some((m) => m.type === 'childList')) structural = true;
+    schedule();
   });
   const OBSERVE = {
     childList: true,

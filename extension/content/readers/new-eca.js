@@ -134,24 +134,31 @@
     return { value: dom.withinAll(list, '[role="option"]').map(optionText).filter(Boolean) };
   }
 
-  function read(doc) {
-    const index = labelIndex(doc);
+  /**
+   * Reads the form. `hint` ({controls, labels} of the previous read) may be passed when nothing
+   * was added to or removed from the page since: the hosts are then reused and only the values
+   * are read again, which skips the label search on every keystroke.
+   */
+  function read(doc, hint) {
+    const reuse = !!(hint && hint.controls && Object.values(hint.controls).every((h) => h.isConnected));
+    const index = reuse ? null : labelIndex(doc);
+    const hostOf = (field, selector) => (reuse ? hint.controls[field] || null : index.host(LABELS[field], selector));
     const snapshot = { page: 'new-eca', unreadable: [] };
     const controls = {};
     const labels = {};
     const take = (field, host, reader) => {
       if (!host) return; // not on this page (or section not rendered): not checked
       controls[field] = host;
-      labels[field] = index.label(host) || LABELS[field][0];
+      labels[field] = (reuse ? hint.labels && hint.labels[field] : index.label(host)) || LABELS[field][0];
       const r = reader(host);
       if (r.reason) snapshot.unreadable.push({ field, reason: r.reason });
       else if (r.value !== null && r.value !== undefined) snapshot[field] = r.value;
     };
-    for (const f of TEXT_FIELDS) take(f, index.host(LABELS[f], 'lightning-input'), readText);
-    take('distributionState', index.host(LABELS.distributionState), readCombobox);
-    for (const f of CHECKBOXES) take(f, index.host(LABELS[f], 'lightning-input'), readCheckbox);
-    take('callbackUrl', index.host(LABELS.callbackUrl, 'lightning-textarea, lightning-input'), readText);
-    take('scopes', scopesHost(doc, index), readScopes);
+    for (const f of TEXT_FIELDS) take(f, hostOf(f, 'lightning-input'), readText);
+    take('distributionState', hostOf('distributionState'), readCombobox);
+    for (const f of CHECKBOXES) take(f, hostOf(f, 'lightning-input'), readCheckbox);
+    take('callbackUrl', hostOf('callbackUrl', 'lightning-textarea, lightning-input'), readText);
+    take('scopes', reuse ? hint.controls.scopes || null : scopesHost(doc, index), readScopes);
     return { snapshot, controls, labels };
   }
 
