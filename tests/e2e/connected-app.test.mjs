@@ -47,8 +47,8 @@ describe('Connected App edit page', () => {
     await classicMarks(page, (m) => byRule(m, 'scope-missing'), 'scope-missing');
     const f = alohaFrame(page);
     await f.locator('select').first().selectOption({ label: 'Perform requests on your behalf at any time (refresh_token, offline_access)' });
-    // The ECA Guard panel may sit over the arrows (fixed, bottom right): click the link itself.
-    await f.locator('a[data-move="add"]').dispatchEvent('click');
+    // A real click: it fails if the ECA Guard panel (fixed, bottom right) covers the arrows.
+    await f.locator('a[data-move="add"]').click({ timeout: 5000 });
     const m = await classicMarks(page, (m) => !byRule(m, 'scope-missing'), 'scope-missing gone');
     assert.ok(byRule(m, 'scope-extra'));
     await page.close();
