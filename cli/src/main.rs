@@ -3,6 +3,16 @@
 //! Exit status (../shared/contract.md, "Command line"): 0 no errors (warnings and deviations
 //! allowed), 1 errors found, 2 the input could not be read (with a message saying why).
 
+/// `println!` that stops quietly when stdout is closed (`eca-guard packs | head`) instead of
+/// panicking with "failed printing to stdout: Broken pipe". Defined before the modules, so it
+/// shadows the standard macro in all of them.
+macro_rules! println {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 mod bench;
 mod check_cmd;
 mod generate_cmd;

@@ -774,3 +774,20 @@ fn metadata_api_format_is_read_too() {
         .unwrap_or("")
         .ends_with("Mdapi_glbloauth.ecaGlblOauth"));
 }
+
+#[test]
+fn closed_stdout_is_not_a_panic() {
+    // `eca-guard packs | head`: once the reader is gone, writes fail with EPIPE; the tool must
+    // stop quietly, not panic with "failed printing to stdout".
+    for args in [
+        vec!["packs"],
+        vec!["explain", "pkce"],
+        vec!["packs", "--format", "json"],
+    ] {
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        drop(reader);
+        let o = bin().args(&args).stdout(writer).output().expect("run");
+        assert!(!stderr(&o).contains("panicked"), "{args:?}: {}", stderr(&o));
+        assert_eq!(code(&o), 0, "{args:?}");
+    }
+}
