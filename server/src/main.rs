@@ -8,6 +8,15 @@ use clap::{Parser, Subcommand, ValueEnum};
 use eca_guard::pairing::{self, PairingCode};
 use eca_guard_server::{store, Config};
 
+/// `println!` that stops quietly when stdout is closed (`eca-guard-server creds list | head`)
+/// instead of panicking with "failed printing to stdout: Broken pipe".
+macro_rules! println {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 /// Receives Salesforce consumer keys and secrets from paired ECA Guard browsers, end-to-end
 /// encrypted, stores them durably and hands them to the integration.
 #[derive(Parser)]
