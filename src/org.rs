@@ -95,9 +95,11 @@ pub fn from_host(host: &str) -> Option<Org> {
         ("lightning.sfcrmapps.cn", Surface::Lightning),
         ("my.sfcrmapps.cn", Surface::Api),
     ];
-    let (rest, base, surface) = BASES
-        .iter()
-        .find_map(|(base, surface)| host.strip_suffix(base)?.strip_suffix('.').map(|rest| (rest, *base, *surface)))?;
+    let (rest, base, surface) = BASES.iter().find_map(|(base, surface)| {
+        host.strip_suffix(base)?
+            .strip_suffix('.')
+            .map(|rest| (rest, *base, *surface))
+    })?;
     let labels: Vec<&str> = rest.split('.').collect();
     let (name, kind) = match labels.as_slice() {
         [name] => (*name, OrgKind::Production),
@@ -114,7 +116,11 @@ pub fn from_host(host: &str) -> Option<Org> {
     // sandbox name the same way (`acme--uat`), and their Visualforce hosts both (`acme--uat--c`).
     let mut parts = name.split("--");
     let my_domain = parts.next().unwrap_or(name).to_string();
-    let sandbox = if kind == OrgKind::Sandbox { parts.next().map(str::to_string) } else { None };
+    let sandbox = if kind == OrgKind::Sandbox {
+        parts.next().map(str::to_string)
+    } else {
+        None
+    };
     let key = match &sandbox {
         Some(s) => format!("{my_domain}--{s}"),
         None => my_domain.clone(),
@@ -136,14 +142,25 @@ pub fn from_host(host: &str) -> Option<Org> {
         );
     }
     if kind == OrgKind::Scratch {
-        notes.push("External Client Apps cannot be created in scratch orgs from the Setup UI; deploy them as metadata.".to_string());
+        notes.push(
+            "External Client Apps cannot be created in scratch orgs from the Setup UI; deploy them as metadata."
+                .to_string(),
+        );
     }
     if surface == Surface::Setup {
         notes.push(format!(
             "Setup is served from this host, but integrations call the API at https://{api_host}; a My Domain change resets connections and revokes tokens."
         ));
     }
-    Some(Org { key, my_domain, sandbox, kind, surface, api_host, notes })
+    Some(Org {
+        key,
+        my_domain,
+        sandbox,
+        kind,
+        surface,
+        api_host,
+        notes,
+    })
 }
 
 #[cfg(test)]
@@ -156,7 +173,12 @@ mod tests {
 
     #[test]
     fn production_hosts_share_one_key() {
-        for host in ["acme.my.salesforce-setup.com", "acme.lightning.force.com", "ACME.my.salesforce.com", "acme--c.vf.force.com"] {
+        for host in [
+            "acme.my.salesforce-setup.com",
+            "acme.lightning.force.com",
+            "ACME.my.salesforce.com",
+            "acme--c.vf.force.com",
+        ] {
             let o = org(host);
             assert_eq!((o.key.as_str(), o.kind), ("acme", OrgKind::Production), "{host}");
             assert_eq!(o.api_host, "acme.my.salesforce.com");
@@ -190,7 +212,14 @@ mod tests {
 
     #[test]
     fn other_hosts_are_not_orgs() {
-        for host in ["example.com", "my.salesforce.com", "evil.com.my.salesforce.com.attacker.io", "a.b.c.my.salesforce.com", "x.bogus.my.salesforce.com", ""] {
+        for host in [
+            "example.com",
+            "my.salesforce.com",
+            "evil.com.my.salesforce.com.attacker.io",
+            "a.b.c.my.salesforce.com",
+            "x.bogus.my.salesforce.com",
+            "",
+        ] {
             assert!(from_host(host).is_none(), "{host}");
         }
     }

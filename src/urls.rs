@@ -121,7 +121,10 @@ mod tests {
         assert_eq!(u.host, Some(Host::Domain("acme.example".into())));
         assert_eq!(u.port, Some(8443));
         assert_eq!(u.origin(), "https://acme.example:8443");
-        assert_eq!((u.path.as_str(), u.query.as_deref(), u.fragment.as_deref()), ("/cb", Some("x=1"), Some("f")));
+        assert_eq!(
+            (u.path.as_str(), u.query.as_deref(), u.fragment.as_deref()),
+            ("/cb", Some("x=1"), Some("f"))
+        );
         assert_eq!(parse("https://a.example:443").map(|u| u.port), Ok(None));
         assert!(matches!(parse("http://[::1]:9/").map(|u| u.host), Ok(Some(Host::Ip(ip))) if ip.is_loopback()));
         assert!(parse("https://u:p@a.example").is_ok_and(|u| u.has_credentials));

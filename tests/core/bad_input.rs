@@ -38,9 +38,7 @@ fn snapshot_with_unknown_fields_is_rejected() {
 #[test]
 fn config_names_unknown_pack() {
     let config: Config = serde_json::from_str(r#"{"pack": "veeam", "params": {}}"#).expect("config parses");
-    let err = eca_guard::check_config(&Snapshot::default(), &config)
-        .err()
-        .expect("unknown pack");
+    let err = eca_guard::check_config(&Snapshot::default(), &config).expect_err("unknown pack");
     assert_eq!(err.kind(), "UnknownPack");
     assert!(err.to_string().contains("veeam-eca"));
 }

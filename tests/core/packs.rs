@@ -8,14 +8,10 @@ use eca_guard::Severity::{self, Deviation, Error, Warning};
 use crate::support::*;
 
 type Mutation = fn(&mut Snapshot);
+/// One case: its name, the mistake it makes, and the findings it adds to the correct page's.
+type Case<'a> = (&'a str, Mutation, &'a [(&'a str, Severity)]);
 
-fn table(
-    pack: &str,
-    good: fn() -> Snapshot,
-    params: &Params,
-    baseline: &[(&str, Severity)],
-    cases: &[(&str, Mutation, &[(&str, Severity)])],
-) {
+fn table(pack: &str, good: fn() -> Snapshot, params: &Params, baseline: &[(&str, Severity)], cases: &[Case<'_>]) {
     let ok = run(pack, &good(), params);
     assert_eq!(rules(&ok), pairs(baseline), "{pack}: correct page: {ok:#?}");
     for (name, mutate, extra) in cases {

@@ -5,16 +5,27 @@ use eca_guard::pack::Config;
 use eca_guard::snapshot::{Page, Snapshot};
 
 fn notes(pack: &str, page: Page) -> Vec<String> {
-    let config = Config { pack: pack.into(), ..Config::default() };
-    let snap = Snapshot { page, ..Snapshot::default() };
-    eca_guard::check_config(&snap, &config).unwrap_or_else(|e| panic!("{e}")).notes
+    let config = Config {
+        pack: pack.into(),
+        ..Config::default()
+    };
+    let snap = Snapshot {
+        page,
+        ..Snapshot::default()
+    };
+    eca_guard::check_config(&snap, &config)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .notes
 }
 
 #[test]
 fn connected_app_pages_say_spring_26_and_five_approvals_whatever_the_pack() {
     for page in [Page::ConnectedAppEdit, Page::ConnectedAppDetail] {
         for pack in ["veeam-eca", "delphix-crt-eca"] {
-            assert!(notes(pack, page).iter().any(|n| n == CONNECTED_APP_NOTE), "{pack} {page:?}");
+            assert!(
+                notes(pack, page).iter().any(|n| n == CONNECTED_APP_NOTE),
+                "{pack} {page:?}"
+            );
         }
         // The Connected App pack says it in its own notes, once.
         let own = notes("veeam-connected-app", page);
@@ -26,7 +37,15 @@ fn connected_app_pages_say_spring_26_and_five_approvals_whatever_the_pack() {
 
 #[test]
 fn other_pages_carry_only_the_pack_notes() {
-    for page in [Page::NewEca, Page::EcaDetail, Page::SessionSettings, Page::NetworkAccess] {
-        assert!(!notes("veeam-eca", page).iter().any(|n| n == CONNECTED_APP_NOTE), "{page:?}");
+    for page in [
+        Page::NewEca,
+        Page::EcaDetail,
+        Page::SessionSettings,
+        Page::NetworkAccess,
+    ] {
+        assert!(
+            !notes("veeam-eca", page).iter().any(|n| n == CONNECTED_APP_NOTE),
+            "{page:?}"
+        );
     }
 }
