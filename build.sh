@@ -2,7 +2,7 @@
 # ECA Guard: install what is missing, build the Wasm core and the extension, then
 #   ./build.sh          build, then start the demo (fixture Setup pages + how to load the extension)
 #   ./build.sh build    build only (dist/chromium, dist/firefox)
-#   ./build.sh test     build, cargo test --workspace, real-browser tests (headless Chromium)
+#   ./build.sh test     build, cargo test --workspace, real-browser tests (headless Chromium, Firefox ESR)
 #   ./build.sh bench    build, then print the speed and size figures
 # Facts behind each step: ../shared/toolchain.md (verified on Debian 12).
 set -euo pipefail
@@ -33,6 +33,8 @@ install_deps() {
   step "checking tools"
   apt_install openssl openssl
   apt_install chromium chromium
+  # Firefox ESR: tests/e2e/firefox.test.mjs loads dist/firefox in it (puppeteer-core, WebDriver BiDi).
+  apt_install firefox-esr firefox-esr
   apt_install gzip gzip
   have cargo || { echo "cargo is missing: install rustup (https://rustup.rs) first" >&2; exit 1; }
   have node && have npm || { echo "node and npm are missing: install Node.js 20+ first" >&2; exit 1; }
@@ -59,10 +61,12 @@ install_deps() {
 
   # npm writes node_modules/.package-lock.json on install: older than the lock file = stale.
   if [ ! -x "$E2E/node_modules/.bin/wasm-opt" ] || [ ! -d "$E2E/node_modules/playwright-core" ] ||
+    [ ! -d "$E2E/node_modules/puppeteer-core" ] ||
     [ "$E2E/package-lock.json" -nt "$E2E/node_modules/.package-lock.json" ]; then
-    step "npm install in tests/e2e (playwright-core, binaryen's wasm-opt)"
+    step "npm install in tests/e2e (playwright-core, puppeteer-core, binaryen's wasm-opt)"
     # Debian's binaryen silently breaks reference-types output; npm's is current (toolchain.md).
-    (cd "$E2E" && if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi)
+    # puppeteer-core downloads no browser; the variable makes sure of it (system browsers only).
+    (cd "$E2E" && export PUPPETEER_SKIP_DOWNLOAD=1 && if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi)
   fi
 }
 
@@ -104,7 +108,9 @@ assemble() {
       const m = JSON.parse(fs.readFileSync(p, "utf8"));
       delete m.background[drop];
       if (b === "chromium") delete m.browser_specific_settings;
-      if (b === "firefox") delete m.minimum_chrome_version;
+      // Firefox has no storage.managed_schema (policies reach storage.managed another way): the
+      // key would only be an "unexpected property" warning at install.
+      if (b === "firefox") { delete m.minimum_chrome_version; delete m.storage; }
       fs.writeFileSync(p, JSON.stringify(m, null, 2) + "\n");
     }'
   echo "    dist/chromium  ($(du -sh dist/chromium | cut -f1))"
@@ -126,7 +132,7 @@ run_tests() {
   local failed=0
   step "cargo test --workspace"
   cargo test --workspace --quiet || failed=1
-  step "real-browser tests (headless Chromium, tests/e2e)"
+  step "real-browser tests (headless Chromium and Firefox ESR, tests/e2e)"
   local log
   log=$(mktemp)
   # *.tmp.test.mjs: scratch files a session may leave while working; not part of the suite.

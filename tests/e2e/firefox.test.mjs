@@ -1,0 +1,207 @@
+// The Firefox build (dist/firefox) in real headless Firefox ESR, end to end: installed as a
+// temporary add-on over WebDriver BiDi (puppeteer-core; Playwright's Firefox can't load
+// extensions, toolchain.md "Real-browser tests"). It covers what only Firefox runs: the event
+// page (background.scripts) with the Wasm core, the `browser` API, install-time host permissions,
+// storage without storage.managed, runtime.openOptionsPage and the options page's Save.
+// Flow: the New ECA form with no pack → the panel's "Open ECA Guard options" link → choose the
+// Veeam pack and its callbacks, Save → the form is re-checked → a callback with a trailing slash
+// is marked (contract "On the page") → fixed, the mark goes away. Then the event page is left
+// to stop idle (a short idle timeout) and the next keystroke must wake it and be checked again.
+// Skips (with the reason printed) only when Firefox ESR or the build is missing.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { startServer } from '../fixtures/serve.mjs';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const EXT = resolve(HERE, '../../dist/firefox');
+const FIREFOX = process.env.FIREFOX || '/usr/bin/firefox-esr';
+const HOST = 'acme.my.salesforce-setup.com';
+const IDLE_MS = 1500;
+const CALLBACKS = ['https://172.12.0.1', 'https://acme.internal.com'];
+
+let skip = null;
+if (!existsSync(FIREFOX)) skip = `no Firefox at ${FIREFOX} (./build.sh installs firefox-esr)`;
+else if (!existsSync(join(EXT, 'manifest.json'))) skip = `no built extension at ${EXT}: run ./build.sh build`;
+
+let puppeteer, server, browser, page, options;
+const pageErrors = [];
+
+before(async () => {
+  if (skip) return;
+  ({ default: puppeteer } = await import('puppeteer-core'));
+  server = await startServer({ port: 0 });
+  browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: FIREFOX,
+    headless: process.env.HEADED ? false : true,
+    defaultViewport: { width: 1280, height: 900 }, // as the Chromium tests: the panel leaves the form free
+    acceptInsecureCerts: true, // the fixture server's self-signed certificate
+    extraPrefsFirefox: {
+      // Every host name goes to the fixture server; the port is in the URL.
+      'network.dns.forceResolve': '127.0.0.1',
+      // The event page stops after this long idle (default 30 s), so the second test can
+      // check a woken page re-loads the Wasm core and the form's port reconnects.
+      'extensions.background.idle.timeout': IDLE_MS,
+      // DUMPIO=1: Firefox's own output and the console of every page, extension ones too.
+      ...(process.env.DUMPIO ? { 'devtools.console.stdout.chrome': true, 'devtools.console.stdout.content': true } : {}),
+    },
+    dumpio: !!process.env.DUMPIO,
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(what, fn, timeout = 10000) {
+  const end = Date.now() + timeout;
+  let last;
+  while (Date.now() < end) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e.message; // a page between two documents
+    }
+    await sleep(50);
+  }
+  throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(last)}`);
+}
+
+/** The contract marks on the page and the panel's counts (synthetic shadow: light DOM). */
+const marks = (page) =>
+  page.evaluate(() => {
+    const panel = document.querySelector('eca-guard-panel');
+    return {
+      marks: [...document.querySelectorAll('[data-eca-guard]')].map((h) => ({
+        name: h.getAttribute('name'),
+        severity: h.getAttribute('data-eca-guard'),
+        rules: (h.getAttribute('data-eca-guard-rules') || '').split(' ').filter(Boolean),
+      })),
+      panel: panel && {
+        errors: panel.dataset.errors,
+        text: panel.shadowRoot ? panel.shadowRoot.textContent : null,
+      },
+    };
+  });
+
+const mark = (m, name) => m.marks.find((x) => x.name === name);
+const callback = () => page.locator('lightning-textarea[name=CallbackUrl] textarea');
+const slashMarked = async () => {
+  const m = await marks(page);
+  return mark(m, 'CallbackUrl')?.rules.includes('callback-trailing-slash') && m;
+};
+const callbackClear = async () => {
+  const m = await marks(page);
+  return !mark(m, 'CallbackUrl') && m;
+};
+/** The event page's clock (ms since it started), asked from the options page. */
+const workerNow = () =>
+  options.evaluate(() => browser.runtime.sendMessage({ type: 'timings' }).then((r) => r.ok && r.timings.now));
+
+function skipIf(t) {
+  if (!skip) return false;
+  console.log(`# firefox.test.mjs skipped: ${skip}`);
+  t.skip(skip);
+  return true;
+}
+
+test('Firefox: set up in the options page, then a trailing-slash callback is marked and cleared', async (t) => {
+  if (skipIf(t)) return;
+  const manifest = JSON.parse(readFileSync(join(EXT, 'manifest.json'), 'utf8'));
+  assert.ok(!manifest.background.service_worker, 'the Firefox manifest has no service_worker key');
+  const id = await browser.installExtension(EXT);
+  assert.equal(id, manifest.browser_specific_settings.gecko.id);
+
+  page = await browser.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(`https://${HOST}:${server.port}/lightning/setup/ManageExternalClientApplication/new`);
+
+  // No pack chosen yet: the event page answers NoPack and the panel links to the options.
+  await waitFor('the panel asking for a pack', async () => (await marks(page)).panel?.text?.includes('Open ECA Guard options'));
+  const known = new Set(await browser.pages());
+  await page.locator('eca-guard-panel >>> a').click(); // runtime.openOptionsPage in the event page
+  // Firefox's BiDi sends no navigation events for moz-extension:// tabs (the target's url stays
+  // about:blank, and page.goto to one is refused), so find the new tab by asking where it is.
+  options = await waitFor('the options tab', async () => {
+    for (const p of await browser.pages()) {
+      if (known.has(p)) continue;
+      const href = await p.evaluate(() => location.href).catch(() => '');
+      if (href.startsWith('moz-extension://') && href.includes('/options/')) return p;
+    }
+  });
+  options.on('pageerror', (e) => pageErrors.push(`options: ${e.message}`));
+  // MV3 host permissions are granted at install since Firefox 127 (strict_min_version 128).
+  assert.equal(
+    await options.evaluate(() => browser.permissions.contains({ origins: ['https://*.my.salesforce-setup.com/*'] })),
+    true,
+    'host permission for the Setup host'
+  );
+  // The options page loads the Wasm core itself to list the packs; choose one and Save.
+  await waitFor('the pack list', () =>
+    options.evaluate(() => [...document.querySelectorAll('#pack option')].some((o) => o.value === 'veeam-eca'))
+  );
+  await options.select('#pack', 'veeam-eca');
+  await options.locator('#callbackUrls').fill(CALLBACKS.join('\n'));
+  await options.locator('#save').click();
+  const stored = await waitFor('the settings saved', () =>
+    options.evaluate(() => browser.storage.local.get('ecaGuard').then((s) => s.ecaGuard?.pack === 'veeam-eca' && s.ecaGuard))
+  );
+  assert.deepEqual(stored.params.callbackUrls, CALLBACKS);
+
+  // The saved settings re-check the open form (storage.onChanged → recheck): OAuth is off.
+  await page.bringToFront();
+  let m = await waitFor('oauth-disabled', async () => {
+    const m = await marks(page);
+    return mark(m, 'isOauthEnabled') && m;
+  });
+  assert.deepEqual(mark(m, 'isOauthEnabled').rules, ['oauth-disabled']);
+  assert.equal(mark(m, 'isOauthEnabled').severity, 'error');
+  await page.locator('lightning-input[name=isOauthEnabled] label').click();
+  await waitFor('OAuth on', async () => !mark(await marks(page), 'isOauthEnabled'));
+
+  // A wrong callback, typed key by key: the first URL with a trailing slash.
+  await callback().click();
+  await page.keyboard.type(`${CALLBACKS[0]}/\n${CALLBACKS[1]}`);
+  m = await waitFor('callback-trailing-slash', slashMarked);
+  assert.ok(['error', 'warning'].includes(mark(m, 'CallbackUrl').severity), JSON.stringify(mark(m, 'CallbackUrl')));
+
+  // Fixed: both attributes go away.
+  await callback().fill(CALLBACKS.join('\n'));
+  await waitFor('the callback mark cleared', callbackClear);
+  const attrs = await page.evaluate(() => {
+    const h = document.querySelector('lightning-textarea[name=CallbackUrl]');
+    return [h.hasAttribute('data-eca-guard'), h.hasAttribute('data-eca-guard-rules')];
+  });
+  assert.deepEqual(attrs, [false, false]);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('Firefox: after the event page stopped idle, the next keystroke wakes it and is checked', async (t) => {
+  if (skipIf(t)) return;
+  assert.ok(page && options, 'the first test set up the form and the options page');
+  const before = await workerNow();
+  const t0 = Date.now();
+  await sleep(IDLE_MS * 2 + 500);
+  // Typing wakes the event page through the form's port (reopened after the stop): the Wasm
+  // core loads again there, and the mark comes back.
+  await page.$eval('lightning-textarea[name=CallbackUrl] textarea', (ta) => {
+    ta.focus();
+    ta.setSelectionRange(ta.value.length, ta.value.length);
+  });
+  await page.keyboard.type('/');
+  await waitFor('callback-trailing-slash after the wake', slashMarked);
+  const after = await workerNow();
+  console.log(`# event page clock: ${Math.round(before)} ms before the idle stop, ${Math.round(after)} ms after the wake`);
+  assert.ok(after < before + (Date.now() - t0) - IDLE_MS, `the event page restarted (clock ${before} → ${after} ms)`);
+  await page.keyboard.press('Backspace');
+  await waitFor('the callback mark cleared after the wake', callbackClear);
+  assert.deepEqual(pageErrors, []);
+});
