@@ -77,10 +77,12 @@ pub fn lint(ctx: &mut Ctx<'_>, text: &str, rule: &CallbackRule, required: &[Stri
         return;
     }
 
-    let mut seen = std::collections::HashSet::new();
+    // A list, not a HashSet: at most MAX_LINES_LINTED short lines, and hashing would add
+    // hashbrown and SipHash to the Wasm module.
+    let mut seen: Vec<&str> = Vec::new();
     for line in lines.iter().take(MAX_LINES_LINTED) {
         lint_line(ctx, line, rule, src);
-        if !seen.insert(line.url) {
+        if seen.contains(&line.url) {
             ctx.push(
                 "callback-duplicate",
                 Severity::Warning,
@@ -89,6 +91,8 @@ pub fn lint(ctx: &mut Ctx<'_>, text: &str, rule: &CallbackRule, required: &[Stri
                 "Delete the repeated line.".into(),
                 "salesforce-callback",
             );
+        } else {
+            seen.push(line.url);
         }
     }
 

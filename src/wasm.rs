@@ -10,6 +10,10 @@ use wasm_bindgen::prelude::*;
 use crate::error::Error;
 use crate::{pack, scopes};
 
+/// The allocator: talc instead of std's dlmalloc (about 2.6 KB less gzipped Wasm, and faster).
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// Installs the panic hook once; a panic would otherwise die silently and take every tab's
 /// checks with it.
 #[wasm_bindgen(start)]
