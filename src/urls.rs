@@ -105,9 +105,38 @@ pub fn set_parser(parser: Parser) {
 /// Parses an absolute URL.
 pub fn parse(text: &str) -> Result<ParsedUrl, String> {
     match current() {
-        Some(parser) => parser(text),
+        Some(parser) => cached(text, parser),
         None => Err("no URL parser is registered".into()),
     }
+}
+
+/// The last URLs parsed, with their results. In the Wasm build each parse is about ten calls
+/// into the browser's `URL`, and every check parses the same callback URLs again (one check per
+/// keystroke); parsing is a pure function of the text, so a short memo is exact.
+#[cfg(target_arch = "wasm32")]
+fn cached(text: &str, parser: Parser) -> Result<ParsedUrl, String> {
+    use std::cell::RefCell;
+    /// Distinct URLs kept; the memo starts over when it is full.
+    const KEEP: usize = 64;
+    thread_local! {
+        static MEMO: RefCell<Vec<(String, Result<ParsedUrl, String>)>> = const { RefCell::new(Vec::new()) };
+    }
+    if let Some(hit) = MEMO.with_borrow(|m| m.iter().find(|(t, _)| t == text).map(|(_, r)| r.clone())) {
+        return hit;
+    }
+    let parsed = parser(text);
+    MEMO.with_borrow_mut(|m| {
+        if m.len() >= KEEP {
+            m.clear();
+        }
+        m.push((text.to_string(), parsed.clone()));
+    });
+    parsed
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn cached(text: &str, parser: Parser) -> Result<ParsedUrl, String> {
+    parser(text)
 }
 
 #[cfg(test)]
