@@ -2,6 +2,8 @@
 //! Typed structs cross the boundary as JSON (serde_json on this side, `JSON` on the other:
 //! one serde instantiation for boundary and pack files alike, see `from_js`); core errors become JS `Error`s
 //! with `name = "EcaGuardError"` and `kind = <variant>` so the extension can branch on them.
+//! Exported functions are described in `//` comments and marked `skip_jsdoc`: wasm-bindgen
+//! copies `///` docs and generated JSDoc into the glue, which ships gzipped with the module.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -14,9 +16,9 @@ use crate::{pack, scopes};
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
-/// Installs the panic hook (once per instance); a panic would otherwise die silently and take
-/// every tab's checks with it. The message and location go to `console.error`: the same as
-/// `console_error_panic_hook` without the JS stack, for less module and glue.
+// Installs the panic hook (once per instance); a panic would otherwise die silently and take
+// every tab's checks with it. The message and location go to `console.error`: the same as
+// `console_error_panic_hook` without the JS stack, for less module and glue.
 #[wasm_bindgen(start)]
 pub fn start() {
     std::panic::set_hook(Box::new(|info| web_sys::console::error_1(&info.to_string().into())));
@@ -77,8 +79,8 @@ fn out<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     js_sys::JSON::parse(&text)
 }
 
-/// `check(snapshot, config)` → `{pack, packName, findings, counts, notes}`.
-#[wasm_bindgen]
+// `check(snapshot, config)` → `{pack, packName, findings, counts, notes}`.
+#[wasm_bindgen(skip_jsdoc)]
 pub fn check(snapshot: JsValue, config: JsValue) -> Result<JsValue, JsValue> {
     let snapshot: crate::Snapshot = from_js(&snapshot, "the page snapshot")?;
     let config: crate::Config = from_js(&config, "the settings")?;
@@ -86,8 +88,8 @@ pub fn check(snapshot: JsValue, config: JsValue) -> Result<JsValue, JsValue> {
     out(&result)
 }
 
-/// `listPacks(customPacks)` → every pack (built-in first) in full.
-#[wasm_bindgen(js_name = listPacks)]
+// `listPacks(customPacks)` → every pack (built-in first) in full.
+#[wasm_bindgen(js_name = listPacks, skip_jsdoc)]
 pub fn list_packs(custom: JsValue) -> Result<JsValue, JsValue> {
     let custom: Vec<crate::Pack> = if custom.is_undefined() || custom.is_null() {
         Vec::new()
@@ -99,16 +101,16 @@ pub fn list_packs(custom: JsValue) -> Result<JsValue, JsValue> {
     out(&all)
 }
 
-/// `parsePack(jsonText)` → the validated pack, or an error naming the line and reason.
-#[wasm_bindgen(js_name = parsePack)]
+// `parsePack(jsonText)` → the validated pack, or an error naming the line and reason.
+#[wasm_bindgen(js_name = parsePack, skip_jsdoc)]
 pub fn parse_pack(text: &str) -> Result<JsValue, JsValue> {
     let p = pack::parse(text).map_err(|e| to_js_error(&e))?;
     pack::validate_custom(std::slice::from_ref(&p)).map_err(|e| to_js_error(&e))?;
     out(&p)
 }
 
-/// `scopeCatalogue()` → every scope with label, protocol names and metadata tokens.
-#[wasm_bindgen(js_name = scopeCatalogue)]
+// `scopeCatalogue()` → every scope with label, protocol names and metadata tokens.
+#[wasm_bindgen(js_name = scopeCatalogue, skip_jsdoc)]
 pub fn scope_catalogue() -> Result<JsValue, JsValue> {
     out(&scopes::SCOPES)
 }
@@ -125,32 +127,32 @@ fn json_out(text: &str) -> Result<JsValue, JsValue> {
     js_sys::JSON::parse(text).map_err(|_| to_js_error(&Error::Pairing("the server's answer is not understood".into())))
 }
 
-/// `pairingBegin(code)` → `{server, originPattern, infoUrl, pairUrl, fingerprint}`: what to
-/// fetch next (and which host permission to request).
-#[wasm_bindgen(js_name = pairingBegin)]
+// `pairingBegin(code)` → `{server, originPattern, infoUrl, pairUrl, fingerprint}`: what to
+// fetch next (and which host permission to request).
+#[wasm_bindgen(js_name = pairingBegin, skip_jsdoc)]
 pub fn pairing_begin(code: &str) -> Result<JsValue, JsValue> {
     out(&crate::pairing::begin(code).map_err(|e| to_js_error(&e))?)
 }
 
-/// `pairingRequest(code, serverPublicKey, label)` → `{url, body, pending}`: `serverPublicKey`
-/// is `publicKey` from `GET infoUrl`; it must match the code's fingerprint. POST `body`; keep
-/// `pending` (a string) in memory for `pairingComplete`.
-#[wasm_bindgen(js_name = pairingRequest)]
+// `pairingRequest(code, serverPublicKey, label)` → `{url, body, pending}`: `serverPublicKey`
+// is `publicKey` from `GET infoUrl`; it must match the code's fingerprint. POST `body`; keep
+// `pending` (a string) in memory for `pairingComplete`.
+#[wasm_bindgen(js_name = pairingRequest, skip_jsdoc)]
 pub fn pairing_request(code: &str, server_public_key: &str, label: &str) -> Result<JsValue, JsValue> {
     out(&crate::pairing::pair_request(code, server_public_key, label).map_err(|e| to_js_error(&e))?)
 }
 
-/// `pairingComplete(pending, responseText)` (HTTP 200 only) →
-/// `{keys, server, fingerprint, browserId, reply: {name, callbackUrls, pack, …}}`: keep it in
-/// chrome.storage.local; `keys` holds this browser's own key, never a consumer secret.
-#[wasm_bindgen(js_name = pairingComplete)]
+// `pairingComplete(pending, responseText)` (HTTP 200 only) →
+// `{keys, server, fingerprint, browserId, reply: {name, callbackUrls, pack, …}}`: keep it in
+// chrome.storage.local; `keys` holds this browser's own key, never a consumer secret.
+#[wasm_bindgen(js_name = pairingComplete, skip_jsdoc)]
 pub fn pairing_complete(pending: &str, response: &str) -> Result<JsValue, JsValue> {
     json_out(&crate::pairing::pair_complete_json(pending, response).map_err(|e| to_js_error(&e))?)
 }
 
-/// `sealCredentials(keys, org, app, consumerKey, consumerSecret)` →
-/// `{url, body, responseKey, messageId}`. POST `body`; open a 200 answer with `openReceipt`.
-#[wasm_bindgen(js_name = sealCredentials)]
+// `sealCredentials(keys, org, app, consumerKey, consumerSecret)` →
+// `{url, body, responseKey, messageId}`. POST `body`; open a 200 answer with `openReceipt`.
+#[wasm_bindgen(js_name = sealCredentials, skip_jsdoc)]
 pub fn seal_credentials(
     keys: &str,
     org: String,
@@ -167,16 +169,16 @@ pub fn seal_credentials(
     out(&crate::pairing::seal_credentials(keys, &c, now_secs()).map_err(|e| to_js_error(&e))?)
 }
 
-/// `openReceipt(responseKey, messageId, responseText)` (HTTP 200 only) →
-/// `{id, org, app, keyPrefix, version, unchanged, server}`, or an error if it is not authentic.
-#[wasm_bindgen(js_name = openReceipt)]
+// `openReceipt(responseKey, messageId, responseText)` (HTTP 200 only) →
+// `{id, org, app, keyPrefix, version, unchanged, server}`, or an error if it is not authentic.
+#[wasm_bindgen(js_name = openReceipt, skip_jsdoc)]
 pub fn open_receipt(response_key: &str, message_id: &str, response: &str) -> Result<JsValue, JsValue> {
     json_out(&crate::pairing::open_receipt_json(response_key, message_id, response).map_err(|e| to_js_error(&e))?)
 }
 
-/// `orgFromHost(host)` → `{key, myDomain, sandbox, kind, surface, apiHost, notes}`, or `null`
-/// for a host that is not a Salesforce org's.
-#[wasm_bindgen(js_name = orgFromHost)]
+// `orgFromHost(host)` → `{key, myDomain, sandbox, kind, surface, apiHost, notes}`, or `null`
+// for a host that is not a Salesforce org's.
+#[wasm_bindgen(js_name = orgFromHost, skip_jsdoc)]
 pub fn org_from_host(host: &str) -> Result<JsValue, JsValue> {
     out(&crate::org::from_host(host))
 }
