@@ -67,6 +67,12 @@ pub struct CheckResult {
 /// Checks a snapshot against the pack chosen in the settings.
 pub fn check_config(snapshot: &Snapshot, config: &Config) -> Result<CheckResult, Error> {
     pack::validate_custom(&config.custom_packs)?;
+    check_validated(snapshot, config)
+}
+
+/// [`check_config`] for settings whose custom packs already passed [`pack::validate_custom`]
+/// (the Wasm binding validates each distinct settings text once, not on every check).
+pub fn check_validated(snapshot: &Snapshot, config: &Config) -> Result<CheckResult, Error> {
     let pack = pack::find(&config.pack, &config.custom_packs)?;
     let findings = check(snapshot, pack, &config.params);
     Ok(CheckResult {

@@ -1,9 +1,13 @@
-//! The Wasm binding: convert in, call the core, convert out. No logic lives here.
+//! The Wasm binding: convert in, call the core, convert out. No logic lives here (it only
+//! remembers the last settings it parsed and validated, see `valid_config_from_js`).
 //! Typed structs cross the boundary as JSON (serde_json on this side, `JSON` on the other:
 //! one serde instantiation for boundary and pack files alike, see `from_js`); core errors become JS `Error`s
 //! with `name = "EcaGuardError"` and `kind = <variant>` so the extension can branch on them.
 //! Exported functions are described in `//` comments and marked `skip_jsdoc`: wasm-bindgen
 //! copies `///` docs and generated JSDoc into the glue, which ships gzipped with the module.
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -67,11 +71,34 @@ fn bad_input(what: &str, reason: String) -> JsValue {
 /// Typed values cross as JSON: one serde_json instantiation serves the boundary and pack
 /// files alike, which halves the serde code in the module (the Wasm size budget is tight).
 fn from_js<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, JsValue> {
-    let text = js_sys::JSON::stringify(value)
+    serde_json::from_str(&json_text(value, what)?).map_err(|e| bad_input(what, e.to_string()))
+}
+
+fn json_text(value: &JsValue, what: &str) -> Result<String, JsValue> {
+    js_sys::JSON::stringify(value)
         .ok()
         .and_then(|s| s.as_string())
-        .ok_or_else(|| bad_input(what, "it cannot be turned into JSON".into()))?;
-    serde_json::from_str(&text).map_err(|e| bad_input(what, e.to_string()))
+        .ok_or_else(|| bad_input(what, "it cannot be turned into JSON".into()))
+}
+
+thread_local! {
+    /// The settings of the last check, parsed and validated, by their JSON text: every check
+    /// sends them, and they change only when the user (or a policy) changes them.
+    static CONFIG: RefCell<Option<(String, Rc<crate::Config>)>> = const { RefCell::new(None) };
+}
+
+/// The settings for `check`: parsed and their custom packs validated only when their JSON
+/// text differs from the last settings that passed (both are pure functions of the text).
+fn valid_config_from_js(value: &JsValue) -> Result<Rc<crate::Config>, JsValue> {
+    let text = json_text(value, "the settings")?;
+    if let Some(hit) = CONFIG.with_borrow(|c| c.as_ref().filter(|(t, _)| *t == text).map(|(_, c)| c.clone())) {
+        return Ok(hit);
+    }
+    let config: crate::Config = serde_json::from_str(&text).map_err(|e| bad_input("the settings", e.to_string()))?;
+    pack::validate_custom(&config.custom_packs).map_err(|e| to_js_error(&e))?;
+    let config = Rc::new(config);
+    CONFIG.set(Some((text, config.clone())));
+    Ok(config)
 }
 
 fn out<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
@@ -83,8 +110,8 @@ fn out<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
 #[wasm_bindgen(skip_jsdoc)]
 pub fn check(snapshot: JsValue, config: JsValue) -> Result<JsValue, JsValue> {
     let snapshot: crate::Snapshot = from_js(&snapshot, "the page snapshot")?;
-    let config: crate::Config = from_js(&config, "the settings")?;
-    let result = crate::check_config(&snapshot, &config).map_err(|e| to_js_error(&e))?;
+    let config = valid_config_from_js(&config)?;
+    let result = crate::check::check_validated(&snapshot, &config).map_err(|e| to_js_error(&e))?;
     out(&result)
 }
 
