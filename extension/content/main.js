@@ -15,10 +15,12 @@
 
   let reader = null; // the active reader, once one detected its page
   let lastSent = ''; // JSON of the last snapshot sent
-  let lastReply = null;
+  let lastReply = null; // the reply to lastSent, once it is here
+  let replyRead = null; // the read the awaited reply is painted on (the newest with lastSent's values)
   let lastRead = null; // the last {snapshot, controls, labels}
   let lastReader = null; // the reader that produced lastRead
   let structural = true; // nodes were added or removed since the last full read
+  let newRoots = true; // nodes were added since the shadow roots were last looked for
   let seq = 0;
   let scheduled = false;
   let idleTimer = 0;
@@ -111,7 +113,8 @@
   async function run(force) {
     scheduled = false;
     if (dead) return;
-    watchRoots();
+    // Shadow roots come only with added nodes: while none were added, the ones watched are all.
+    if (newRoots) watchRoots();
     // While the controls we read last time are still in the page, the page has not changed kind.
     const stillThere = lastRead && Object.values(lastRead.controls).every((h) => h.isConnected);
     if (!reader || (!stillThere && !reader.detect(document))) {
@@ -121,6 +124,7 @@
           paint.clear();
           active = false;
           lastSent = '';
+          lastReply = null;
           lastRead = null;
           g.send({ type: 'clear' });
         }
@@ -141,17 +145,21 @@
     }
     lastRead = Object.keys(read.controls).length ? read : null;
     const json = JSON.stringify(read.snapshot);
-    if (!force && json === lastSent && lastReply) {
-      // Same values; the host elements may have been re-rendered, so repaint marks cheaply.
-      show(read, lastReply);
+    if (!force && json === lastSent) {
+      // Same values; the host elements may have been re-rendered, so repaint marks cheaply, or
+      // let the reply on its way paint on this read. Either way nothing is sent again.
+      if (lastReply) show(read, lastReply);
+      else replyRead = read;
       return;
     }
     lastSent = json;
+    lastReply = null;
+    replyRead = read;
     const mine = ++seq;
     const reply = await g.send({ type: 'check', snapshot: read.snapshot });
     if (mine !== seq) return; // a newer read is on its way
     lastReply = reply;
-    show(read, reply);
+    show(replyRead || read, reply);
   }
 
   function show(read, reply) {
@@ -180,6 +188,11 @@
   function onEvent(e) {
     if (e === lastEvent) return;
     lastEvent = e;
+    // From a shadow root not watched yet (attached to an element already in the page, which
+    // no mutation reports): look for roots again on this run.
+    const target = e.composedPath()[0];
+    const root = target && target.getRootNode ? target.getRootNode() : null;
+    if (root && root !== document && !watched.has(root)) newRoots = true;
     schedule();
   }
 
@@ -192,7 +205,10 @@
   const observer = new MutationObserver((records) => {
     const page = records.filter((m) => !ownMutation(m));
     if (!page.length) return;
-    if (page.some((m) => m.type === 'childList')) structural = true;
+    if (page.some((m) => m.type === 'childList')) {
+      structural = true;
+      if (page.some((m) => m.addedNodes.length)) newRoots = true;
+    }
     schedule();
   });
   const OBSERVE = {
@@ -215,15 +231,21 @@
     for (const type of ['input', 'change', 'click']) root.addEventListener(type, onEvent, true);
   }
   function watchRoots() {
+    newRoots = false;
     // Not the panel's own shadow root: its renders are not page changes (and would loop).
     for (const r of dom.roots(document)) if (r !== document && !paint.isOwn(r)) watch(r);
   }
 
   watch(document);
   // Lightning navigates in-page (pushState); the DOM mutation covers most of it, and these catch
-  // the rest (back/forward, bfcache restores).
+  // the rest (back/forward, bfcache restores). A first `pageshow` (not from the bfcache) comes
+  // after the run below has read the page: nothing to do then.
   addEventListener('popstate', schedule);
-  addEventListener('pageshow', schedule);
+  addEventListener('pageshow', (e) => {
+    if (!e.persisted) return;
+    lastSent = ''; // settings may have changed while the page was in the cache
+    schedule();
+  });
 
   api.runtime.onMessage.addListener((msg) => {
     if (msg && msg.type === 'recheck') {

@@ -15,6 +15,7 @@
   const RANK = { info: 0, deviation: 1, warning: 2, error: 3 };
   const MARK_ATTRS = ['data-eca-guard', 'data-eca-guard-rules', 'data-eca-guard-message'];
 
+  // Also in classic-marks.css (for classic pages, injected by the manifest): keep them in step.
   const MARK_CSS = `
 [data-eca-guard] { display: block; position: relative; border-radius: .25rem;
   outline-offset: 3px; scroll-margin: 96px; }
@@ -39,6 +40,8 @@
     const root = el.getRootNode();
     if (styled.has(root)) return;
     styled.add(root);
+    // A classic page's own document has classic-marks.css from the manifest.
+    if (root.nodeType === 9 && root.body && root.body.classList.contains('sfdcBody')) return;
     try {
       if (!sheet) {
         sheet = new CSSStyleSheet();
@@ -95,6 +98,7 @@
 
   const PANEL_CSS = `
 :host { all: initial; position: fixed; right: 16px; bottom: 64px; z-index: 2147483000;
+  will-change: transform; contain: layout style;
   font: 13px/1.5 "Salesforce Sans", -apple-system, "Segoe UI", Arial, sans-serif; color: #181818; }
 .card { width: 380px; max-height: calc(100vh - 180px); display: flex; flex-direction: column; background: #fff;
   border: 1px solid #c9c9c9; border-radius: .25rem; box-shadow: 0 2px 8px rgba(0,0,0,.18); }
@@ -125,6 +129,13 @@ a { color: #0176d3; font-size: 12px; }
 
   let panel = null;
   let panelRoot = null;
+  // The panel's parts, built once per panel and then updated in place: a keystroke changes a
+  // count or a finding, not the whole card (a rebuild re-styles and re-rasterises all of it).
+  let ui = null;
+  let shown = { head: null, counts: null, list: null, notes: null, msg: null }; // what each part shows
+  let listState = null; // the state the list must show; built when visible or when the page is idle
+  let listIdle = 0;
+  let controlsNow = {}; // field → host of the latest paint, for clicks on a finding
 
   function el(tag, attrs, ...kids) {
     const e = document.createElement(tag);
@@ -136,7 +147,11 @@ a { color: #0176d3; font-size: 12px; }
     return e;
   }
 
+  /** Whether this document is in a frame. Chromium's ancestorOrigins first: touching
+   * `window.top` from the content script cost about 1 ms on a classic page's load (measured). */
   function inFrame() {
+    const ancestors = location.ancestorOrigins;
+    if (ancestors) return ancestors.length > 0;
     try {
       return window.top !== window;
     } catch (_) {
@@ -144,10 +159,21 @@ a { color: #0176d3; font-size: 12px; }
     }
   }
 
+  /** The panel element (the contract's counts live on it); its UI is built by ensureUi. */
   function ensurePanel(doc) {
     if (panel && panel.isConnected) return;
     panel = doc.createElement('eca-guard-panel');
-    if (inFrame()) panel.setAttribute('data-in-frame', '');
+    framed = inFrame();
+    if (framed) panel.setAttribute('data-in-frame', '');
+    panelRoot = null;
+    ui = null;
+    (doc.body || doc.documentElement).appendChild(panel);
+  }
+  let framed = false;
+
+  /** The panel's shadow root, styles, card and header. */
+  function ensureUi() {
+    if (ui) return;
     panelRoot = panel.attachShadow({ mode: 'open' });
     try {
       const s = new CSSStyleSheet();
@@ -156,85 +182,192 @@ a { color: #0176d3; font-size: 12px; }
     } catch (_) {
       panelRoot.append(el('style', {}, PANEL_CSS));
     }
-    (doc.body || doc.documentElement).appendChild(panel);
+    // Inside a frame start collapsed, since an open panel would cover much of the small iframe
+    // (the marks carry the messages); the user's Hide/Show choice then holds for this panel.
+    const card = el('section', { class: framed ? 'card collapsed' : 'card', role: 'region', 'aria-label': 'ECA Guard' });
+    const toggle = el('button', { class: 'toggle', type: 'button', title: 'Show or hide the findings' }, framed ? 'Show' : 'Hide');
+    toggle.addEventListener('click', () => {
+      toggle.textContent = card.classList.toggle('collapsed') ? 'Show' : 'Hide';
+      if (!card.classList.contains('collapsed')) renderList();
+    });
+    const title = el('h2', {}, 'ECA Guard');
+    const header = el('header', {}, title, toggle);
+    card.append(header);
+    panelRoot.append(card);
+    ui = { card, header, title, toggle, pack: null, counts: null, msg: null, list: null, notes: null };
+    shown = { head: null, counts: null, list: null, notes: null, msg: null };
   }
 
   function plural(n, word) {
     return `${n} ${word}${n === 1 ? '' : 's'}`;
   }
 
+  /** Puts `part` (or nothing) in its place in the card: header, msg, list, notes. */
+  function place(name, part) {
+    const old = ui[name];
+    if (old === part) return;
+    ui[name] = part;
+    if (!part) return old && old.remove();
+    if (old) return old.replaceWith(part);
+    const order = ['msg', 'list', 'notes'];
+    const after = order.slice(order.indexOf(name) + 1).map((n) => ui[n]).find(Boolean);
+    ui.card.insertBefore(part, after || null);
+  }
+
+  const idle = (fn) => (globalThis.requestIdleCallback ? requestIdleCallback(fn, { timeout: 500 }) : setTimeout(fn, 50));
+
   /**
    * Renders the panel. `state` is {result, labels, controls} after a check, or {error} when the
-   * worker could not check (no pack chosen, bad settings).
+   * worker could not check (no pack chosen, bad settings). The counts are set at once; of the
+   * UI only parts whose content changed are touched. What is not visible waits until the page
+   * is idle: a collapsed panel's findings list, and in a frame (where the panel starts
+   * collapsed) the whole first UI, so a classic page's load pays for the marks only.
    */
   function render(doc, state) {
     ensurePanel(doc);
-    // Keep the user's Hide/Show choice across renders; inside a frame start collapsed, since an
-    // open panel would cover much of the small iframe (the marks carry the messages).
-    const previous = panelRoot.querySelector('.card');
-    const collapsed = previous ? previous.classList.contains('collapsed') : inFrame();
-    const card = el('section', { class: 'card' + (collapsed ? ' collapsed' : ''), role: 'region', 'aria-label': 'ECA Guard' });
-    const toggle = el('button', { class: 'toggle', type: 'button', title: 'Show or hide the findings' }, collapsed ? 'Show' : 'Hide');
-    toggle.addEventListener('click', () => {
-      toggle.textContent = card.classList.toggle('collapsed') ? 'Show' : 'Hide';
-    });
+    controlsNow = state.controls || {};
+    setCounts(state.result ? state.result.counts : null);
+    listState = state;
+    if (!ui && framed) return later();
+    ensureUi();
+    renderHead(state);
+    if (ui.card.classList.contains('collapsed')) later();
+    else renderList();
+  }
 
+  /** Builds what is not visible yet when the page is idle (tests and the Show button read it;
+   * the Show button builds the list at once if the page never idled). */
+  function later() {
+    if (!listIdle) listIdle = idle(() => ((listIdle = 0), g.paint.renderIdle()));
+  }
+
+  function renderIdle() {
+    if (!panel || !panel.isConnected || !listState) return;
+    ensureUi();
+    renderHead(listState);
+    renderList();
+  }
+
+  /** The card's message (error state) and header. */
+  function renderHead(state) {
     if (state.error) {
-      setCounts(null);
-      card.append(el('header', {}, el('h2', {}, 'ECA Guard'), toggle));
-      const msg = el('div', { class: 'msg bad' }, state.error.message);
-      if (state.error.kind === 'NoPack' || state.error.kind === 'UnknownPack') {
-        const open = el('a', { href: '#' }, ' Open ECA Guard options');
-        open.addEventListener('click', (e) => {
-          e.preventDefault();
-          g.send && g.send({ type: 'openOptions' });
-        });
-        msg.append(open);
+      const key = `${state.error.kind}\n${state.error.message}`;
+      if (shown.msg !== key) {
+        shown.msg = key;
+        const msg = el('div', { class: 'msg bad' }, state.error.message);
+        if (state.error.kind === 'NoPack' || state.error.kind === 'UnknownPack') {
+          const open = el('a', { href: '#' }, ' Open ECA Guard options');
+          open.addEventListener('click', (e) => {
+            e.preventDefault();
+            g.send && g.send({ type: 'openOptions' });
+          });
+          msg.append(open);
+        }
+        place('msg', msg);
       }
-      card.append(msg);
-      panelRoot.replaceChildren(card);
+      setHead(null, null);
       return;
     }
+    if (shown.msg !== null) {
+      shown.msg = null;
+      place('msg', null);
+    }
+    setHead(state.result.packName, state.result.counts);
+  }
 
-    const { result, labels, controls } = state;
-    const c = result.counts;
-    setCounts(c);
-    const counts = el('span', { class: 'counts' });
-    if (c.errors) counts.append(el('span', { class: 'pill error' }, plural(c.errors, 'error')));
-    if (c.warnings) counts.append(el('span', { class: 'pill warning' }, plural(c.warnings, 'warning')));
-    if (c.deviations) counts.append(el('span', { class: 'pill deviation' }, plural(c.deviations, 'deviation')));
-    if (!c.errors && !c.warnings) counts.append(el('span', { class: 'pill ok' }, 'ready'));
-    card.append(
-      el('header', {}, el('h2', {}, 'ECA Guard', el('span', { class: 'pack' }, result.packName)), counts, toggle)
-    );
-    const list = el('ol');
-    for (const f of result.findings) {
+  /** The header: pack name and count pills. */
+  function setHead(head, c) {
+    if (shown.head !== head) {
+      shown.head = head;
+      if (head === null) {
+        if (ui.pack) ui.pack.remove();
+        ui.pack = null;
+      } else if (ui.pack) {
+        ui.pack.textContent = head;
+      } else {
+        ui.pack = el('span', { class: 'pack' }, head);
+        ui.title.append(ui.pack);
+      }
+    }
+    const key = c ? `${c.errors}/${c.warnings}/${c.deviations}` : null;
+    if (shown.counts === key) return;
+    shown.counts = key;
+    let counts = null;
+    if (c) {
+      counts = el('span', { class: 'counts' });
+      if (c.errors) counts.append(el('span', { class: 'pill error' }, plural(c.errors, 'error')));
+      if (c.warnings) counts.append(el('span', { class: 'pill warning' }, plural(c.warnings, 'warning')));
+      if (c.deviations) counts.append(el('span', { class: 'pill deviation' }, plural(c.deviations, 'deviation')));
+      if (!c.errors && !c.warnings) counts.append(el('span', { class: 'pill ok' }, 'ready'));
+    }
+    if (ui.counts) ui.counts.remove();
+    ui.counts = counts;
+    if (counts) ui.header.insertBefore(counts, ui.toggle);
+  }
+
+  /** The findings list and the notes, for `listState`; unchanged findings keep their element. */
+  function renderList() {
+    const state = listState;
+    if (!state || !ui) return;
+    if (state.error) {
+      shown.list = shown.notes = null;
+      place('list', null);
+      place('notes', null);
+      return;
+    }
+    const { result, labels } = state;
+    const items = result.findings.map((f) => {
       const label = (labels && labels[f.field]) || f.field;
-      const src = el('a', { href: f.source, target: '_blank', rel: 'noopener noreferrer' }, f.sourceTitle || f.source);
-      const li = el(
-        'li',
-        { class: f.severity, 'data-rule': f.rule, 'data-field': f.field },
-        el('div', {}, el('span', { class: 'sev' }, f.severity), el('span', { class: 'field' }, label)),
-        el('div', {}, f.message),
-        el('div', { class: 'fix' }, el('b', {}, 'Fix: '), f.fix),
-        el('div', {}, 'Source: ', src)
-      );
-      li.addEventListener('click', (e) => {
-        if (e.target.closest('a')) return;
-        const host = controls && controls[f.field];
-        if (host) {
-          host.scrollIntoView({ block: 'center', behavior: 'smooth' });
-          const input = dom.within(host, 'input, textarea, [role="combobox"], [role="option"]');
-          if (input) input.focus({ preventScroll: true });
+      return { f, label, key: JSON.stringify([f.severity, f.rule, f.field, label, f.message, f.fix, f.source, f.sourceTitle]) };
+    });
+    const listKey = items.map((i) => i.key).join('\n');
+    if (shown.list !== listKey) {
+      shown.list = listKey;
+      const old = new Map();
+      if (ui.list) for (const li of ui.list.children) old.set(li._ecaKey, li);
+      const lis = items.map(({ f, label, key }) => {
+        const reuse = old.get(key);
+        if (reuse) {
+          old.delete(key);
+          return reuse;
         }
+        const src = el('a', { href: f.source, target: '_blank', rel: 'noopener noreferrer' }, f.sourceTitle || f.source);
+        const li = el(
+          'li',
+          { class: f.severity, 'data-rule': f.rule, 'data-field': f.field },
+          el('div', {}, el('span', { class: 'sev' }, f.severity), el('span', { class: 'field' }, label)),
+          el('div', {}, f.message),
+          el('div', { class: 'fix' }, el('b', {}, 'Fix: '), f.fix),
+          el('div', {}, 'Source: ', src)
+        );
+        li._ecaKey = key;
+        return li;
       });
-      list.append(li);
+      if (!ui.list) {
+        const list = el('ol');
+        list.addEventListener('click', onFindingClick);
+        place('list', list);
+      }
+      ui.list.replaceChildren(...lis);
     }
-    card.append(list);
-    if (result.notes && result.notes.length) {
-      card.append(el('div', { class: 'note' }, ...result.notes.map((n) => el('div', {}, '• ' + n))));
+    const notes = result.notes || [];
+    const notesKey = notes.join('\n');
+    if (shown.notes !== notesKey) {
+      shown.notes = notesKey;
+      place('notes', notes.length ? el('div', { class: 'note' }, ...notes.map((n) => el('div', {}, '• ' + n))) : null);
     }
-    panelRoot.replaceChildren(card);
+  }
+
+  /** A click on a finding (not its source link) scrolls to its control and focuses it. */
+  function onFindingClick(e) {
+    if (e.target.closest('a')) return;
+    const li = e.target.closest('li');
+    const host = li && controlsNow[li.getAttribute('data-field')];
+    if (host && host.isConnected) {
+      host.scrollIntoView({ block: 'center', behavior: 'smooth' });
+      const input = dom.within(host, 'input, textarea, [role="combobox"], [role="option"]');
+      if (input) input.focus({ preventScroll: true });
+    }
   }
 
   function setCounts(c) {
@@ -252,7 +385,10 @@ a { color: #0176d3; font-size: 12px; }
     // The marks are the keystroke's feedback; the panel follows right after this task, and a
     // burst of changes renders it once.
     // The same reply again (the page re-rendered, values unchanged): the panel is current.
-    if (panel && panel.isConnected && rendered && rendered.result === state.result && rendered.error === state.error) return;
+    if (panel && panel.isConnected && rendered && rendered.result === state.result && rendered.error === state.error) {
+      controlsNow = state.controls || {};
+      return;
+    }
     rendered = state;
     nextState = state;
     if (!panel || !panel.isConnected) return render(doc, state);
@@ -270,10 +406,12 @@ a { color: #0176d3; font-size: 12px; }
   function clear() {
     nextState = null;
     rendered = null;
+    listState = null;
     mark({}, []);
     if (panel) panel.remove();
     panel = null;
     panelRoot = null;
+    ui = null;
   }
 
   /** Whether a node is the panel or inside it (its shadow root included): our own UI. */
@@ -283,5 +421,7 @@ a { color: #0176d3; font-size: 12px; }
     return typeof node.getRootNode === 'function' && node.getRootNode() === panelRoot;
   }
 
-  g.paint = { paint, clear, isOwn };
+  // renderIdle: the UI that waited for an idle page (called through here so content/perf.js
+  // counts it).
+  g.paint = { paint, clear, isOwn, renderIdle };
 })();

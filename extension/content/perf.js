@@ -6,7 +6,7 @@
   'use strict';
   const g = globalThis.ecaGuard;
   if (g.perf) return; // injected twice
-  const perf = (g.perf = { detect: { n: 0, ms: 0 }, read: { n: 0, ms: 0 }, paint: { n: 0, ms: 0 } });
+  const perf = (g.perf = { detect: { n: 0, ms: 0 }, read: { n: 0, ms: 0 }, paint: { n: 0, ms: 0 }, idle: { n: 0, ms: 0 } });
   function wrap(obj, name, bucket) {
     const f = obj[name];
     if (typeof f !== 'function') return;
@@ -26,4 +26,5 @@
   }
   wrap(g.paint, 'paint', 'paint');
   wrap(g.paint, 'clear', 'paint');
+  wrap(g.paint, 'renderIdle', 'idle'); // the panel UI that waits until the page is idle (paint.js)
 })();

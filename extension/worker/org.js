@@ -169,16 +169,26 @@ function sourcePage(sender) {
   }
 }
 
+/** host → org (or null): the core's answer for a host never changes while the worker lives. */
+const orgByHost = new Map();
+function orgOfHost(core, host) {
+  if (!host) return null;
+  if (!orgByHost.has(host)) {
+    if (orgByHost.size > 200) orgByHost.clear();
+    orgByHost.set(host, core.orgFromHost(host) || null);
+  }
+  return orgByHost.get(host);
+}
+
 /** The org of the frame that sent a message (never what the page claims). */
-async function senderOrg(sender) {
-  const core = await ready;
+function senderOrg(core, sender) {
   let host;
   try {
     host = new URL(sender.url || (sender.tab && sender.tab.url)).hostname;
   } catch (_) {
     return null;
   }
-  return core.orgFromHost(host) || null;
+  return orgOfHost(core, host);
 }
 
 /** Merges the org fields of one snapshot into the stored reading. Returns true if it changed. */
@@ -390,13 +400,21 @@ async function failingFor(host) {
   return failingCache.get(org.key);
 }
 
+/** tabId → badge text last set. The badge is one IPC per call to the browser, so unchanged
+ * text is not set again. */
+const badgeText = new Map();
+function writeBadge(tabId, text) {
+  if (badgeText.get(tabId) === text) return;
+  badgeText.set(tabId, text);
+  api.action.setBadgeText({ tabId, text }).catch(() => badgeText.delete(tabId)); // the tab may have closed
+  if (text) api.action.setBadgeBackgroundColor({ tabId, color: '#ba0517' }).catch(() => {});
+}
+
 async function setBadge(tabId, host) {
   if (tabId === undefined || tabId < 0 || !host) return;
   const seq = (badgeSeq.get(tabId) || 0) + 1;
   badgeSeq.set(tabId, seq);
   let count = await failingFor(host);
-  // check.js sets the page's own count in a timer after its reply; ours comes after it.
-  await new Promise((r) => setTimeout(r, 0));
   if (count === null || badgeSeq.get(tabId) !== seq) return;
   const frames = pageErrors.get(tabId);
   if (frames) {
@@ -404,9 +422,7 @@ async function setBadge(tabId, host) {
     for (const set of frames.values()) for (const r of set) rules.add(r);
     count += rules.size;
   }
-  const text = count > 0 ? String(count) : '';
-  api.action.setBadgeText({ tabId, text }).catch(() => {});
-  if (count > 0) api.action.setBadgeBackgroundColor({ tabId, color: '#ba0517' }).catch(() => {});
+  writeBadge(tabId, count > 0 ? String(count) : '');
 }
 
 function tabHost(tab) {
@@ -429,30 +445,59 @@ async function refreshBadges(orgKey) {
   }
   for (const t of tabs) {
     const host = tabHost(t);
-    const org = host && core.orgFromHost(host);
+    const org = host && orgOfHost(core, host);
     if (org && (!orgKey || org.key === orgKey)) await setBadge(t.id, host);
   }
 }
 
 // ---- hooks for check.js ------------------------------------------------------------------------
 
+// Org memory (storage) and the badge (browser IPCs) are not on the keystroke's path: they run once
+// the page has been quiet for SIDE_WORK_MS (at the latest SIDE_WORK_MAX_MS after the first
+// change), with the latest snapshot of each frame, so a burst of typing costs one update.
+const SIDE_WORK_MS = 100;
+const SIDE_WORK_MAX_MS = 1000;
+const sideWork = new Map(); // `${tabId}/${frameId}` → job
+let sideTimer = 0;
+let sideSince = 0;
+
+function later(sender, job) {
+  sideWork.set(`${sender.tab ? sender.tab.id : -1}/${sender.frameId || 0}`, job);
+  const now = Date.now();
+  if (!sideTimer) sideSince = now;
+  clearTimeout(sideTimer);
+  const wait = Math.max(0, Math.min(SIDE_WORK_MS, sideSince + SIDE_WORK_MAX_MS - now));
+  sideTimer = setTimeout(runSideWork, wait);
+}
+
+function runSideWork() {
+  sideTimer = 0;
+  const jobs = [...sideWork.values()];
+  sideWork.clear();
+  for (const job of jobs) job().catch(() => {});
+}
+
 /**
- * After a page was checked (worker/check.js): add the org's notes to the result, remember the
- * org fields of the snapshot, and set the tab's badge to the org's failing checks plus the
- * page's own errors.
+ * After a page was checked (worker/check.js), before the reply: adds the org's notes to the
+ * result and notes the page's own errors. Later (see `later`): remembers the org fields of the
+ * snapshot and sets the tab's badge to the org's failing checks plus the page's own errors, or
+ * to the page's error count on a host that is no org.
  */
-export async function afterCheck(sender, snapshot, result) {
-  const org = await senderOrg(sender);
-  if (!org) return result;
-  for (const n of org.notes) if (!result.notes.includes(n)) result.notes.push(n);
+export function afterCheck(core, sender, snapshot, result) {
+  const org = senderOrg(core, sender);
   const tabId = sender.tab && sender.tab.id;
+  if (!org) {
+    const errors = result.counts.errors;
+    if (tabId !== undefined && tabId >= 0) later(sender, async () => writeBadge(tabId, errors > 0 ? String(errors) : ''));
+    return result;
+  }
+  for (const n of org.notes) if (!result.notes.includes(n)) result.notes.push(n);
   if (tabId !== undefined) {
     if (!pageErrors.has(tabId)) pageErrors.set(tabId, new Map());
     const errs = new Set(result.findings.filter((f) => f.severity === 'error' && !ORG_RULES.has(f.rule)).map((f) => f.rule));
     pageErrors.get(tabId).set(sender.frameId || 0, errs);
   }
-  // Memory and badge happen after the reply: the page's marks must not wait for storage.
-  setTimeout(() => remember(org, sender, snapshot).catch(() => {}), 0);
+  later(sender, () => remember(org, sender, snapshot));
   return result;
 }
 
@@ -491,17 +536,29 @@ async function remember(org, sender, snapshot) {
   else await setBadge(tabId, tabHost(sender.tab || { url: sender.url }));
 }
 
-/** The page no longer shows a checked form: drop its errors, keep the org's count. */
-export async function afterClear(sender) {
+/**
+ * The page no longer shows a checked form (or cannot be checked: no pack chosen): drop its
+ * errors, keep the org's count.
+ */
+export function afterClear(sender) {
   const tabId = sender.tab && sender.tab.id;
+  if (tabId === undefined || tabId < 0) return;
   const frames = pageErrors.get(tabId);
   if (frames) frames.delete(sender.frameId || 0);
-  if (sender.tab) await setBadge(tabId, tabHost(sender.tab));
+  later(sender, async () => {
+    const host = tabHost(sender.tab);
+    const org = host && orgOfHost(await ready, host);
+    if (org) await setBadge(tabId, host);
+    else writeBadge(tabId, '');
+  });
 }
 
 // The badge follows the tab: any Setup page of an org shows that org's count.
 api.tabs.onUpdated.addListener((tabId, info, tab) => {
-  if (info.url) pageErrors.delete(tabId);
+  if (info.url) {
+    pageErrors.delete(tabId);
+    badgeText.delete(tabId); // a new document starts with the default badge
+  }
   if (!info.url && info.status !== 'complete') return;
   const host = tabHost(tab);
   if (host) setBadge(tabId, host);
@@ -509,6 +566,7 @@ api.tabs.onUpdated.addListener((tabId, info, tab) => {
 api.tabs.onRemoved.addListener((tabId) => {
   pageErrors.delete(tabId);
   badgeSeq.delete(tabId);
+  badgeText.delete(tabId);
 });
 api.storage.onChanged.addListener((changes, area) => {
   if (SETTINGS_KEY in changes && (area === 'local' || area === 'managed')) {

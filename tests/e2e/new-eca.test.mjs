@@ -96,11 +96,15 @@ describe('veeam-eca', () => {
         'only the deviation stays marked'
       );
 
-      // The action badge shows this tab's error count (now none).
-      const badge = await env.worker().evaluate(async (url) => {
-        const [tab] = await chrome.tabs.query({ url: url.split('?')[0] + '*' });
-        return chrome.action.getBadgeText({ tabId: tab.id });
-      }, page.url());
+      // The action badge shows this tab's error count (now none). It follows the marks once
+      // the page has been quiet for a moment (worker/org.js: badge IPCs wait until after typing).
+      const badgeNow = () =>
+        env.worker().evaluate(async (url) => {
+          const [tab] = await chrome.tabs.query({ url: url.split('?')[0] + '*' });
+          return chrome.action.getBadgeText({ tabId: tab.id });
+        }, page.url());
+      let badge = await badgeNow();
+      for (const end = Date.now() + 3000; badge !== '' && Date.now() < end; badge = await badgeNow()) await page.waitForTimeout(50);
       assert.equal(badge, '');
       await page.close();
     });
