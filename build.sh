@@ -85,7 +85,7 @@ build_wasm() {
     target/wasm32-unknown-unknown/wasm-release/eca_guard.wasm
   step "wasm-opt -Oz"
   "$E2E/node_modules/.bin/wasm-opt" -Oz --enable-reference-types --enable-bulk-memory \
-    --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --strip-debug \
+    --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --strip-debug --strip-producers --strip-target-features \
     extension/pkg/eca_guard_bg.wasm -o extension/pkg/eca_guard_bg.opt.wasm
   mv extension/pkg/eca_guard_bg.opt.wasm extension/pkg/eca_guard_bg.wasm
   step "smoke test: the optimized module loads and checks under node"
