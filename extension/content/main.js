@@ -99,8 +99,15 @@
     return DISCONNECTED;
   }
 
+  /**
+   * The reader whose page this is. Readers may give `path` (a RegExp, or anything with
+   * `test(pathname)`) for the URL of their page: those the URL matches are asked first, so a
+   * page known by its URL is not first searched through by other readers' content tests (on a
+   * classic page each of those is a pass over every label).
+   */
   function pickReader() {
-    for (const r of g.readers) {
+    const byPath = g.readers.filter((r) => r.path && r.path.test(location.pathname));
+    for (const r of byPath.length ? [...byPath, ...g.readers.filter((r) => !byPath.includes(r))] : g.readers) {
       try {
         if (r.detect(document)) return r;
       } catch (e) {

@@ -92,5 +92,5 @@
     return c.result();
   }
 
-  g.readers.push({ id: 'connected-app', detect, read });
+  g.readers.push({ id: 'connected-app', detect, read, path: PATH });
 })();

@@ -193,5 +193,5 @@
     return { snapshot, controls, labels };
   }
 
-  g.readers.push({ id: 'eca-detail', detect, read });
+  g.readers.push({ id: 'eca-detail', detect, read, path: PATH });
 })();

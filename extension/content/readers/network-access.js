@@ -92,5 +92,5 @@
     return c.result();
   }
 
-  g.readers.push({ id: 'network-access', detect, read });
+  g.readers.push({ id: 'network-access', detect, read, path: { test: (p) => Object.values(LISTS).some((s) => s.path.test(p)) } });
 })();

@@ -49,5 +49,5 @@
     return c.result();
   }
 
-  g.readers.push({ id: 'session-settings', detect, read });
+  g.readers.push({ id: 'session-settings', detect, read, path: PATH });
 })();
