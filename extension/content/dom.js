@@ -108,5 +108,23 @@
     return !!(el.getClientRects && el.getClientRects().length);
   }
 
-  g.dom = { HOSTS, norm, roots, queryAll, query, parentOf, closestDeep, findHost, within, withinAll, visible };
+  /** Lines of a read-only value: <br>, list items, rows and blocks separate lines. */
+  function lines(el) {
+    const out = [''];
+    const walk = (n) => {
+      if (n.nodeType === 3) {
+        out[out.length - 1] += n.nodeValue;
+        return;
+      }
+      if (n.nodeType !== 1 || n.tagName === 'SCRIPT') return;
+      const block = /^(BR|LI|DIV|P|UL|OL|TR)$/.test(n.tagName);
+      if (block) out.push('');
+      for (const c of n.childNodes) walk(c);
+      if (block) out.push('');
+    };
+    walk(el);
+    return out.map((l) => l.replace(/\s+/g, ' ').trim()).filter(Boolean);
+  }
+
+  g.dom = { HOSTS, norm, roots, queryAll, query, parentOf, closestDeep, findHost, within, withinAll, visible, lines };
 })();

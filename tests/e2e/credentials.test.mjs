@@ -16,7 +16,7 @@ import { chromium } from 'playwright-core';
 
 import { CSP, certificate } from '../fixtures/serve.mjs';
 import * as consumer from '../fixtures/pages/consumer-details.mjs';
-import { CHROMIUM, EXT } from './harness.mjs';
+import { CHROMIUM, EXT, chromiumArgs } from './harness.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
@@ -117,19 +117,7 @@ before(async () => {
   env.ctx = await chromium.launchPersistentContext(env.profile, {
     executablePath: CHROMIUM,
     headless: !process.env.HEADED,
-    args: [
-      `--disable-extensions-except=${EXT}`,
-      `--load-extension=${EXT}`,
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      `--host-resolver-rules=MAP *.my.salesforce-setup.com 127.0.0.1:${port}, MAP *.my.salesforce.com 127.0.0.1:${port}, MAP *.vf.force.com 127.0.0.1:${port}`,
-      '--ignore-certificate-errors',
-    ],
+    args: chromiumArgs(port, ['*.my.salesforce-setup.com', '*.my.salesforce.com', '*.vf.force.com']),
   });
   env.sw = env.ctx.serviceWorkers()[0] || (await env.ctx.waitForEvent('serviceworker', { timeout: 15000 }));
   env.extId = new URL(env.sw.url()).host;

@@ -14,6 +14,27 @@ export const EXT = resolve(HERE, '../../dist/chromium');
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 export const HOST = 'acme.my.salesforce-setup.com';
 
+/**
+ * Chromium flags for a test browser with the built extension, and Salesforce host names mapped
+ * to the local fixture server on `port` (toolchain.md: BOTH extension flags, and the
+ * background-networking flags, since this machine's network is closed).
+ */
+export function chromiumArgs(port, hosts) {
+  return [
+    `--disable-extensions-except=${EXT}`,
+    `--load-extension=${EXT}`,
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    `--host-resolver-rules=${hosts.map((h) => `MAP ${h} 127.0.0.1:${port}`).join(', ')}`,
+    '--ignore-certificate-errors',
+  ];
+}
+
 export async function launch() {
   if (!existsSync(join(EXT, 'manifest.json'))) throw new Error(`no built extension at ${EXT}: run ./build.sh build`);
   const server = await startServer({ port: 0 });
@@ -22,19 +43,7 @@ export async function launch() {
     executablePath: CHROMIUM,
     headless: process.env.HEADED ? false : true,
     viewport: { width: 1280, height: 900 },
-    args: [
-      `--disable-extensions-except=${EXT}`,
-      `--load-extension=${EXT}`,
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      `--host-resolver-rules=MAP *.my.salesforce-setup.com 127.0.0.1:${server.port}, MAP *.lightning.force.com 127.0.0.1:${server.port}`,
-      '--ignore-certificate-errors',
-    ],
+    args: chromiumArgs(server.port, ['*.my.salesforce-setup.com', '*.lightning.force.com']),
   });
   const sw = ctx.serviceWorkers()[0] || (await ctx.waitForEvent('serviceworker', { timeout: 15000 }));
   const extId = new URL(sw.url()).host;

@@ -105,23 +105,7 @@
     return null;
   }
 
-  /** Lines of a read-only cell: <br>, list items and blocks separate lines. */
-  function lines(el) {
-    const out = [''];
-    const walk = (n) => {
-      if (n.nodeType === 3) {
-        out[out.length - 1] += n.nodeValue;
-        return;
-      }
-      if (n.nodeType !== 1 || n.tagName === 'SCRIPT') return;
-      const block = /^(BR|LI|DIV|P|UL|OL|TR)$/.test(n.tagName);
-      if (block) out.push('');
-      for (const c of n.childNodes) walk(c);
-      if (block) out.push('');
-    };
-    walk(el);
-    return out.map((l) => l.replace(/\s+/g, ' ').trim()).filter(Boolean);
-  }
+  const lines = dom.lines;
 
   /** A field reading helper: collects snapshot values, controls, labels and unreadable fields. */
   function collector(page) {

@@ -81,23 +81,7 @@
     return map;
   }
 
-  /** Lines of a read-only value: <br>, list items and blocks separate lines. */
-  function lines(el) {
-    const out = [''];
-    const walk = (n) => {
-      if (n.nodeType === 3) {
-        out[out.length - 1] += n.nodeValue;
-        return;
-      }
-      if (n.nodeType !== 1) return;
-      const block = /^(BR|LI|DIV|P|UL|OL)$/.test(n.tagName);
-      if (block) out.push('');
-      for (const c of n.childNodes) walk(c);
-      if (block) out.push('');
-    };
-    walk(el);
-    return out.map((l) => l.replace(/\s+/g, ' ').trim()).filter(Boolean);
-  }
+  const lines = dom.lines;
 
   const TRUE = ['true', 'checked', 'yes', 'on', 'enabled', 'aktiviert', 'ja'];
   const FALSE = ['false', 'not checked', 'no', 'off', 'disabled', 'deaktiviert', 'nein', 'nicht aktiviert'];
