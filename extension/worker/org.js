@@ -180,8 +180,9 @@ function orgOfHost(core, host) {
   return orgByHost.get(host);
 }
 
-/** The org of the frame that sent a message (never what the page claims). */
-function senderOrg(core, sender) {
+/** The org of the frame that sent a message (never what the page claims), or null. Used by
+ * every handler that acts for an org (readings, credentials, the live probe). */
+export function senderOrg(core, sender) {
   let host;
   try {
     host = new URL(sender.url || (sender.tab && sender.tab.url)).hostname;

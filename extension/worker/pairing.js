@@ -9,6 +9,7 @@
 // The org is never what the page says: it is derived from the sending frame's URL.
 import { ready } from './core.js';
 import { GuardError } from './errors.js';
+import { senderOrg } from './org.js';
 
 const api = globalThis.browser || globalThis.chrome;
 
@@ -103,21 +104,15 @@ function defaultLabel() {
 }
 
 /** The org of the frame that sent the message (its URL), as the API host integrations use. */
-async function senderOrg(core, sender) {
-  let host = '';
-  try {
-    host = new URL(sender.url || (sender.tab && sender.tab.url)).hostname;
-  } catch (_) {
-    /* no URL */
-  }
-  const org = host && core.orgFromHost(host);
+async function senderApiHost(core, sender) {
+  const org = senderOrg(core, sender);
   if (!org) throw new GuardError('BadMessage', 'This page is not a Salesforce org page.');
   // Visualforce domains run code the org's developers (or anyone they trust) wrote: a page
   // there could show a fake key and secret. Credentials are sent from Setup pages only.
   if (org.surface === 'visualforce') {
     throw new GuardError('BadMessage', 'Credentials are sent only from Salesforce Setup pages, not from Visualforce pages.');
   }
-  return org.apiHost || host;
+  return org.apiHost;
 }
 
 const str = (v) => (typeof v === 'string' ? v.trim() : '');
@@ -128,7 +123,7 @@ async function sendCredentials(msg, sender) {
   if (!p) {
     throw new GuardError('NotPaired', 'ECA Guard is not paired with a server yet: open ECA Guard options and paste a pairing code.');
   }
-  const org = await senderOrg(core, sender);
+  const org = await senderApiHost(core, sender);
   const app = str(msg.app) || 'unnamed app';
   // The secret lives only in this call: sealed, posted, then dropped with the frame.
   const sealed = core.sealCredentials(p.keys, org, app, str(msg.consumerKey), str(msg.consumerSecret));

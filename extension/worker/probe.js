@@ -7,6 +7,7 @@
 // goes on to the login page.
 import { ready } from './core.js';
 import { GuardError } from './errors.js';
+import { senderOrg } from './org.js';
 import { settings } from './settings.js';
 import { PAIRING_KEY } from './pairing.js';
 
@@ -74,13 +75,7 @@ async function callbackUrl() {
 
 async function probe(msg, sender) {
   const core = await ready;
-  let host = '';
-  try {
-    host = new URL(sender.url || (sender.tab && sender.tab.url)).hostname;
-  } catch (_) {
-    /* no URL */
-  }
-  const org = host && core.orgFromHost(host);
+  const org = senderOrg(core, sender);
   if (!org) throw new GuardError('BadMessage', 'This page is not a Salesforce org page.');
   const key = typeof msg.consumerKey === 'string' ? msg.consumerKey.trim() : '';
   if (!/^[\x21-\x7e]{12,512}$/.test(key)) throw new GuardError('BadMessage', 'No consumer key to check.');
