@@ -15,6 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { startServer } from '../fixtures/serve.mjs';
+import { waitFor as waitUntil } from './org-harness.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const EXT = resolve(HERE, '../../dist/firefox');
@@ -60,20 +61,8 @@ after(async () => {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function waitFor(what, fn, timeout = 10000) {
-  const end = Date.now() + timeout;
-  let last;
-  while (Date.now() < end) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (e) {
-      last = e.message; // a page between two documents
-    }
-    await sleep(50);
-  }
-  throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(last)}`);
-}
+/** The shared poll (org-harness.mjs), with this file's argument order and Firefox's longer wait. */
+const waitFor = (what, fn, timeout = 10000) => waitUntil(fn, what, timeout);
 
 /** The contract marks on the page and the panel's counts (synthetic shadow: light DOM). */
 const marks = (page) =>
