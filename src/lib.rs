@@ -7,6 +7,7 @@ pub mod callback;
 pub mod check;
 pub mod error;
 pub mod finding;
+pub mod json;
 #[cfg(feature = "metadata")]
 pub mod metadata;
 pub mod org;

@@ -5,7 +5,7 @@
 //! means writing a pack, not editing the checker. Built-in packs live in `src/packs/*.json`;
 //! users add custom packs in the same JSON shape.
 
-use std::collections::BTreeMap;
+use crate::json::Pairs;
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
@@ -77,7 +77,7 @@ pub struct ScopeRule {
     pub require: Vec<String>,
     /// Extra required scopes when a boolean parameter is true (`salesforceIdp` → `openid`).
     #[serde(default)]
-    pub require_when: BTreeMap<String, Vec<String>>,
+    pub require_when: Pairs<Vec<String>>,
     /// Severity of a selected scope the pack does not need (default `warning`; `null` = allowed).
     #[serde(default = "default_extra")]
     pub extra: Option<Severity>,
@@ -191,7 +191,7 @@ pub struct Pack {
     pub app_type: AppType,
     /// Parameters it takes (`callbackUrls`, `salesforceIdp`, `serverAddresses`).
     #[serde(default)]
-    pub params: BTreeMap<String, ParamSpec>,
+    pub params: Pairs<ParamSpec>,
     /// Documents the rules cite.
     pub sources: Vec<Source>,
     /// The rules.
@@ -290,7 +290,7 @@ where
 
 /// Parses and validates a pack from JSON text. Errors name the line and the reason.
 pub fn parse(text: &str) -> Result<Pack, Error> {
-    let pack: Pack = serde_json::from_str(text).map_err(|e| Error::PackSyntax {
+    let pack: Pack = crate::json::from_str(text).map_err(|e| Error::PackSyntax {
         line: e.line(),
         column: e.column(),
         reason: strip_position(&e.to_string()),

@@ -616,7 +616,7 @@ impl ResponseKey {
     /// Opens a response body into a typed value.
     pub fn open<T: DeserializeOwned>(&self, body: &str, aad: &[u8]) -> Result<T, Error> {
         let text = self.open_text(body, aad)?;
-        serde_json::from_str(&text).map_err(|e| err(format!("the server's answer is not understood: {e}")))
+        crate::json::from_str(&text).map_err(|e| err(format!("the server's answer is not understood: {e}")))
     }
 }
 
@@ -638,7 +638,7 @@ pub struct ErrorDetail {
 
 /// Text for a refusal: the server's error JSON (unauthenticated) or a generic line.
 pub fn server_error_text(status: u16, body: &str) -> String {
-    match serde_json::from_str::<ErrorBody>(body) {
+    match crate::json::from_str::<ErrorBody>(body) {
         Ok(e) => format!("the server refused ({status}, {}): {}", e.error.code, e.error.message),
         Err(_) => format!("the server answered {status}, not as an ECA Guard server"),
     }
