@@ -14,18 +14,19 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::error::Error;
-use crate::{pack, scopes};
+use crate::pack;
 
 /// The allocator: talc instead of std's dlmalloc (about 2.6 KB less gzipped Wasm, and faster).
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
-// Installs the panic hook (once per instance); a panic would otherwise die silently and take
-// every tab's checks with it. The message and location go to `console.error`: the same as
-// `console_error_panic_hook` without the JS stack, for less module and glue.
+// Registers the browser's URL parser with the core (once per instance).
+//
+// No Rust panic hook: the Wasm build uses panic=immediate-abort (build.sh, for the size budget),
+// so a panic traps at once and surfaces in JS as a `WebAssembly.RuntimeError`; the worker's
+// error mapping (worker/errors.js) is the hook: it logs it and answers with kind `CoreTrap`.
 #[wasm_bindgen(start)]
 pub fn start() {
-    std::panic::set_hook(Box::new(|info| web_sys::console::error_1(&info.to_string().into())));
     crate::urls::set_parser(browser_url);
 }
 
@@ -71,7 +72,7 @@ fn bad_input(what: &str, reason: String) -> JsValue {
 /// Typed values cross as JSON: one serde_json instantiation serves the boundary and pack
 /// files alike, which halves the serde code in the module (the Wasm size budget is tight).
 fn from_js<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, JsValue> {
-    serde_json::from_str(&json_text(value, what)?).map_err(|e| bad_input(what, e.to_string()))
+    crate::json::from_str(&json_text(value, what)?).map_err(|e| bad_input(what, e.to_string()))
 }
 
 fn json_text(value: &JsValue, what: &str) -> Result<String, JsValue> {
@@ -94,7 +95,7 @@ fn valid_config_from_js(value: &JsValue) -> Result<Rc<crate::Config>, JsValue> {
     if let Some(hit) = CONFIG.with_borrow(|c| c.as_ref().filter(|(t, _)| *t == text).map(|(_, c)| c.clone())) {
         return Ok(hit);
     }
-    let config: crate::Config = serde_json::from_str(&text).map_err(|e| bad_input("the settings", e.to_string()))?;
+    let config: crate::Config = crate::json::from_str(&text).map_err(|e| bad_input("the settings", e.to_string()))?;
     pack::validate_custom(&config.custom_packs).map_err(|e| to_js_error(&e))?;
     let config = Rc::new(config);
     CONFIG.set(Some((text, config.clone())));
@@ -134,12 +135,6 @@ pub fn parse_pack(text: &str) -> Result<JsValue, JsValue> {
     let p = pack::parse(text).map_err(|e| to_js_error(&e))?;
     pack::validate_custom(std::slice::from_ref(&p)).map_err(|e| to_js_error(&e))?;
     out(&p)
-}
-
-// `scopeCatalogue()` → every scope with label, protocol names and metadata tokens.
-#[wasm_bindgen(js_name = scopeCatalogue, skip_jsdoc)]
-pub fn scope_catalogue() -> Result<JsValue, JsValue> {
-    out(&scopes::SCOPES)
 }
 
 // ---- Pairing with an eca-guard-server and sealing credentials to it (src/pairing.rs) ----

@@ -11,6 +11,12 @@ export class GuardError extends Error {
 
 export function toError(e) {
   if (e && e.name === 'EcaGuardError') return { kind: e.kind || 'Unknown', message: e.message };
+  // The Rust core's panic hook: the Wasm build aborts at once on a panic (build.sh), which JS
+  // sees as a trap. It is a defect in the core, never the user's input; say which.
+  if (e instanceof WebAssembly.RuntimeError) {
+    console.error('ECA Guard core stopped on an internal error (a Rust panic):', e);
+    return { kind: 'CoreTrap', message: 'ECA Guard\'s checker stopped on an internal error; see the extension console.' };
+  }
   // Anything else is a defect in the extension; say so without dumping internals to the page.
   console.error('ECA Guard internal error:', e);
   return { kind: 'Internal', message: 'ECA Guard hit an internal error; see the extension console.' };
