@@ -88,25 +88,31 @@ install_deps() {
 WASM_RUSTFLAGS='--cfg sha2_backend_soft="compact" -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none'
 WASM_BUILD_STD=(-Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size)
 
-build_wasm() {
-  step "cargo build --profile wasm-release --target wasm32-unknown-unknown -p eca-guard (std from source)"
+# wasm_module <out dir> [cargo args...]: the Wasm core, bound for the web and optimized, in <out dir>.
+wasm_module() {
+  local out=$1; shift
+  step "cargo build --profile wasm-release --target wasm32-unknown-unknown -p eca-guard $* (std from source)"
   if [ "${WASM_FALLBACK:-0}" = 1 ]; then
     PATH=/usr/bin:$PATH RUSTC_BOOTSTRAP=1 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$WASM_RUSTFLAGS" \
       CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=/usr/lib/llvm-22/bin/wasm-ld \
-      /usr/bin/cargo build --profile wasm-release --target wasm32-unknown-unknown -p eca-guard "${WASM_BUILD_STD[@]}"
+      /usr/bin/cargo build --profile wasm-release --target wasm32-unknown-unknown -p eca-guard "${WASM_BUILD_STD[@]}" "$@"
   else
     RUSTC_BOOTSTRAP=1 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$WASM_RUSTFLAGS" \
-      cargo build --profile wasm-release --target wasm32-unknown-unknown -p eca-guard "${WASM_BUILD_STD[@]}"
+      cargo build --profile wasm-release --target wasm32-unknown-unknown -p eca-guard "${WASM_BUILD_STD[@]}" "$@"
   fi
-  step "wasm-bindgen --target web → extension/pkg"
-  rm -rf extension/pkg
-  wasm-bindgen --target web --no-typescript --out-dir extension/pkg \
+  step "wasm-bindgen --target web → $out"
+  rm -rf "$out"
+  wasm-bindgen --target web --no-typescript --out-dir "$out" \
     target/wasm32-unknown-unknown/wasm-release/eca_guard.wasm
   step "wasm-opt -Oz"
   "$E2E/node_modules/.bin/wasm-opt" -Oz --enable-reference-types --enable-bulk-memory \
     --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --strip-debug --strip-producers --strip-target-features \
-    extension/pkg/eca_guard_bg.wasm -o extension/pkg/eca_guard_bg.opt.wasm
-  mv extension/pkg/eca_guard_bg.opt.wasm extension/pkg/eca_guard_bg.wasm
+    "$out/eca_guard_bg.wasm" -o "$out/eca_guard_bg.opt.wasm"
+  mv "$out/eca_guard_bg.opt.wasm" "$out/eca_guard_bg.wasm"
+}
+
+build_wasm() {
+  wasm_module extension/pkg
   step "smoke test: the optimized module loads and checks under node"
   node "$E2E/smoke.mjs" "$ROOT/extension/pkg"
 }
@@ -169,7 +175,12 @@ run_tests() {
 # Bench: a list of steps, each printing its own lines. Add a step: write a function, append it.
 BENCH_STEPS=(bench_native bench_wasm bench_size bench_browser bench_classic bench_cli bench_server)
 bench_native() { cargo run --release --quiet --example bench_check; }
-bench_wasm() { node "$E2E/bench-wasm.mjs" "$ROOT/extension/pkg"; }
+# The extension's module through its JS API; then a copy built with the `bench` feature times
+# the core check inside the module (target/bench-pkg; the extension's module stays as built).
+bench_wasm() {
+  wasm_module target/bench-pkg --features bench >/dev/null
+  node "$E2E/bench-wasm.mjs" "$ROOT/extension/pkg" "$ROOT/target/bench-pkg"
+}
 bench_size() {
   local w=extension/pkg/eca_guard_bg.wasm j=extension/pkg/eca_guard.js
   local raw gz

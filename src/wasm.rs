@@ -103,8 +103,11 @@ fn valid_config_from_js(value: &JsValue) -> Result<Rc<crate::Config>, JsValue> {
 }
 
 fn out<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    let text = serde_json::to_string(value).map_err(|e| bad_input("result", e.to_string()))?;
-    js_sys::JSON::parse(&text)
+    // One allocation for a typical reply instead of a doubling series from 128 bytes.
+    let mut buf = Vec::with_capacity(8 * 1024);
+    serde_json::to_writer(&mut buf, value).map_err(|e| bad_input("result", e.to_string()))?;
+    let text = std::str::from_utf8(&buf).map_err(|e| bad_input("result", e.to_string()))?;
+    js_sys::JSON::parse(text)
 }
 
 // `check(snapshot, config)` → `{pack, packName, findings, counts, notes}`.
@@ -114,6 +117,42 @@ pub fn check(snapshot: JsValue, config: JsValue) -> Result<JsValue, JsValue> {
     let config = valid_config_from_js(&config)?;
     let result = crate::check::check_validated(&snapshot, &config).map_err(|e| to_js_error(&e))?;
     out(&result)
+}
+
+// `benchCore(snapshot, config, n)` → `{check, checkAndJson}`: µs per call of the core check
+// alone, and of the check plus writing its reply as JSON, each over `n` calls inside the module
+// (`./build.sh bench`; the JS API figure adds the boundary to these).
+#[cfg(feature = "bench")]
+#[wasm_bindgen(js_name = benchCore, skip_jsdoc)]
+pub fn bench_core(snapshot: JsValue, config: JsValue, n: u32) -> Result<JsValue, JsValue> {
+    let snapshot: crate::Snapshot = from_js(&snapshot, "the page snapshot")?;
+    let config = valid_config_from_js(&config)?;
+    let per_call = |f: &dyn Fn() -> Result<usize, JsValue>| -> Result<f64, JsValue> {
+        let t = js_sys::Date::now();
+        let mut sink = 0;
+        for _ in 0..n {
+            sink += f()?;
+        }
+        let ms = js_sys::Date::now() - t;
+        // `sink` keeps the work from being optimised away; it is never 0 for a real check.
+        Ok(if sink == 0 {
+            f64::NAN
+        } else {
+            ms * 1000.0 / f64::from(n)
+        })
+    };
+    let check = || crate::check::check_validated(&snapshot, &config).map_err(|e| to_js_error(&e));
+    let core = per_call(&|| check().map(|r| r.notes.len() + r.findings.len() + 1))?;
+    let with_json = per_call(&|| {
+        let r = check()?;
+        serde_json::to_vec(&r)
+            .map(|v| v.len())
+            .map_err(|e| bad_input("result", e.to_string()))
+    })?;
+    let out = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&out, &"check".into(), &core.into());
+    let _ = js_sys::Reflect::set(&out, &"checkAndJson".into(), &with_json.into());
+    Ok(out.into())
 }
 
 // `listPacks(customPacks)` → every pack (built-in first) in full.

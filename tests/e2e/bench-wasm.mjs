@@ -1,14 +1,20 @@
 // Core check time per snapshot in Wasm under node, through the same JS API the worker calls
-// (boundary conversion included). Usage: node bench-wasm.mjs <pkg dir>
+// (boundary conversion included), and, given a second module built with the `bench` feature,
+// the core check alone inside the module. Usage: node bench-wasm.mjs <pkg dir> [<bench pkg dir>]
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const dir = process.argv[2];
+const [dir, benchDir] = process.argv.slice(2);
 const core = await import(pathToFileURL(join(dir, 'eca_guard.js')).href);
 const t0 = performance.now();
 core.initSync({ module: readFileSync(join(dir, 'eca_guard_bg.wasm')) });
 const initMs = performance.now() - t0;
+let inside = null;
+if (benchDir) {
+  inside = await import(pathToFileURL(join(benchDir, 'eca_guard.js')).href);
+  inside.initSync({ module: readFileSync(join(benchDir, 'eca_guard_bg.wasm')) });
+}
 
 const good = {
   page: 'new-eca', name: 'Veeam', apiName: 'Veeam', contactEmail: 'admin@acme.example', distributionState: 'Local',
@@ -34,5 +40,10 @@ for (const pack of ['veeam-eca', 'veeam-connected-app', 'delphix-crt-eca']) {
     out.push(((performance.now() - t) * 1000) / n);
   }
   console.log(`check wasm/node [${pack}]: ${out[0].toFixed(2)} µs (good form), ${out[1].toFixed(2)} µs (wrong form) per snapshot, JS API included (target <= 20 µs)`);
+  if (inside) {
+    const [g, w] = [good, wrong].map((snap) => (inside.benchCore(snap, config, 500), inside.benchCore(snap, config, 20000)));
+    const f = (r) => `${r.check.toFixed(2)} µs (${r.checkAndJson.toFixed(2)} with the reply written as JSON)`;
+    console.log(`  inside the module [${pack}]: core check ${f(g)} good form, ${f(w)} wrong form (target <= 20 µs)`);
+  }
 }
 console.log(`wasm initSync under node: ${initMs.toFixed(1)} ms`);
