@@ -89,7 +89,8 @@ enum BrowsersCmd {
     List,
     /// Revoke a browser: its messages are refused from now on.
     Revoke {
-        /// Browser id (from `browsers list`).
+        /// Browser id (from `browsers list`). Ids are base64url and may begin with `-`.
+        #[arg(allow_hyphen_values = true)]
         id: String,
     },
 }
@@ -294,4 +295,22 @@ fn time(secs: i64) -> String {
         rem % 3600 / 60,
         rem % 60
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    #[test]
+    fn revoke_takes_an_id_that_begins_with_a_hyphen() {
+        // Browser ids are base64url: about one in 64 begins with `-`.
+        let cli = super::Cli::try_parse_from(["eca-guard-server", "browsers", "revoke", "-yQ2x_a"]);
+        match cli.map(|c| c.command) {
+            Ok(super::Command::Browsers {
+                action: super::BrowsersCmd::Revoke { id },
+            }) => assert_eq!(id, "-yQ2x_a"),
+            Ok(_) => panic!("parsed as another command"),
+            Err(e) => panic!("{e}"),
+        }
+    }
 }
