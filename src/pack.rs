@@ -257,6 +257,11 @@ const BUILT_IN_JSON: &[(&str, &str)] = &[
     ("delphix-crt-eca", include_str!("packs/delphix-crt-eca.json")),
 ];
 
+/// The built-in packs' JSON texts, in order (the Wasm binding hands them to JS as they are).
+pub fn built_in_json() -> impl Iterator<Item = &'static str> {
+    BUILT_IN_JSON.iter().map(|(_, json)| *json)
+}
+
 /// The built-in packs, parsed once.
 pub fn built_in() -> &'static [Pack] {
     static PACKS: OnceLock<Vec<Pack>> = OnceLock::new();

@@ -56,7 +56,7 @@ function renderPacks() {
 
 function renderPackInfo() {
   const p = packs.find((x) => x.id === $('pack').value);
-  $('pack-description').textContent = p ? p.description : '';
+  $('pack-description').textContent = (p && p.description) || '';
   for (const field of document.querySelectorAll('[data-param]')) {
     const spec = p && p.params && p.params[field.dataset.param];
     field.classList.toggle('unused', !!p && !spec);
