@@ -7,16 +7,19 @@
 use crate::pack::Source;
 use crate::snapshot::field;
 
+/// Title of the document behind Salesforce's baseline.
+pub const SOURCE_TITLE: &str =
+    "Salesforce Help: Configure the External Client App OAuth Settings; Security Health Check session settings";
+/// Its URL.
+pub const SOURCE_URL: &str =
+    "https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.configure_external_client_app_oauth_settings.htm";
+
 /// Salesforce's recommendations for External Client Apps and session security.
 pub fn source() -> Source {
     Source {
         id: "salesforce-baseline".into(),
-        title:
-            "Salesforce Help: Configure the External Client App OAuth Settings; Security Health Check session settings"
-                .into(),
-        url:
-            "https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.configure_external_client_app_oauth_settings.htm"
-                .into(),
+        title: SOURCE_TITLE.into(),
+        url: SOURCE_URL.into(),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The checker: a snapshot and a pack in, findings out. It knows each setting; the pack says
 //! what the integration needs; `baseline.rs` says what Salesforce recommends.
 
+use std::borrow::Cow;
 use std::net::IpAddr;
 
 use serde::{Deserialize, Serialize};
@@ -9,19 +10,19 @@ use crate::baseline;
 use crate::callback;
 use crate::error::Error;
 use crate::finding::{Counts, Finding, Severity};
-use crate::pack::{self, BoolRule, ChoiceRule, Config, Pack, Params, Source};
+use crate::pack::{self, BoolRule, ChoiceRule, Config, Pack, Params};
 use crate::scopes::{self, Recognised};
 use crate::snapshot::{field, IpRange, Page, Snapshot};
 
 /// Sources the checker itself cites (Salesforce's own rules, not the pack's).
-fn core_source(id: &str) -> Option<Source> {
+/// The sources the core itself cites (title, URL), whatever the pack.
+fn core_source(id: &str) -> Option<(&'static str, &'static str)> {
     match id {
-        "salesforce-callback" => Some(Source {
-            id: id.into(),
-            title: "Salesforce Help: Configure the External Client App OAuth Settings".into(),
-            url: "https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.configure_external_client_app_oauth_settings.htm".into(),
-        }),
-        "salesforce-baseline" => Some(baseline::source()),
+        "salesforce-callback" => Some((
+            "Salesforce Help: Configure the External Client App OAuth Settings",
+            "https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.configure_external_client_app_oauth_settings.htm",
+        )),
+        "salesforce-baseline" => Some((baseline::SOURCE_TITLE, baseline::SOURCE_URL)),
         _ => None,
     }
 }
@@ -34,16 +35,29 @@ pub struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     /// Adds a finding, resolving the source id against the pack, then the core's sources.
-    pub fn push(&mut self, rule: &str, severity: Severity, field: &str, message: String, fix: String, source: &str) {
-        let src = core_source(source).unwrap_or_else(|| self.pack.source(source));
+    pub fn push(
+        &mut self,
+        rule: &'static str,
+        severity: Severity,
+        field: impl Into<Cow<'static, str>>,
+        message: String,
+        fix: String,
+        source: &str,
+    ) {
+        // Borrowed until the finding is built: one copy of the title and URL, not of the Source.
+        let (title, url) =
+            core_source(source).unwrap_or_else(|| match self.pack.sources.iter().find(|s| s.id == source) {
+                Some(s) => (s.title.as_str(), s.url.as_str()),
+                None => (self.pack.name.as_str(), ""),
+            });
         self.findings.push(Finding {
-            rule: rule.to_string(),
+            rule: rule.into(),
             severity,
-            field: field.to_string(),
+            field: field.into(),
             message,
             fix,
-            source: src.url,
-            source_title: src.title,
+            source: url.to_string(),
+            source_title: title.to_string(),
         });
     }
 }
@@ -111,7 +125,7 @@ pub fn check(snap: &Snapshot, pack: &Pack, params: &Params) -> Vec<Finding> {
         ctx.push(
             "field-unreadable",
             Severity::Warning,
-            &u.field,
+            u.field.clone(),
             format!(
                 "ECA Guard could not read \"{}\" on this page ({}), so it is not checked.",
                 baseline::label(&u.field),
@@ -231,7 +245,7 @@ fn on_off(v: bool) -> &'static str {
     }
 }
 
-fn check_bool(ctx: &mut Ctx<'_>, rule_id: &str, f: &str, rule: &BoolRule, actual: bool) {
+fn check_bool(ctx: &mut Ctx<'_>, rule_id: &'static str, f: &'static str, rule: &BoolRule, actual: bool) {
     let label = baseline::label(f);
     let pack_name = ctx.pack.name.clone();
     let weaker_than_baseline = baseline::bool_baseline(f).is_some_and(|b| b != rule.expect);
@@ -280,7 +294,7 @@ fn check_bool(ctx: &mut Ctx<'_>, rule_id: &str, f: &str, rule: &BoolRule, actual
     }
 }
 
-fn check_choice(ctx: &mut Ctx<'_>, rule_id: &str, f: &str, rule: &ChoiceRule, shown: &str) {
+fn check_choice(ctx: &mut Ctx<'_>, rule_id: &'static str, f: &'static str, rule: &ChoiceRule, shown: &str) {
     let label = baseline::label(f);
     let pack_name = ctx.pack.name.clone();
     let Some(value) = baseline::choice_value(shown) else {

@@ -1,5 +1,7 @@
 //! Findings: what a check reports, in the shape of ../shared/contract.md ("Findings").
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 /// How bad a finding is. Ordered from least to most severe, so `max()` gives the worst.
@@ -33,12 +35,13 @@ impl Severity {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Finding {
-    /// Rule id from the contract (`scope-missing`, `pkce`, …).
-    pub rule: String,
+    /// Rule id from the contract (`scope-missing`, `pkce`, …). Borrowed from the core's own
+    /// constants when the core made the finding (no allocation per finding).
+    pub rule: Cow<'static, str>,
     /// Severity.
     pub severity: Severity,
     /// Which control: a [`crate::snapshot::Field`] name such as `callbackUrl`.
-    pub field: String,
+    pub field: Cow<'static, str>,
     /// What is wrong, in words an admin trusts.
     pub message: String,
     /// What to do about it.

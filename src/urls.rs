@@ -5,6 +5,7 @@
 //! OAuth redirect is compared with anyway.
 
 use std::net::IpAddr;
+use std::rc::Rc;
 
 /// A URL's host.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,8 +103,9 @@ pub fn set_parser(parser: Parser) {
     let _ = parser;
 }
 
-/// Parses an absolute URL.
-pub fn parse(text: &str) -> Result<ParsedUrl, String> {
+/// Parses an absolute URL. Shared (`Rc`): in the Wasm build a repeated URL comes from the
+/// memo without copying its parts.
+pub fn parse(text: &str) -> Result<Rc<ParsedUrl>, String> {
     match current() {
         Some(parser) => cached(text, parser),
         None => Err("no URL parser is registered".into()),
@@ -114,17 +116,17 @@ pub fn parse(text: &str) -> Result<ParsedUrl, String> {
 /// into the browser's `URL`, and every check parses the same callback URLs again (one check per
 /// keystroke); parsing is a pure function of the text, so a short memo is exact.
 #[cfg(target_arch = "wasm32")]
-fn cached(text: &str, parser: Parser) -> Result<ParsedUrl, String> {
+fn cached(text: &str, parser: Parser) -> Result<Rc<ParsedUrl>, String> {
     use std::cell::RefCell;
     /// Distinct URLs kept; the memo starts over when it is full.
     const KEEP: usize = 64;
     thread_local! {
-        static MEMO: RefCell<Vec<(String, Result<ParsedUrl, String>)>> = const { RefCell::new(Vec::new()) };
+        static MEMO: RefCell<Vec<(String, Result<Rc<ParsedUrl>, String>)>> = const { RefCell::new(Vec::new()) };
     }
     if let Some(hit) = MEMO.with_borrow(|m| m.iter().find(|(t, _)| t == text).map(|(_, r)| r.clone())) {
         return hit;
     }
-    let parsed = parser(text);
+    let parsed = parser(text).map(Rc::new);
     MEMO.with_borrow_mut(|m| {
         if m.len() >= KEEP {
             m.clear();
@@ -135,8 +137,8 @@ fn cached(text: &str, parser: Parser) -> Result<ParsedUrl, String> {
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn cached(text: &str, parser: Parser) -> Result<ParsedUrl, String> {
-    parser(text)
+fn cached(text: &str, parser: Parser) -> Result<Rc<ParsedUrl>, String> {
+    parser(text).map(Rc::new)
 }
 
 #[cfg(test)]
@@ -155,9 +157,12 @@ mod tests {
             ("/cb", Some("x=1"), Some("f"))
         );
         assert_eq!(parse("https://a.example:443").map(|u| u.port), Ok(None));
-        assert!(matches!(parse("http://[::1]:9/").map(|u| u.host), Ok(Some(Host::Ip(ip))) if ip.is_loopback()));
+        assert!(matches!(parse("http://[::1]:9/").map(|u| u.host.clone()), Ok(Some(Host::Ip(ip))) if ip.is_loopback()));
         assert!(parse("https://u:p@a.example").is_ok_and(|u| u.has_credentials));
         assert!(parse("a.example").is_err());
-        assert_eq!(parse("myapp://oauth/cb").map(|u| u.host_str), Ok("oauth".into()));
+        assert_eq!(
+            parse("myapp://oauth/cb").map(|u| u.host_str.clone()),
+            Ok("oauth".into())
+        );
     }
 }

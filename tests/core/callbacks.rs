@@ -48,7 +48,7 @@ fn lint(text: &str, required: &[&str]) -> Vec<String> {
     );
     let mut got: Vec<String> = findings
         .into_iter()
-        .map(|f| f.rule)
+        .map(|f| f.rule.into_owned())
         .filter(|r| r != "callback-unverified")
         .collect();
     got.sort();

@@ -20,7 +20,7 @@ pub fn run(pack_id: &str, snap: &Snapshot, params: &Params) -> Vec<Finding> {
 
 /// (rule, severity) pairs, sorted, for compact assertions.
 pub fn rules(findings: &[Finding]) -> Vec<(String, Severity)> {
-    let mut v: Vec<_> = findings.iter().map(|f| (f.rule.clone(), f.severity)).collect();
+    let mut v: Vec<_> = findings.iter().map(|f| (f.rule.to_string(), f.severity)).collect();
     v.sort();
     v
 }
