@@ -93,7 +93,7 @@ build_wasm() {
   step "pkg/eca_guard_bytes.js: the Wasm as a module (what the extension ships)"
   # The worker compiles the Wasm synchronously while its modules evaluate: a fetch of the .wasm
   # from chrome-extension:// waits on the browser process at the very moment it is starting the
-  # worker (5-8 ms of a cold start, measured by tests/e2e/bench-browser.mjs). Base64, so the
+  # worker (2-5 ms of a cold start in paired runs, tests/e2e/bench-browser.mjs). Base64, so the
   # bytes arrive with the worker's scripts; assemble leaves the .wasm itself out of dist/.
   node -e '
     const fs = require("fs");
