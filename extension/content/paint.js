@@ -214,7 +214,7 @@ a { color: #0176d3; font-size: 12px; }
     ui.card.insertBefore(part, after || null);
   }
 
-  const idle = (fn, timeout = 500) => (globalThis.requestIdleCallback ? requestIdleCallback(fn, { timeout }) : setTimeout(fn, 50));
+  const idle = (fn) => (globalThis.requestIdleCallback ? requestIdleCallback(fn, { timeout: 500 }) : setTimeout(fn, 50));
 
   /**
    * Renders the panel. `state` is {result, labels, controls} after a check, or {error} when the
@@ -382,10 +382,8 @@ a { color: #0176d3; font-size: 12px; }
   let nextState = null;
   function paint(doc, state) {
     mark(state.controls || {}, state.result ? state.result.findings : []);
-    // The marks are the keystroke's feedback; the panel follows when the page is idle (at most
-    // 100 ms later), so a burst of changes renders it once, and while someone types the panel's
-    // DOM work and its share of the next frame stay off the next keystroke's path (back-to-back
-    // keystrokes: p90 3.0-3.7 -> 2.5-2.9 ms, tests/e2e/bench-browser.mjs).
+    // The marks are the keystroke's feedback; the panel follows right after this task, and a
+    // burst of changes renders it once.
     // The same reply again (the page re-rendered, values unchanged): the panel is current.
     if (panel && panel.isConnected && rendered && rendered.result === state.result && rendered.error === state.error) {
       controlsNow = state.controls || {};
@@ -397,10 +395,10 @@ a { color: #0176d3; font-size: 12px; }
     // Counts are part of the contract and move with the marks; the list follows.
     setCounts(state.result ? state.result.counts : null);
     if (!renderTimer) {
-      renderTimer = idle(() => {
+      renderTimer = setTimeout(() => {
         renderTimer = 0;
         if (nextState) render(doc, nextState);
-      }, 100);
+      }, 0);
     }
   }
 
