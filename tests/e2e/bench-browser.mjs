@@ -95,9 +95,9 @@ try {
     // highlight changed. The bare round trips get the same pacing, interleaved in the same loop
     // (everything 30 ms after the previous one finished), and each comes after the change a
     // keystroke makes to the textarea (its value, without an input event, so ECA Guard does not
-    // see it): after an idle gap the browser renders such a change at once, and the reply waits
-    // for that frame (1.5-2 ms in a trace), ours and the bare ones alike. The bare sendMessage
-    // on an unchanged page is printed too.
+    // see it): after an idle gap the browser renders such a change at once, and the reply often
+    // waits for that frame (in a trace: every paced keystroke, about half of the bare port pings;
+    // 1.5-2 ms frames). The bare sendMessage on an unchanged page is printed too.
     const paced = await inContentScript(
       env,
       page,
