@@ -2,7 +2,6 @@
 // `ecaGuard` object in chrome.storage.local. The Wasm core is loaded here directly (extension
 // pages allow 'wasm-unsafe-eval') to list packs and validate custom ones before they are kept.
 import init, { listPacks, parsePack } from '../pkg/eca_guard.js';
-import wasmBytes from '../pkg/eca_guard_bytes.js';
 
 const api = globalThis.browser || globalThis.chrome;
 const KEY = 'ecaGuard';
@@ -130,7 +129,7 @@ function addPack(text) {
 }
 
 async function load() {
-  await init({ module_or_path: wasmBytes() });
+  await init({ module_or_path: new URL('../pkg/eca_guard_bg.wasm', import.meta.url) });
   const { [KEY]: stored } = await api.storage.local.get(KEY);
   const s = stored || {};
   state.pack = typeof s.pack === 'string' ? s.pack : '';
