@@ -161,7 +161,7 @@ try {
       env,
       page,
       `(async () => { ${prepare}; const t = performance.now(); const r = await ${send};
-        if (!r.ok) throw new Error(JSON.stringify(r)); return performance.now() - t; })()`,
+        if (!r.ok) throw new Error(JSON.stringify(r)); return { ms: performance.now() - t, sent: performance.timeOrigin + t }; })()`,
       world
     );
   const cold = [];
@@ -171,20 +171,23 @@ try {
   for (let i = 0; i < 9; i++) {
     await kill(env.extId);
     const snap = 'const snap = ecaGuard.readers[0].read(document).snapshot';
-    cold.push(await timed('ECA Guard', snap, `ecaGuard.send({type: 'check', snapshot: snap}).then((r) => (r.result ? r : {ok: false, r}))`));
+    const c = await timed('ECA Guard', snap, `ecaGuard.send({type: 'check', snapshot: snap}).then((r) => (r.result ? r : {ok: false, r}))`);
+    cold.push(c.ms);
     const st = await inContentScript(env, page, `ecaGuard.send({type: 'timings'})`);
     if (!st.ok) throw new Error('timings: ' + JSON.stringify(st));
-    starts.push(st.timings);
+    // The worker's milestones in ms since the check was sent (both clocks are the epoch's).
+    const since = st.timings.origin - c.sent;
+    starts.push(Object.fromEntries(['moduleStart', 'wasmReady', 'firstCheck'].map((k) => [k, since + st.timings[k]]).concat([['origin', since]])));
     await kill(env.extId);
-    coldPing.push(await timed('ECA Guard', '', `ecaGuard.send({type: 'ping'})`));
+    coldPing.push((await timed('ECA Guard', '', `ecaGuard.send({type: 'ping'})`)).ms);
     await kill(bareId);
-    coldBare.push(await timed('Bare worker (bench floor)', '', `bare.send({type: 'ping'})`));
+    coldBare.push((await timed('Bare worker (bench floor)', '', `bare.send({type: 'ping'})`)).ms);
   }
   const m = (xs) => pct(xs, 50).toFixed(1);
   console.log(`service worker cold start to first result: median ${m(cold)} ms, max ${Math.max(...cold).toFixed(1)} ms (n=${cold.length}; target <= 20 ms)`);
   console.log(`  same run, median: cold ping to the same worker ${m(coldPing)} ms; cold ping to a bare worker (Chromium's floor: extension process + worker start + message) ${m(coldBare)} ms`);
-  const med = (k) => pct(starts.map((s) => s[k]).filter((x) => x !== null), 50).toFixed(1);
-  console.log(`  inside the restarted worker (median, ms since its start): modules evaluated ${med('moduleStart')}, Wasm ready ${med('wasmReady')}`);
+  const med = (k) => pct(starts.map((s) => s[k]), 50).toFixed(1);
+  console.log(`  the check's way (median, ms since it was sent): worker started ${med('origin')} (Chromium), core.js evaluated ${med('moduleStart')}, Wasm ready ${med('wasmReady')}, first check done ${med('firstCheck')} (Wasm functions compile on first call), reply in the page ${m(cold)}`);
 } finally {
   await env.close();
 }
