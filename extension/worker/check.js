@@ -1,7 +1,7 @@
 // Answers a content script's `{type: 'check', snapshot}` with `{ok, result}`. The org's notes go
 // into the result; the org memory and the action badge are updated after the reply (org.js), so
 // a keystroke's highlight never waits for storage or badge IPCs.
-import { ready } from './core.js';
+import { ready, timings } from './core.js';
 import { settings } from './settings.js';
 import { GuardError } from './errors.js';
 import { afterCheck, afterClear } from './org.js';
@@ -15,6 +15,7 @@ async function check(msg, sender) {
   }
   const result = core.check(msg.snapshot, config);
   afterCheck(core, sender, msg.snapshot, result);
+  if (timings.firstCheck === null) timings.firstCheck = performance.now();
   return { result };
 }
 

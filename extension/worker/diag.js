@@ -6,5 +6,6 @@ import { timings } from './core.js';
 
 export const handlers = {
   ping: { from: 'any', run: async () => ({}) },
-  timings: { from: 'any', run: async () => ({ timings: { ...timings, now: performance.now() } }) },
+  // origin: the worker's time origin (epoch ms), to place its milestones against the sender's clock.
+  timings: { from: 'any', run: async () => ({ timings: { ...timings, origin: performance.timeOrigin, now: performance.now() } }) },
 };

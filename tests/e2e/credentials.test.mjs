@@ -335,7 +335,8 @@ test('no button on a Visualforce domain (code there could fake a key and secret)
 
 test('a revoked browser gets a clear error on the page', async () => {
   const pairing = await env.sw.evaluate(async () => (await chrome.storage.local.get('ecaGuardPairing')).ecaGuardPairing);
-  cli('browsers', 'revoke', pairing.browserId);
+  // `--` before the id: a random id may start with '-' (then it reads as an option).
+  execFileSync(env.bin, ['browsers', 'revoke', '--data', env.data, '--', pairing.browserId], { stdio: ['ignore', 'pipe', 'pipe'] });
   const page = await env.ctx.newPage();
   await page.goto(`${env.origin}${PAGE}`);
   await page.click('#verify');

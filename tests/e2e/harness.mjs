@@ -10,7 +10,8 @@ import { chromium } from 'playwright-core';
 import { startServer } from '../fixtures/serve.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-export const EXT = resolve(HERE, '../../dist/chromium');
+// ECA_GUARD_EXT: another build to load (e.g. a before/after comparison of the bench).
+export const EXT = process.env.ECA_GUARD_EXT ? resolve(process.env.ECA_GUARD_EXT) : resolve(HERE, '../../dist/chromium');
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 export const HOST = 'acme.my.salesforce-setup.com';
 
@@ -19,10 +20,11 @@ export const HOST = 'acme.my.salesforce-setup.com';
  * to the local fixture server on `port` (toolchain.md: BOTH extension flags, and the
  * background-networking flags, since this machine's network is closed).
  */
-export function chromiumArgs(port, hosts) {
+export function chromiumArgs(port, hosts, also = []) {
+  const exts = [EXT, ...also].join(',');
   return [
-    `--disable-extensions-except=${EXT}`,
-    `--load-extension=${EXT}`,
+    `--disable-extensions-except=${exts}`,
+    `--load-extension=${exts}`,
     '--no-sandbox',
     '--disable-gpu',
     '--disable-quic',
@@ -35,7 +37,8 @@ export function chromiumArgs(port, hosts) {
   ];
 }
 
-export async function launch() {
+/** `also`: more unpacked extensions to load next to ECA Guard (the bench's bare worker). */
+export async function launch({ also = [] } = {}) {
   if (!existsSync(join(EXT, 'manifest.json'))) throw new Error(`no built extension at ${EXT}: run ./build.sh build`);
   const server = await startServer({ port: 0 });
   const profile = mkdtempSync(join(tmpdir(), 'eca-guard-e2e-'));
@@ -43,9 +46,10 @@ export async function launch() {
     executablePath: CHROMIUM,
     headless: process.env.HEADED ? false : true,
     viewport: { width: 1280, height: 900 },
-    args: chromiumArgs(server.port, ['*.my.salesforce-setup.com', '*.lightning.force.com']),
+    args: chromiumArgs(server.port, ['*.my.salesforce-setup.com', '*.lightning.force.com'], also),
   });
-  const sw = ctx.serviceWorkers()[0] || (await ctx.waitForEvent('serviceworker', { timeout: 15000 }));
+  const ours = (w) => w.url().endsWith('/background.js');
+  const sw = ctx.serviceWorkers().find(ours) || (await ctx.waitForEvent('serviceworker', { predicate: ours, timeout: 15000 }));
   const extId = new URL(sw.url()).host;
   const env = {
     ctx,
@@ -158,8 +162,9 @@ export const form = {
 
 export const byLabel = (m, label) => m.marks.find((x) => x.label === label);
 
-/** Evaluates `expr` (may return a promise) in the extension's content-script world of `page`. */
-export async function inContentScript(env, page, expr) {
+/** Evaluates `expr` (may return a promise) in the extension's content-script world of `page`
+ * (`world`: another loaded extension's, by its name). */
+export async function inContentScript(env, page, expr, world = 'ECA Guard') {
   const cdp = await env.ctx.newCDPSession(page);
   const contexts = [];
   cdp.on('Runtime.executionContextCreated', (e) => contexts.push(e.context));
@@ -167,8 +172,8 @@ export async function inContentScript(env, page, expr) {
   const top = page.mainFrame();
   const topDefault = contexts.find((c) => c.auxData && c.auxData.isDefault && c.origin === new URL(top.url()).origin);
   const ctx =
-    contexts.find((c) => c.name === 'ECA Guard' && topDefault && c.auxData && c.auxData.frameId === topDefault.auxData.frameId) ||
-    contexts.find((c) => c.name === 'ECA Guard');
+    contexts.find((c) => c.name === world && topDefault && c.auxData && c.auxData.frameId === topDefault.auxData.frameId) ||
+    contexts.find((c) => c.name === world);
   if (!ctx) throw new Error('content script world not found');
   const r = await cdp.send('Runtime.evaluate', { contextId: ctx.id, expression: expr, awaitPromise: true, returnByValue: true });
   await cdp.detach();
