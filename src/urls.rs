@@ -120,8 +120,10 @@ fn cached(text: &str, parser: Parser) -> Result<Rc<ParsedUrl>, String> {
     use std::cell::RefCell;
     /// Distinct URLs kept; the memo starts over when it is full.
     const KEEP: usize = 64;
+    /// A parse result, shared.
+    type Parsed = Result<Rc<ParsedUrl>, String>;
     thread_local! {
-        static MEMO: RefCell<Vec<(String, Result<Rc<ParsedUrl>, String>)>> = const { RefCell::new(Vec::new()) };
+        static MEMO: RefCell<Vec<(String, Parsed)>> = const { RefCell::new(Vec::new()) };
     }
     if let Some(hit) = MEMO.with_borrow(|m| m.iter().find(|(t, _)| t == text).map(|(_, r)| r.clone())) {
         return hit;
