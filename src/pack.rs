@@ -270,7 +270,10 @@ pub fn built_in() -> &'static [Pack] {
         // only read here: validating them again would run (and, in a cold worker, compile) the
         // validator on every start for nothing. A failure would be a build defect; skip the
         // pack rather than panic in the browser.
-        BUILT_IN_JSON.iter().filter_map(|(_, json)| crate::json::from_str(json).ok()).collect()
+        BUILT_IN_JSON
+            .iter()
+            .filter_map(|(_, json)| crate::json::from_str(json).ok())
+            .collect()
     })
 }
 
