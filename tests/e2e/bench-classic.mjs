@@ -8,7 +8,7 @@
 //   Performance.getMetrics, whole page including the iframe).
 // Target: under 2 ms per load, no work while nothing changes.
 import { launch } from './harness.mjs';
-import { alohaFrame, classicMarks } from './org-harness.mjs';
+import { alohaFrame, classicMarks, perfByFrame } from './org-harness.mjs';
 
 // 60 loads per page: with 20 the median moved between 1.2 and 2.4 ms from run to run on the same
 // build, across the 2 ms target; 60 keep it within a few tenths (about a minute more).
@@ -20,28 +20,6 @@ const pct = (xs, p) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
 const fmt = (xs) => `p50 ${pct(xs, 50).toFixed(2)} ms, p95 ${pct(xs, 95).toFixed(2)} ms, max ${Math.max(...xs).toFixed(2)} ms (n=${xs.length})`;
-
-/** `ecaGuard.perf` in the content-script world of each frame: {frameUrl → perf}. */
-async function perfByFrame(cdp, contexts) {
-  const out = {};
-  const { frameTree } = await cdp.send('Page.getFrameTree');
-  const urls = {};
-  const walk = (t) => {
-    urls[t.frame.id] = t.frame.url;
-    for (const c of t.childFrames || []) walk(c);
-  };
-  walk(frameTree);
-  for (const c of contexts.values()) {
-    if (c.name !== 'ECA Guard' || !urls[c.auxData.frameId]) continue;
-    try {
-      const r = await cdp.send('Runtime.evaluate', { contextId: c.id, expression: 'JSON.stringify(globalThis.ecaGuard && ecaGuard.perf)', returnByValue: true });
-      if (r.result && r.result.value) out[urls[c.auxData.frameId]] = JSON.parse(r.result.value);
-    } catch (_) {
-      // a context of a frame that navigated away
-    }
-  }
-  return out;
-}
 
 function frameIdOf({ frameTree }, url) {
   const walk = (t) => (t.frame.url === url ? t.frame.id : (t.childFrames || []).map(walk).find(Boolean));
@@ -78,7 +56,7 @@ try {
       await page.goto(`https://bad.my.salesforce-setup.com:${env.server.port}${path}`);
       await classicMarks(page, (m) => m.panel && m.marks.length, `${name} checked`);
       await page.waitForTimeout(250); // settle: late mutations, the worker's reply painted
-      const perf = await perfByFrame(cdp, contexts);
+      const perf = await perfByFrame(cdp, contexts.values());
       const frameUrl = alohaFrame(page).url();
       inFrame.push(total(perf[frameUrl]));
       readerMs.push(perf[frameUrl].detect.ms + perf[frameUrl].read.ms);
@@ -100,9 +78,9 @@ try {
         }
         await cdp.send('Performance.enable');
         const metric = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
-        const before = { perf: await perfByFrame(cdp, contexts), m: await metric() };
+        const before = { perf: await perfByFrame(cdp, contexts.values()), m: await metric() };
         await page.waitForTimeout(IDLE_MS);
-        const after = { perf: await perfByFrame(cdp, contexts), m: await metric() };
+        const after = { perf: await perfByFrame(cdp, contexts.values()), m: await metric() };
         let runs = 0;
         for (const url of Object.keys(after.perf)) runs += calls(after.perf[url]) - calls(before.perf[url]);
         idle = {

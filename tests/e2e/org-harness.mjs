@@ -114,27 +114,39 @@ export async function popupRows(env, host, pred = () => true, what = 'popup rows
   }
 }
 
-/** `ecaGuard.perf` (content/perf.js) of the content script in every frame: {frameUrl → perf}. */
+/**
+ * `ecaGuard.perf` (content/perf.js) of the content script in every frame of the CDP session's
+ * page: {frameUrl → perf}. `contexts`: the execution contexts seen so far (any iterable).
+ */
+export async function perfByFrame(cdp, contexts) {
+  const { frameTree } = await cdp.send('Page.getFrameTree');
+  const urls = {};
+  const walk = (t) => {
+    urls[t.frame.id] = t.frame.url;
+    for (const c of t.childFrames || []) walk(c);
+  };
+  walk(frameTree);
+  const out = {};
+  for (const c of contexts) {
+    if (c.name !== 'ECA Guard' || !urls[c.auxData.frameId]) continue;
+    try {
+      const r = await cdp.send('Runtime.evaluate', { contextId: c.id, expression: 'JSON.stringify(globalThis.ecaGuard && ecaGuard.perf)', returnByValue: true });
+      if (r.result && r.result.value) out[urls[c.auxData.frameId]] = JSON.parse(r.result.value);
+    } catch (_) {
+      // a context of a frame that navigated away
+    }
+  }
+  return out;
+}
+
+/** {@link perfByFrame} for `page`, over a CDP session of its own. */
 export async function perfInFrames(env, page) {
   const cdp = await env.ctx.newCDPSession(page);
   try {
     const contexts = [];
     cdp.on('Runtime.executionContextCreated', (e) => contexts.push(e.context));
     await cdp.send('Runtime.enable');
-    const { frameTree } = await cdp.send('Page.getFrameTree');
-    const urls = {};
-    const walk = (t) => {
-      urls[t.frame.id] = t.frame.url;
-      for (const c of t.childFrames || []) walk(c);
-    };
-    walk(frameTree);
-    const out = {};
-    for (const c of contexts) {
-      if (c.name !== 'ECA Guard' || !urls[c.auxData.frameId]) continue;
-      const r = await cdp.send('Runtime.evaluate', { contextId: c.id, expression: 'JSON.stringify(globalThis.ecaGuard && ecaGuard.perf)', returnByValue: true });
-      if (r.result && r.result.value) out[urls[c.auxData.frameId]] = JSON.parse(r.result.value);
-    }
-    return out;
+    return await perfByFrame(cdp, contexts);
   } finally {
     await cdp.detach();
   }
