@@ -45,11 +45,7 @@ impl<'a> Ctx<'a> {
         source: &str,
     ) {
         // Borrowed until the finding is built: one copy of the title and URL, not of the Source.
-        let (title, url) =
-            core_source(source).unwrap_or_else(|| match self.pack.sources.iter().find(|s| s.id == source) {
-                Some(s) => (s.title.as_str(), s.url.as_str()),
-                None => (self.pack.name.as_str(), ""),
-            });
+        let (title, url) = core_source(source).unwrap_or_else(|| self.pack.source_parts(source));
         self.findings.push(Finding {
             rule: rule.into(),
             severity,

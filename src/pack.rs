@@ -500,15 +500,21 @@ pub fn validate_custom(custom: &[Pack]) -> Result<(), Error> {
 impl Pack {
     /// The source with this id, or a placeholder naming the pack.
     pub fn source(&self, id: &str) -> Source {
-        self.sources
-            .iter()
-            .find(|s| s.id == id)
-            .cloned()
-            .unwrap_or_else(|| Source {
-                id: id.to_string(),
-                title: self.name.clone(),
-                url: String::new(),
-            })
+        let (title, url) = self.source_parts(id);
+        Source {
+            id: id.to_string(),
+            title: title.to_string(),
+            url: url.to_string(),
+        }
+    }
+
+    /// Title and URL of the source with this id, borrowed; the pack's name and no URL when the
+    /// pack has no such source.
+    pub fn source_parts(&self, id: &str) -> (&str, &str) {
+        match self.sources.iter().find(|s| s.id == id) {
+            Some(s) => (&s.title, &s.url),
+            None => (&self.name, ""),
+        }
     }
 }
 
