@@ -79,7 +79,7 @@ install_deps() {
 # - std is compiled from source with the wasm-release profile (opt-level "z") and std's own
 #   optimize_for_size feature, instead of the prebuilt speed-optimized std;
 # - panic=immediate-abort: a panic traps at once (`RuntimeError: unreachable` in JS, which the
-#   worker reports, worker/core.js) instead of formatting a message nobody reads in a service
+#   worker reports, worker/errors.js) instead of formatting a message nobody reads in a service
 #   worker; this drops every panic message and the formatting behind them;
 # - no file/line/column strings for panic locations (nothing would print them).
 # These are unstable flags, hence RUSTC_BOOTSTRAP=1 on the stable toolchain (toolchain.md's
