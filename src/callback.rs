@@ -3,10 +3,10 @@
 //! exactly; HTTPS or a custom URI scheme (http://localhost is accepted in practice); no
 //! wildcards; 2,000 characters for the whole field.
 
-use crate::check::Ctx;
+use crate::check::{Ctx, Src};
 use crate::finding::Severity;
 use crate::pack::{CallbackRule, TrailingSlash};
-use crate::snapshot::field::CALLBACK_URL;
+use crate::settings::{docs, Field};
 use crate::urls;
 
 /// The whole field may hold this many characters.
@@ -37,16 +37,16 @@ struct Line<'a> {
 
 /// Lints the callback field against a rule and the URLs the integration will send.
 pub fn lint(ctx: &mut Ctx<'_>, text: &str, rule: &CallbackRule, required: &[String]) {
-    let src = rule.source.as_str();
+    let src = Src::Pack(rule.source.as_str());
     let chars = text.chars().count();
     if chars > MAX_FIELD_CHARS {
         ctx.push(
             "callback-invalid",
             Severity::Error,
-            CALLBACK_URL,
+            Some(Field::CallbackUrl),
             format!("The Callback URL field holds {chars} characters; Salesforce allows {MAX_FIELD_CHARS} in all, so the app cannot be saved."),
             "Remove callback URLs the integration does not use.".into(),
-            "salesforce-callback",
+            Src::Doc(docs::OAUTH_SETTINGS),
         );
     }
     let lines: Vec<Line<'_>> = text
@@ -69,7 +69,7 @@ pub fn lint(ctx: &mut Ctx<'_>, text: &str, rule: &CallbackRule, required: &[Stri
         ctx.push(
             "callback-missing",
             Severity::Error,
-            CALLBACK_URL,
+            Some(Field::CallbackUrl),
             "The Callback URL field is empty; Salesforce needs at least one, and sign-in fails with redirect_uri_mismatch without the right one.".into(),
             fix,
             src,
@@ -86,10 +86,10 @@ pub fn lint(ctx: &mut Ctx<'_>, text: &str, rule: &CallbackRule, required: &[Stri
             ctx.push(
                 "callback-duplicate",
                 Severity::Warning,
-                CALLBACK_URL,
+                Some(Field::CallbackUrl),
                 format!("Line {} repeats {}.", line.number, line.url),
                 "Delete the repeated line.".into(),
-                "salesforce-callback",
+                Src::Doc(docs::OAUTH_SETTINGS),
             );
         } else {
             seen.push(line.url);
@@ -100,13 +100,13 @@ pub fn lint(ctx: &mut Ctx<'_>, text: &str, rule: &CallbackRule, required: &[Stri
         ctx.push(
             "callback-invalid",
             Severity::Warning,
-            CALLBACK_URL,
+            Some(Field::CallbackUrl),
             format!(
                 "The field has {} lines; ECA Guard checked the first {MAX_LINES_LINTED} one by one.",
                 lines.len()
             ),
             "Remove callback URLs the integration does not use.".into(),
-            "salesforce-callback",
+            Src::Doc(docs::OAUTH_SETTINGS),
         );
     }
 
@@ -138,7 +138,14 @@ pub fn lint(ctx: &mut Ctx<'_>, text: &str, rule: &CallbackRule, required: &[Stri
                 format!("Add {want} on a line of its own."),
             )
         };
-        ctx.push("callback-mismatch", Severity::Error, CALLBACK_URL, message, fix, src);
+        ctx.push(
+            "callback-mismatch",
+            Severity::Error,
+            Some(Field::CallbackUrl),
+            message,
+            fix,
+            src,
+        );
     }
 
     if let Some(severity) = rule.extra {
@@ -153,7 +160,7 @@ pub fn lint(ctx: &mut Ctx<'_>, text: &str, rule: &CallbackRule, required: &[Stri
                     ctx.push(
                         "callback-extra",
                         severity,
-                        CALLBACK_URL,
+                        Some(Field::CallbackUrl),
                         format!("Line {} ({}) is not a URL this integration uses.", l.number, l.url),
                         format!("Remove line {} unless another client needs it.", l.number),
                         src,
@@ -164,29 +171,29 @@ pub fn lint(ctx: &mut Ctx<'_>, text: &str, rule: &CallbackRule, required: &[Stri
     }
 }
 
-fn lint_line(ctx: &mut Ctx<'_>, line: &Line<'_>, rule: &CallbackRule, src: &str) {
+fn lint_line(ctx: &mut Ctx<'_>, line: &Line<'_>, rule: &CallbackRule, src: Src<'_>) {
     let n = line.number;
     if line.raw != line.url {
         ctx.push(
             "callback-whitespace",
             Severity::Warning,
-            CALLBACK_URL,
+            Some(Field::CallbackUrl),
             format!("Line {n} has spaces before or after the URL; Salesforce compares callback URLs exactly."),
             format!("Delete the spaces around {} on line {n}.", line.url),
-            "salesforce-callback",
+            Src::Doc(docs::OAUTH_SETTINGS),
         );
     }
     if line.url.contains('*') {
         ctx.push(
             "callback-invalid",
             Severity::Error,
-            CALLBACK_URL,
+            Some(Field::CallbackUrl),
             format!(
                 "Line {n} ({}) contains a wildcard; Salesforce does not accept wildcards in callback URLs.",
                 line.url
             ),
             "List every exact URL on its own line instead.".into(),
-            "salesforce-callback",
+            Src::Doc(docs::OAUTH_SETTINGS),
         );
         return;
     }
@@ -200,10 +207,10 @@ fn lint_line(ctx: &mut Ctx<'_>, line: &Line<'_>, rule: &CallbackRule, src: &str)
             ctx.push(
                 "callback-invalid",
                 Severity::Error,
-                CALLBACK_URL,
+                Some(Field::CallbackUrl),
                 format!("Line {n} holds {parts} URLs; Salesforce reads one URL per line."),
                 format!("Put each URL of line {n} on a line of its own."),
-                "salesforce-callback",
+                Src::Doc(docs::OAUTH_SETTINGS),
             );
             return;
         }
@@ -221,10 +228,10 @@ fn lint_line(ctx: &mut Ctx<'_>, line: &Line<'_>, rule: &CallbackRule, src: &str)
             ctx.push(
                 "callback-invalid",
                 Severity::Error,
-                CALLBACK_URL,
+                Some(Field::CallbackUrl),
                 format!("Line {n} ({}) is not a URL: {e}.{hint}", line.url),
                 format!("Correct line {n} to a full URL such as https://server.example.com."),
-                "salesforce-callback",
+                Src::Doc(docs::OAUTH_SETTINGS),
             );
             return;
         }
@@ -244,10 +251,10 @@ fn lint_line(ctx: &mut Ctx<'_>, line: &Line<'_>, rule: &CallbackRule, src: &str)
         ctx.push(
             "callback-scheme",
             Severity::Error,
-            CALLBACK_URL,
+            Some(Field::CallbackUrl),
             message,
             format!("Use https:// on line {n} (or http://localhost for a tool on the same machine)."),
-            "salesforce-callback",
+            Src::Doc(docs::OAUTH_SETTINGS),
         );
     }
     if rule.trailing_slash == TrailingSlash::Forbid && line.url.ends_with('/') && matches!(scheme, "http" | "https") {
@@ -255,7 +262,7 @@ fn lint_line(ctx: &mut Ctx<'_>, line: &Line<'_>, rule: &CallbackRule, src: &str)
         ctx.push(
             "callback-trailing-slash",
             Severity::Error,
-            CALLBACK_URL,
+            Some(Field::CallbackUrl),
             format!("Line {n} ({}) ends with a slash; this integration sends its redirect without one, so Salesforce's exact match fails with redirect_uri_mismatch.", line.url),
             format!("Change line {n} to {without}."),
             src,

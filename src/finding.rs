@@ -1,8 +1,10 @@
-//! Findings: what a check reports, in the shape of ../shared/contract.md ("Findings").
+//! Findings: what a check reports, in the shape of docs/contract.md ("Findings").
 
 use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
+
+use crate::settings::Field;
 
 /// How bad a finding is. Ordered from least to most severe, so `max()` gives the worst.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -31,6 +33,16 @@ impl Severity {
     }
 }
 
+/// A document, by title and address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DocRef {
+    /// Title.
+    pub title: String,
+    /// URL.
+    pub url: String,
+}
+
 /// One problem (or notable fact) about one control.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -40,8 +52,9 @@ pub struct Finding {
     pub rule: Cow<'static, str>,
     /// Severity.
     pub severity: Severity,
-    /// Which control: a [`crate::snapshot::Field`] name such as `callbackUrl`.
-    pub field: Cow<'static, str>,
+    /// Which control; none for a finding about the page as a whole (`labels-unknown`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<Field>,
     /// What is wrong, in words an admin trusts.
     pub message: String,
     /// What to do about it.
@@ -50,6 +63,9 @@ pub struct Finding {
     pub source: String,
     /// Title of that document.
     pub source_title: String,
+    /// For a deviation: Salesforce's page that recommends the stronger setting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<DocRef>,
 }
 
 /// Counts by severity, as the page panel shows them.

@@ -40,9 +40,10 @@ fn build_tree(dir: &Path, apps: usize, per_org: usize) -> Result<(), String> {
             callback_urls: vec!["https://veeam.example.com".into()],
             ..Params::default()
         },
-        api_version: None,
+        ..generate::Options::default()
     };
-    let files: Vec<_> = generate::generate(pack, &opts)?
+    let files: Vec<_> = generate::generate(pack, &opts)
+        .map_err(|e| e.to_string())?
         .into_iter()
         .filter(|f| f.path.starts_with(SOURCE_DIR))
         .collect();

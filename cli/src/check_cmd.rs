@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use eca_guard::finding::{Finding, Severity};
 use eca_guard::metadata::{self, AppKind, AppReport, Event, Problem, ProblemLevel};
 use eca_guard::pack::{AppType, Pack, Params};
-use eca_guard::snapshot::field;
+use eca_guard::settings::Field;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 
@@ -60,49 +60,9 @@ struct JsonFinding<'a> {
     file: Option<String>,
 }
 
-/// Whether the pack has a rule on a snapshot field (unreadable fields it has no rule on are
-/// not worth a warning).
-fn pack_checks(pack: &Pack, f: &str) -> bool {
-    let r = &pack.rules;
-    match f {
-        field::OAUTH_ENABLED => r.oauth_enabled.is_some(),
-        field::DISTRIBUTION_STATE => r.distribution_state.is_some(),
-        field::CALLBACK_URL => r.callback_url.is_some(),
-        field::SCOPES => r.scopes.is_some(),
-        field::REQUIRE_SECRET_WEB_SERVER => r.require_secret_web_server.is_some(),
-        field::REQUIRE_SECRET_REFRESH => r.require_secret_refresh.is_some(),
-        field::REQUIRE_PKCE => r.require_pkce.is_some(),
-        field::CODE_CREDENTIALS_FLOW => r.code_credentials_flow.is_some(),
-        field::CLIENT_CREDENTIALS_FLOW => r.client_credentials_flow.is_some(),
-        field::PERMITTED_USERS => r.permitted_users.is_some(),
-        field::IP_RELAXATION => r.ip_relaxation.is_some(),
-        field::LOCK_SESSIONS_TO_IP => r.lock_sessions_to_ip.is_some(),
-        field::LOCK_SESSIONS_TO_DOMAIN => r.lock_sessions_to_domain.is_some(),
-        field::ENFORCE_IP_RANGES_EVERY_REQUEST => r.enforce_ip_ranges_every_request.is_some(),
-        field::TRUSTED_IP_RANGES | field::LOGIN_IP_RANGES => r.login_ip_range.is_some(),
-        _ => false,
-    }
-}
-
-/// Checks one app: its snapshot, minus unreadable fields the pack does not look at.
-pub fn check_app(report: &mut AppReport, pack: &Pack, params: &Params) -> Vec<Finding> {
-    let snap = &mut report.snapshot;
-    let mut seen: Vec<String> = Vec::new();
-    snap.unreadable.retain(|u| {
-        let keep = pack_checks(pack, &u.field) && !seen.contains(&u.field);
-        if keep {
-            seen.push(u.field.clone());
-        }
-        keep
-    });
-    let mut findings = eca_guard::check(snap, pack, params);
-    // The core words this for pages; here the setting is in a file.
-    for f in findings.iter_mut().filter(|f| f.rule == "field-unreadable") {
-        f.message = f.message.replace(" on this page (", " from the metadata (");
-        f.fix = "Fix or add the file named in the message (see the read errors above), or check this setting by hand."
-            .into();
-    }
-    findings
+/// Checks one app's snapshot: the same check the browser runs on a page.
+pub fn check_app(report: &AppReport, pack: &Pack, params: &Params) -> Vec<Finding> {
+    eca_guard::check(&report.snapshot, pack, params)
 }
 
 /// A path relative to the checked folder, with `/`.
@@ -192,8 +152,7 @@ fn write_text(out: &mut dyn Write, base: &Path, report: &AppReport, findings: &[
     };
     let label = report
         .snapshot
-        .name
-        .as_deref()
+        .text(Field::Name)
         .filter(|l| *l != report.name)
         .map(|l| format!(" \"{l}\""))
         .unwrap_or_default();
@@ -209,7 +168,7 @@ fn write_text(out: &mut dyn Write, base: &Path, report: &AppReport, findings: &[
         } else {
             writeln!(out, "            source: {}", f.source_title)?;
         }
-        if let Some(file) = report.file_for(&f.field) {
+        if let Some(file) = report.file_for(f.field) {
             writeln!(out, "            file: {}", rel(base, file))?;
         }
     }
@@ -236,7 +195,7 @@ fn write_json(
             finding: f,
             app: &report.name,
             app_type: app_type(report.kind),
-            file: report.file_for(&f.field).map(|p| rel(base, p)),
+            file: report.file_for(f.field).map(|p| rel(base, p)),
         };
         if tally.findings_written > 0 {
             out.write_all(b",\n  ")?;
@@ -282,7 +241,7 @@ pub fn run(args: &Args) -> ExitCode {
         let _ = out.write_all(b"{\"findings\": [");
     }
     let result = metadata::walk(&args.dir, &mut |event| match event {
-        Event::App(mut report) => {
+        Event::App(report) => {
             progress.tick();
             let other_kind = match pack.app_type {
                 AppType::Eca => report.kind == AppKind::ConnectedApp,
@@ -302,7 +261,7 @@ pub fn run(args: &Args) -> ExitCode {
             for p in &report.problems {
                 progress.print(|| print_problem(&base, p));
             }
-            let findings = check_app(&mut report, &pack, &params);
+            let findings = check_app(&report, &pack, &params);
             tally.apps += 1;
             let mut app_errors = 0;
             for f in &findings {

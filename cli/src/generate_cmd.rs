@@ -39,6 +39,18 @@ pub struct Args {
     /// Overwrite files that already exist.
     #[arg(long)]
     pub force: bool,
+    /// A profile whose users are pre-authorized (repeat; for packs that need admin approval).
+    #[arg(long = "profile", value_name = "NAME")]
+    pub profiles: Vec<String>,
+    /// A permission set whose users are pre-authorized (repeat; for packs that need admin approval).
+    #[arg(long = "permission-set", value_name = "NAME")]
+    pub permission_sets: Vec<String>,
+    /// The client credentials flow's Run As user (for packs that turn the flow on).
+    #[arg(long, value_name = "USERNAME")]
+    pub run_as: Option<String>,
+    /// The JWT bearer flow's X.509 certificate, PEM (for packs that turn the flow on).
+    #[arg(long, value_name = "FILE")]
+    pub certificate: Option<PathBuf>,
 }
 
 /// Runs `eca-guard generate`.
@@ -52,12 +64,29 @@ pub fn run(args: &Args) -> ExitCode {
         salesforce_idp: args.salesforce_idp,
         server_addresses: Vec::new(),
     };
+    let certificate = match &args.certificate {
+        Some(p) => match std::fs::read_to_string(p) {
+            Ok(t) if t.contains("BEGIN CERTIFICATE") => Some(t),
+            Ok(_) => {
+                return fail(format!(
+                    "{}: not a PEM certificate (no BEGIN CERTIFICATE line)",
+                    p.display()
+                ))
+            }
+            Err(e) => return fail(format!("{}: {e}", p.display())),
+        },
+        None => None,
+    };
     let opts = generate::Options {
         name: args.name.clone(),
         label: args.label.clone().unwrap_or_else(|| args.name.clone()),
         contact_email: args.contact_email.clone(),
         params: params.clone(),
         api_version: Some(args.api_version.clone()),
+        profiles: args.profiles.clone(),
+        permission_sets: args.permission_sets.clone(),
+        run_as: args.run_as.clone(),
+        certificate,
     };
     let files = match generate::generate(&pack, &opts) {
         Ok(f) => f,
@@ -96,9 +125,9 @@ pub fn run(args: &Args) -> ExitCode {
     let walked = metadata::walk(&out.join(generate::SOURCE_DIR), &mut |event| match event {
         // Only the generated app: --out may be an existing project with other apps.
         Event::App(report) if report.name != opts.name => {}
-        Event::App(mut report) => {
+        Event::App(report) => {
             problems.extend(report.problems.iter().map(|p| p.reason.clone()));
-            for f in check_cmd::check_app(&mut report, &pack, &params) {
+            for f in check_cmd::check_app(&report, &pack, &params) {
                 match f.severity {
                     Severity::Error => {
                         errors += 1;

@@ -3,15 +3,19 @@
 //! folder for a pack (`generate`). Native only (feature `metadata`): the Wasm build never
 //! compiles it.
 //!
-//! Files and folders: ../shared/salesforce-facts.md, "External Client App metadata".
+//! Files and folders: docs/salesforce-facts.md, "External Client App metadata". Which element
+//! holds which setting: `mapping.rs`.
 
+mod app;
 pub mod generate;
+pub mod mapping;
 pub mod read;
 mod xml;
 
 use std::path::{Path, PathBuf};
 
-use crate::snapshot::{field, Snapshot};
+use crate::settings::Field;
+use crate::snapshot::Snapshot;
 
 pub use read::{walk, Summary, WalkError};
 
@@ -127,45 +131,9 @@ impl Part {
         }
     }
 
-    /// The snapshot fields this file holds.
-    pub fn fields(self) -> &'static [&'static str] {
-        match self {
-            Part::Eca => &[field::DISTRIBUTION_STATE],
-            Part::Policies => &[field::OAUTH_ENABLED],
-            Part::GlobalOauth => &[
-                field::CALLBACK_URL,
-                field::REQUIRE_SECRET_WEB_SERVER,
-                field::REQUIRE_SECRET_REFRESH,
-                field::REQUIRE_PKCE,
-                field::CODE_CREDENTIALS_FLOW,
-                field::CLIENT_CREDENTIALS_FLOW,
-            ],
-            Part::OauthSettings => &[field::SCOPES],
-            Part::OauthPolicies => &[
-                field::PERMITTED_USERS,
-                field::IP_RELAXATION,
-                field::REFRESH_TOKEN_POLICY,
-            ],
-            Part::Security => &[
-                field::LOCK_SESSIONS_TO_IP,
-                field::LOCK_SESSIONS_TO_DOMAIN,
-                field::ENFORCE_IP_RANGES_EVERY_REQUEST,
-                field::TRUSTED_IP_RANGES,
-            ],
-            Part::ConnectedApp => &[
-                field::OAUTH_ENABLED,
-                field::CALLBACK_URL,
-                field::SCOPES,
-                field::REQUIRE_SECRET_WEB_SERVER,
-                field::REQUIRE_SECRET_REFRESH,
-                field::REQUIRE_PKCE,
-                field::CODE_CREDENTIALS_FLOW,
-                field::CLIENT_CREDENTIALS_FLOW,
-                field::PERMITTED_USERS,
-                field::IP_RELAXATION,
-                field::REFRESH_TOKEN_POLICY,
-            ],
-        }
+    /// The settings this file holds.
+    pub fn fields(self) -> impl Iterator<Item = Field> {
+        mapping::fields_of(self)
     }
 }
 
@@ -224,31 +192,36 @@ pub struct AppReport {
     pub snapshot: Snapshot,
     /// Files read for it, by part.
     pub files: Vec<(Part, PathBuf)>,
+    /// Where each setting's value was read: file kind and line.
+    pub locations: Vec<(Field, Part, usize)>,
     /// Problems with its files.
     pub problems: Vec<Problem>,
 }
 
 impl AppReport {
-    /// The file a snapshot field comes from (for `file` in findings).
-    pub fn file_for(&self, field_name: &str) -> Option<&Path> {
-        let part = match self.kind {
-            AppKind::ConnectedApp if !Part::Security.fields().contains(&field_name) => Part::ConnectedApp,
-            _ => [
-                Part::Eca,
-                Part::Policies,
-                Part::GlobalOauth,
-                Part::OauthSettings,
-                Part::OauthPolicies,
-                Part::Security,
-            ]
-            .into_iter()
-            .find(|p| p.fields().contains(&field_name))?,
-        };
-        self.files
-            .iter()
-            .find(|(p, _)| *p == part)
-            .map(|(_, path)| path.as_path())
-            .or_else(|| self.files.first().map(|(_, path)| path.as_path()))
+    /// The file a setting comes from, and the line of its element when the file has it (for
+    /// `file` and `line` in findings). Settings without a file of their own (a missing
+    /// companion) point at the app's main file.
+    pub fn location_of(&self, field: Option<Field>) -> Option<(&Path, Option<usize>)> {
+        if let Some(f) = field {
+            if let Some((_, part, line)) = self.locations.iter().find(|(lf, _, _)| *lf == f) {
+                if let Some((_, path)) = self.files.iter().find(|(p, _)| p == part) {
+                    return Some((path, Some(*line)));
+                }
+            }
+            let parts = mapping::mapping(f).iter().map(|m| m.part);
+            for part in parts {
+                if let Some((_, path)) = self.files.iter().find(|(p, _)| *p == part) {
+                    return Some((path, None));
+                }
+            }
+        }
+        self.files.first().map(|(_, p)| (p.as_path(), None))
+    }
+
+    /// The file a setting comes from (see [`AppReport::location_of`]).
+    pub fn file_for(&self, field: Option<Field>) -> Option<&Path> {
+        self.location_of(field).map(|(p, _)| p)
     }
 }
 

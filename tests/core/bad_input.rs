@@ -2,6 +2,7 @@
 
 use eca_guard::pack::Config;
 use eca_guard::snapshot::{Snapshot, Unreadable};
+use eca_guard::Field;
 use eca_guard::Severity::Warning;
 
 use crate::support::*;
@@ -9,9 +10,9 @@ use crate::support::*;
 #[test]
 fn unreadable_fields_are_reported_not_passed() {
     let mut snap = veeam_good();
-    snap.require_pkce = None;
+    snap.remove(Field::RequirePkce);
     snap.unreadable.push(Unreadable {
-        field: "requirePkce".into(),
+        field: Field::RequirePkce,
         reason: "label found, no checkbox next to it".into(),
     });
     let got = run("veeam-eca", &snap, &veeam_params());
@@ -63,7 +64,7 @@ fn custom_pack_round_trip() {
         custom_packs: vec![pack],
     };
     let mut snap = veeam_good();
-    snap.scopes = Some(vec!["Full access (full)".into()]);
+    snap.set(Field::Scopes, list(&["Full access (full)"]));
     let result = eca_guard::check_config(&snap, &config).expect("checks");
     let got = rules(&result.findings);
     assert!(
@@ -80,10 +81,8 @@ fn custom_pack_round_trip() {
 #[test]
 fn unknown_scope_is_a_warning_not_a_crash() {
     let mut snap = veeam_good();
-    snap.scopes
-        .get_or_insert_with(Vec::new)
-        .push("Access the moon (moon_api)".into());
-    snap.scopes.get_or_insert_with(Vec::new).push(String::new());
+    push_scope(&mut snap, "Access the moon (moon_api)");
+    push_scope(&mut snap, "");
     let got = run("veeam-eca", &snap, &veeam_params());
     assert_eq!(got.iter().filter(|f| f.rule == "scope-unknown").count(), 2, "{got:#?}");
 }

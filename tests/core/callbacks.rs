@@ -1,7 +1,8 @@
 //! The callback linter, table-driven: (field text, required URLs, expected rule ids).
 
-use eca_guard::pack::{CallbackRule, Pack, Params, Rules, Source, TrailingSlash};
+use eca_guard::pack::{CallbackRule, Pack, Params, Rule, Rules, Source, TrailingSlash};
 use eca_guard::snapshot::Snapshot;
+use eca_guard::Field;
 
 fn pack(extra: bool) -> Pack {
     Pack {
@@ -15,15 +16,17 @@ fn pack(extra: bool) -> Pack {
             title: "Doc".into(),
             url: "https://doc.example".into(),
         }],
-        rules: Rules {
-            callback_url: Some(CallbackRule {
+        rules: {
+            let mut rules = Rules::default();
+            let rule = CallbackRule {
                 urls: vec![],
                 from_param: Some("callbackUrls".into()),
                 trailing_slash: TrailingSlash::Forbid,
                 extra: extra.then_some(eca_guard::Severity::Warning),
                 source: "d".into(),
-            }),
-            ..Rules::default()
+            };
+            rules.set("callbackUrl", Rule::Callback(rule)).expect("a known key");
+            rules
         },
         notes: vec![],
     }
@@ -34,10 +37,7 @@ fn lint(text: &str, required: &[&str]) -> Vec<String> {
         callback_urls: required.iter().map(|s| s.to_string()).collect(),
         ..Params::default()
     };
-    let snap = Snapshot {
-        callback_url: Some(text.into()),
-        ..Snapshot::default()
-    };
+    let snap = Snapshot::default().with(Field::CallbackUrl, text);
     let findings = eca_guard::check(&snap, &pack(true), &params);
     // With no required URLs the checker also says it cannot verify the match; that is
     // covered in packs::veeam_without_callback_params_says_it_cannot_verify.
@@ -119,10 +119,7 @@ fn messages_point_at_the_line_and_the_fix() {
         callback_urls: vec!["https://a.example".into()],
         ..Params::default()
     };
-    let snap = Snapshot {
-        callback_url: Some("https://b.example\nhttps://a.example/".into()),
-        ..Snapshot::default()
-    };
+    let snap = Snapshot::default().with(Field::CallbackUrl, "https://b.example\nhttps://a.example/");
     let got = eca_guard::check(&snap, &pack(false), &params);
     let slash = got
         .iter()

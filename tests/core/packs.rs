@@ -3,6 +3,7 @@
 
 use eca_guard::pack::Params;
 use eca_guard::snapshot::Snapshot;
+use eca_guard::Field;
 use eca_guard::Severity::{self, Deviation, Error, Warning};
 
 use crate::support::*;
@@ -58,58 +59,55 @@ fn veeam_eca() {
             // "oauth off" hides the OAuth section, deviation included: see oauth_off_hides_the_oauth_section.
             (
                 "packaged",
-                |s| s.distribution_state = Some("Packaged".into()),
+                |s| s.set(Field::DistributionState, "Packaged"),
                 &[("distribution-state", Error)],
             ),
             (
                 "no full",
                 |s| {
-                    s.scopes = Some(vec![
-                        "Perform requests at any time (refresh_token, offline_access)".into()
-                    ])
+                    s.set(
+                        Field::Scopes,
+                        list(&["Perform requests at any time (refresh_token, offline_access)"]),
+                    )
                 },
                 &[("scope-missing", Error)],
             ),
             (
                 "extra api",
-                |s| {
-                    s.scopes
-                        .get_or_insert_with(Vec::new)
-                        .push("Manage user data via APIs (api)".into())
-                },
+                |s| push_scope(s, "Manage user data via APIs (api)"),
                 &[("scope-extra", Warning)],
             ),
             (
                 "trailing slash",
-                |s| s.callback_url = Some("https://172.12.0.1/\nhttps://acme.internal.com".into()),
+                |s| s.set(Field::CallbackUrl, "https://172.12.0.1/\nhttps://acme.internal.com"),
                 &[("callback-trailing-slash", Error)],
             ),
             (
                 "one url missing",
-                |s| s.callback_url = Some("https://acme.internal.com".into()),
+                |s| s.set(Field::CallbackUrl, "https://acme.internal.com"),
                 &[("callback-mismatch", Error)],
             ),
             (
                 "empty callback",
-                |s| s.callback_url = Some("\n  \n".into()),
+                |s| s.set(Field::CallbackUrl, "\n  \n"),
                 &[("callback-missing", Error)],
             ),
             (
                 "http server",
-                |s| s.callback_url = Some("http://172.12.0.1\nhttps://acme.internal.com".into()),
+                |s| s.set(Field::CallbackUrl, "http://172.12.0.1\nhttps://acme.internal.com"),
                 &[("callback-scheme", Error), ("callback-mismatch", Error)],
             ),
             (
                 "web secret off",
-                |s| s.require_secret_web_server = Some(false),
+                |s| s.set(Field::RequireSecretWebServer, false),
                 &[("secret-web-server-flow", Error)],
             ),
             (
                 "refresh secret off",
-                |s| s.require_secret_refresh = Some(false),
+                |s| s.set(Field::RequireSecretRefresh, false),
                 &[("secret-refresh-token-flow", Error)],
             ),
-            ("pkce on", |s| s.require_pkce = Some(true), &[("pkce", Error)]),
+            ("pkce on", |s| s.set(Field::RequirePkce, true), &[("pkce", Error)]),
         ],
     );
 }
@@ -126,9 +124,7 @@ fn veeam_eca_with_salesforce_idp_requires_openid() {
         .iter()
         .any(|f| f.message.contains("openid") && f.message.contains("identity provider")));
     let mut snap = veeam_good();
-    snap.scopes
-        .get_or_insert_with(Vec::new)
-        .push("Access unique user identifiers (openid)".into());
+    push_scope(&mut snap, "Access unique user identifiers (openid)");
     assert_eq!(rules(&run("veeam-eca", &snap, &params)), pairs(&[("pkce", Deviation)]));
     // Without the IdP, openid is optional rather than extra.
     assert_eq!(
@@ -151,39 +147,35 @@ fn delphix_crt_eca() {
         &[
             (
                 "wrong port",
-                |s| s.callback_url = Some("http://localhost:3333".into()),
+                |s| s.set(Field::CallbackUrl, "http://localhost:3333"),
                 &[("callback-mismatch", Error), ("callback-extra", Warning)],
             ),
             (
                 "slash",
-                |s| s.callback_url = Some("http://localhost:33333/".into()),
+                |s| s.set(Field::CallbackUrl, "http://localhost:33333/"),
                 &[("callback-trailing-slash", Error)],
             ),
             (
                 "no sfap_api",
-                |s| {
-                    s.scopes
-                        .get_or_insert_with(Vec::new)
-                        .retain(|x| !x.contains("sfap_api"))
-                },
+                |s| retain_scopes(s, |x| !x.contains("sfap_api")),
                 &[("scope-missing", Error)],
             ),
             (
                 "code cred off",
-                |s| s.code_credentials_flow = Some(false),
+                |s| s.set(Field::CodeCredentialsFlow, false),
                 &[("code-credentials-flow", Error)],
             ),
             (
                 "secret required",
-                |s| s.require_secret_web_server = Some(true),
+                |s| s.set(Field::RequireSecretWebServer, true),
                 &[("secret-web-server-flow", Error)],
             ),
             (
                 "refresh secret required",
-                |s| s.require_secret_refresh = Some(true),
+                |s| s.set(Field::RequireSecretRefresh, true),
                 &[("secret-refresh-token-flow", Error)],
             ),
-            ("pkce on", |s| s.require_pkce = Some(true), &[("pkce", Error)]),
+            ("pkce on", |s| s.set(Field::RequirePkce, true), &[("pkce", Error)]),
         ],
     );
 }
@@ -191,7 +183,7 @@ fn delphix_crt_eca() {
 #[test]
 fn deviation_errors_say_they_are_required_deviations() {
     let mut snap = delphix_good();
-    snap.require_pkce = Some(true);
+    snap.set(Field::RequirePkce, true);
     let got = run("delphix-crt-eca", &snap, &Params::default());
     let pkce = got.iter().find(|f| f.rule == "pkce").expect("pkce finding");
     assert_eq!(pkce.severity, Error);
@@ -214,17 +206,17 @@ fn veeam_connected_app() {
         &[
             (
                 "oauth off",
-                |s| s.oauth_enabled = Some(false),
+                |s| s.set(Field::OauthEnabled, false),
                 &[("oauth-disabled", Error)],
             ),
             (
                 "no refresh",
-                |s| s.scopes = Some(vec!["Full access (full)".into()]),
+                |s| s.set(Field::Scopes, list(&["Full access (full)"])),
                 &[("scope-missing", Error)],
             ),
             (
                 "slash",
-                |s| s.callback_url = Some("https://172.12.0.1\nhttps://acme.internal.com/".into()),
+                |s| s.set(Field::CallbackUrl, "https://172.12.0.1\nhttps://acme.internal.com/"),
                 &[("callback-trailing-slash", Error)],
             ),
         ],
@@ -234,9 +226,9 @@ fn veeam_connected_app() {
 #[test]
 fn oauth_off_hides_the_oauth_section() {
     let mut snap = veeam_good();
-    snap.oauth_enabled = Some(false);
-    snap.callback_url = Some(String::new());
-    snap.scopes = Some(vec![]);
+    snap.set(Field::OauthEnabled, false);
+    snap.set(Field::CallbackUrl, String::new());
+    snap.set(Field::Scopes, list(&[]));
     let got = run("veeam-eca", &snap, &veeam_params());
     assert_eq!(rules(&got), pairs(&[("oauth-disabled", Error)]));
 }
@@ -255,10 +247,13 @@ fn veeam_without_callback_params_says_it_cannot_verify() {
 #[test]
 fn translated_scope_labels_check_the_same() {
     let mut snap = veeam_good();
-    snap.scopes = Some(vec![
-        "Vollzugriff (full)".into(),
-        "Anfragen jederzeit durchführen (refresh_token, offline_access)".into(),
-    ]);
+    snap.set(
+        Field::Scopes,
+        list(&[
+            "Vollzugriff (full)",
+            "Anfragen jederzeit durchführen (refresh_token, offline_access)",
+        ]),
+    );
     assert_eq!(
         rules(&run("veeam-eca", &snap, &veeam_params())),
         pairs(&[("pkce", Deviation)])
@@ -268,7 +263,7 @@ fn translated_scope_labels_check_the_same() {
 #[test]
 fn metadata_tokens_check_the_same() {
     let mut snap = veeam_good();
-    snap.scopes = Some(vec!["Full".into(), "RefreshToken".into(), "OfflineAccess".into()]);
+    snap.set(Field::Scopes, list(&["Full", "RefreshToken", "OfflineAccess"]));
     assert_eq!(
         rules(&run("veeam-eca", &snap, &veeam_params())),
         pairs(&[("pkce", Deviation)])

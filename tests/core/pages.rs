@@ -9,10 +9,7 @@ fn notes(pack: &str, page: Page) -> Vec<String> {
         pack: pack.into(),
         ..Config::default()
     };
-    let snap = Snapshot {
-        page,
-        ..Snapshot::default()
-    };
+    let snap = Snapshot::new(page);
     eca_guard::check_config(&snap, &config)
         .unwrap_or_else(|e| panic!("{e}"))
         .notes

@@ -2,6 +2,7 @@
 
 use eca_guard::pack::Params;
 use eca_guard::snapshot::{IpRange, Page, Snapshot};
+use eca_guard::Field;
 use eca_guard::Severity::{Deviation, Error, Info, Warning};
 
 use crate::support::*;
@@ -15,15 +16,8 @@ fn range(a: &str, b: &str) -> IpRange {
 
 #[test]
 fn lock_sessions_to_ip() {
-    let on = Snapshot {
-        page: Page::SessionSettings,
-        lock_sessions_to_ip: Some(true),
-        ..Snapshot::default()
-    };
-    let off = Snapshot {
-        lock_sessions_to_ip: Some(false),
-        ..on.clone()
-    };
+    let on = Snapshot::new(Page::SessionSettings).with(Field::LockSessionsToIp, true);
+    let off = on.clone().with(Field::LockSessionsToIp, false);
     for pack in ["veeam-eca", "veeam-connected-app"] {
         assert_eq!(
             rules(&run(pack, &on, &veeam_params())),
@@ -42,11 +36,10 @@ fn lock_sessions_to_ip() {
 
 #[test]
 fn policies_for_delphix() {
-    let snap = |ip: &str, users: &str| Snapshot {
-        page: Page::EcaDetail,
-        ip_relaxation: Some(ip.into()),
-        permitted_users: Some(users.into()),
-        ..Snapshot::default()
+    let snap = |ip: &str, users: &str| {
+        Snapshot::new(Page::EcaDetail)
+            .with(Field::IpRelaxation, ip)
+            .with(Field::PermittedUsers, users)
     };
     let p = Params::default();
     assert_eq!(
@@ -91,11 +84,7 @@ fn login_ip_ranges() {
         server_addresses: vec!["203.0.113.7".into()],
         ..veeam_params()
     };
-    let with = |login: Vec<IpRange>| Snapshot {
-        page: Page::NetworkAccess,
-        login_ip_ranges: Some(login),
-        ..Snapshot::default()
-    };
+    let with = |login: Vec<IpRange>| Snapshot::new(Page::NetworkAccess).with(Field::LoginIpRanges, login);
     // 172.12.0.1 comes from the callback URL, 203.0.113.7 from serverAddresses.
     let inside = with(vec![
         range("172.12.0.0", "172.12.0.255"),
@@ -112,10 +101,7 @@ fn login_ip_ranges() {
     );
     let unknown = run("delphix-crt-eca", &outside, &Params::default());
     assert_eq!(rules(&unknown), pairs(&[("login-ip-range", Info)]));
-    let trusted = Snapshot {
-        trusted_ip_ranges: Some(vec![range("10.0.0.0", "10.0.0.9")]),
-        ..Snapshot::default()
-    };
+    let trusted = Snapshot::default().with(Field::TrustedIpRanges, vec![range("10.0.0.0", "10.0.0.9")]);
     assert_eq!(
         rules(&run("veeam-eca", &trusted, &params)),
         pairs(&[("login-ip-range", Warning), ("login-ip-range", Warning)])
@@ -128,15 +114,9 @@ fn ipv6_ranges() {
         server_addresses: vec!["2001:db8::5".into()],
         ..Params::default()
     };
-    let snap = Snapshot {
-        login_ip_ranges: Some(vec![range("2001:db8::", "2001:db8::ffff")]),
-        ..Snapshot::default()
-    };
+    let snap = Snapshot::default().with(Field::LoginIpRanges, vec![range("2001:db8::", "2001:db8::ffff")]);
     assert!(run("veeam-eca", &snap, &params).is_empty());
-    let v4only = Snapshot {
-        login_ip_ranges: Some(vec![range("0.0.0.0", "255.255.255.255")]),
-        ..Snapshot::default()
-    };
+    let v4only = Snapshot::default().with(Field::LoginIpRanges, vec![range("0.0.0.0", "255.255.255.255")]);
     assert_eq!(
         rules(&run("veeam-eca", &v4only, &params)),
         pairs(&[("login-ip-range", Error)])

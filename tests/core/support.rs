@@ -2,6 +2,7 @@
 
 use eca_guard::pack::{self, Params};
 use eca_guard::snapshot::{Page, Snapshot};
+use eca_guard::Field;
 use eca_guard::{Finding, Severity};
 
 pub const VEEAM_URLS: [&str; 2] = ["https://172.12.0.1", "https://acme.internal.com"];
@@ -31,65 +32,80 @@ pub fn pairs(list: &[(&str, Severity)]) -> Vec<(String, Severity)> {
     v
 }
 
-fn strings(list: &[&str]) -> Option<Vec<String>> {
-    Some(list.iter().map(|s| s.to_string()).collect())
+/// A list value.
+pub fn list(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+/// Adds one selected scope.
+pub fn push_scope(s: &mut Snapshot, scope: &str) {
+    let mut l = s.list(Field::Scopes).map(<[String]>::to_vec).unwrap_or_default();
+    l.push(scope.to_string());
+    s.set(Field::Scopes, l);
+}
+
+/// Keeps the selected scopes `keep` says yes to.
+pub fn retain_scopes(s: &mut Snapshot, keep: impl Fn(&String) -> bool) {
+    let mut l = s.list(Field::Scopes).map(<[String]>::to_vec).unwrap_or_default();
+    l.retain(|x| keep(x));
+    s.set(Field::Scopes, l);
 }
 
 /// The New ECA form filled exactly as Veeam 3.2+ documents it.
 pub fn veeam_good() -> Snapshot {
-    Snapshot {
-        page: Page::NewEca,
-        name: Some("Veeam Backup".into()),
-        api_name: Some("Veeam_Backup".into()),
-        contact_email: Some("admin@acme.example".into()),
-        distribution_state: Some("Local".into()),
-        oauth_enabled: Some(true),
-        callback_url: Some(VEEAM_URLS.join("\n")),
-        scopes: strings(&[
-            "Full access (full)",
-            "Perform requests at any time (refresh_token, offline_access)",
-        ]),
-        client_credentials_flow: Some(false),
-        code_credentials_flow: Some(false),
-        require_secret_web_server: Some(true),
-        require_secret_refresh: Some(true),
-        require_pkce: Some(false),
-        ..Snapshot::default()
-    }
+    Snapshot::new(Page::NewEca)
+        .with(Field::Name, "Veeam Backup")
+        .with(Field::ApiName, "Veeam_Backup")
+        .with(Field::ContactEmail, "admin@acme.example")
+        .with(Field::DistributionState, "Local")
+        .with(Field::OauthEnabled, true)
+        .with(Field::CallbackUrl, VEEAM_URLS.join("\n"))
+        .with(
+            Field::Scopes,
+            [
+                "Full access (full)",
+                "Perform requests at any time (refresh_token, offline_access)",
+            ],
+        )
+        .with(Field::ClientCredentialsFlow, false)
+        .with(Field::CodeCredentialsFlow, false)
+        .with(Field::RequireSecretWebServer, true)
+        .with(Field::RequireSecretRefresh, true)
+        .with(Field::RequirePkce, false)
 }
 
 /// The New ECA form filled exactly as Delphix CRT 2026.1+ documents it.
 pub fn delphix_good() -> Snapshot {
-    Snapshot {
-        page: Page::NewEca,
-        name: Some("Delphix CRT".into()),
-        distribution_state: Some("Local".into()),
-        oauth_enabled: Some(true),
-        callback_url: Some("http://localhost:33333".into()),
-        scopes: strings(&[
-            "Manage user data via APIs (api)",
-            "Perform requests at any time (refresh_token, offline_access)",
-            "Access the Salesforce API Platform (sfap_api)",
-        ]),
-        code_credentials_flow: Some(true),
-        require_secret_web_server: Some(false),
-        require_secret_refresh: Some(false),
-        require_pkce: Some(false),
-        ..Snapshot::default()
-    }
+    Snapshot::new(Page::NewEca)
+        .with(Field::Name, "Delphix CRT")
+        .with(Field::DistributionState, "Local")
+        .with(Field::OauthEnabled, true)
+        .with(Field::CallbackUrl, "http://localhost:33333")
+        .with(
+            Field::Scopes,
+            [
+                "Manage user data via APIs (api)",
+                "Perform requests at any time (refresh_token, offline_access)",
+                "Access the Salesforce API Platform (sfap_api)",
+            ],
+        )
+        .with(Field::CodeCredentialsFlow, true)
+        .with(Field::RequireSecretWebServer, false)
+        .with(Field::RequireSecretRefresh, false)
+        .with(Field::RequirePkce, false)
 }
 
 /// The classic Connected App form filled as Veeam before 3.2 documents it.
 pub fn veeam_ca_good() -> Snapshot {
-    Snapshot {
-        page: Page::ConnectedAppEdit,
-        name: Some("Veeam".into()),
-        oauth_enabled: Some(true),
-        callback_url: Some(VEEAM_URLS.join("\n")),
-        scopes: strings(&[
-            "Full access (full)",
-            "Perform requests on your behalf at any time (refresh_token, offline_access)",
-        ]),
-        ..Snapshot::default()
-    }
+    Snapshot::new(Page::ConnectedAppEdit)
+        .with(Field::Name, "Veeam")
+        .with(Field::OauthEnabled, true)
+        .with(Field::CallbackUrl, VEEAM_URLS.join("\n"))
+        .with(
+            Field::Scopes,
+            [
+                "Full access (full)",
+                "Perform requests on your behalf at any time (refresh_token, offline_access)",
+            ],
+        )
 }

@@ -99,12 +99,16 @@ describe('Session Settings in the Aloha iframe', () => {
     await page.close();
   });
 
-  test('changed labels: "could not read" in the panel, never a pass', async () => {
+  test('changed labels: "could not read" in the panel for what the pack checks, never a pass', async () => {
     await env.setSettings(VEEAM);
     const { page, problems } = await visit('changed', '/lightning/setup/SecuritySession/home');
-    const m = await classicMarks(page, (m) => m.panel && m.panel.items.filter((r) => r === 'field-unreadable').length === 2, 'two unreadable');
+    const m = await classicMarks(page, (m) => m.panel && m.panel.items.includes('field-unreadable'), 'unreadable');
+    assert.equal(m.panel.items.filter((r) => r === 'field-unreadable').length, 1, m.panelText);
     assert.ok(m.panelText.includes('could not read'), m.panelText);
     assert.ok(m.panelText.includes('Lock sessions to the IP address from which they originated'), m.panelText);
+    // Veeam has no requirement on "Enforce login IP ranges on every request": its unreadable
+    // label is remembered for the popup, not reported as a finding (the CLI does the same).
+    assert.ok(!m.panelText.includes('Enforce login IP ranges on every request'), m.panelText);
     assert.ok(!m.marks.some((x) => x.rules.includes('session-lock-ip')), 'a renamed label is not guessed');
     assert.deepEqual(problems, []);
     await page.close();

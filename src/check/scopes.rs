@@ -1,0 +1,76 @@
+//! The OAuth scopes against the pack (by protocol name; docs/salesforce-facts.md, "OAuth scopes").
+
+use super::{Ctx, Src};
+use crate::finding::Severity;
+use crate::pack::{Params, ScopeRule};
+use crate::scopes::{self, Recognised};
+use crate::settings::Field;
+
+/// The selected scopes against the pack: each required one present, unknown ones named, and
+/// (least privilege) any the pack does not need.
+pub fn check(ctx: &mut Ctx<'_>, rule: &ScopeRule, params: &Params, shown: &[String]) {
+    let mut selected: Vec<&'static scopes::Scope> = Vec::new();
+    for text in shown {
+        match scopes::recognise(text) {
+            Recognised::Known(s) => {
+                if !selected.contains(&s) {
+                    selected.push(s)
+                }
+            }
+            Recognised::Unknown(t) => ctx.push(
+                "scope-unknown",
+                Severity::Warning,
+                Some(Field::Scopes),
+                format!("ECA Guard does not know the scope \"{t}\"; it cannot tell whether it is needed."),
+                "Remove it unless the integration's documentation asks for it.".into(),
+                Src::Pack(&rule.source),
+            ),
+        }
+    }
+    let mut required: Vec<&str> = rule.require.iter().map(String::as_str).collect();
+    for (param, extra) in &rule.require_when {
+        if params.flag(param) {
+            required.extend(extra.iter().map(String::as_str));
+        }
+    }
+    let required: Vec<&'static scopes::Scope> = required.into_iter().filter_map(scopes::by_protocol_name).collect();
+    let pack_name = ctx.pack_name();
+    for want in &required {
+        if !selected.contains(want) {
+            let why = if want.id == "openid" && params.salesforce_idp {
+                " because Salesforce is the identity provider"
+            } else {
+                ""
+            };
+            ctx.push(
+                "scope-missing",
+                Severity::Error,
+                Some(Field::Scopes),
+                format!(
+                    "\"{}\" is not selected; {pack_name} needs it{why}.",
+                    scopes::display(want)
+                ),
+                format!(
+                    "Move \"{}\" from Available OAuth Scopes to Selected OAuth Scopes.",
+                    scopes::display(want)
+                ),
+                Src::Pack(&rule.source),
+            );
+        }
+    }
+    if let Some(severity) = rule.extra {
+        for s in &selected {
+            let optional_openid = s.id == "openid" && rule.require_when.values().flatten().any(|n| n == "openid");
+            if !required.contains(s) && !optional_openid {
+                ctx.push(
+                    "scope-extra",
+                    severity,
+                    Some(Field::Scopes),
+                    format!("\"{}\" is selected but {pack_name} does not need it; every extra scope widens what a leaked token can do.", scopes::display(s)),
+                    format!("Move \"{}\" back to Available OAuth Scopes.", scopes::display(s)),
+                    Src::Pack(&rule.source),
+                );
+            }
+        }
+    }
+}
