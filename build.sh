@@ -109,6 +109,10 @@ wasm_module() {
     --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --strip-debug --strip-producers --strip-target-features \
     "$out/eca_guard_bg.wasm" -o "$out/eca_guard_bg.opt.wasm"
   mv "$out/eca_guard_bg.opt.wasm" "$out/eca_guard_bg.wasm"
+  # The built-in packs travel beside the module, not inside it (src/pack/builtin.rs).
+  node -e 'const fs = require("fs"); const dir = "src/packs";
+    const packs = fs.readdirSync(dir).filter((f) => f.endsWith(".json")).sort().map((f) => JSON.parse(fs.readFileSync(`${dir}/${f}`, "utf8")));
+    fs.writeFileSync(process.argv[1], JSON.stringify(packs));' "$out/built-in-packs.json"
 }
 
 build_wasm() {

@@ -5,7 +5,7 @@
 
 use crate::check::{Ctx, Src};
 use crate::finding::Severity;
-use crate::pack::{CallbackRule, TrailingSlash};
+use crate::pack::{CallbackRule, TrailingSlash, Wanted};
 use crate::settings::{docs, Field};
 use crate::urls;
 
@@ -29,15 +29,19 @@ fn is_loopback_host(url: &urls::ParsedUrl) -> bool {
 }
 
 /// One non-blank line of the field.
+#[derive(Clone, Copy)]
 struct Line<'a> {
     number: usize,
     raw: &'a str,
     url: &'a str,
 }
 
-/// Lints the callback field against a rule and the URLs the integration will send.
-pub fn lint(ctx: &mut Ctx<'_>, text: &str, rule: &CallbackRule, required: &[String]) {
+/// Lints the callback field against a rule and the URLs the integration will send: every one
+/// of `wanted.all`, and one of each `wanted.any_of` group.
+pub fn lint(ctx: &mut Ctx<'_>, text: &str, rule: &CallbackRule, wanted: &Wanted) {
     let src = Src::Pack(rule.source.as_str());
+    let required = &wanted.all;
+    let missing_severity = rule.severity.unwrap_or(Severity::Error);
     let chars = text.chars().count();
     if chars > MAX_FIELD_CHARS {
         ctx.push(
@@ -61,14 +65,14 @@ pub fn lint(ctx: &mut Ctx<'_>, text: &str, rule: &CallbackRule, required: &[Stri
         .collect();
 
     if lines.is_empty() {
-        let fix = if required.is_empty() {
-            "Enter the URL the integration redirects to after sign-in.".to_string()
-        } else {
-            format!("Enter {} (one URL per line).", required.join(" and "))
+        let fix = match (required.is_empty(), wanted.any_of.first()) {
+            (false, _) => format!("Enter {} (one URL per line).", required.join(" and ")),
+            (true, Some(group)) => format!("Enter {}.", group.join(" or ")),
+            (true, None) => "Enter the URL the integration redirects to after sign-in.".to_string(),
         };
         ctx.push(
             "callback-missing",
-            Severity::Error,
+            missing_severity,
             Some(Field::CallbackUrl),
             "The Callback URL field is empty; Salesforce needs at least one, and sign-in fails with redirect_uri_mismatch without the right one.".into(),
             fix,
@@ -111,9 +115,66 @@ pub fn lint(ctx: &mut Ctx<'_>, text: &str, rule: &CallbackRule, required: &[Stri
     }
 
     for want in required {
-        let want = want.trim();
-        if want.is_empty() || lines.iter().any(|l| l.url == want) {
+        mismatch(ctx, &lines, rule, want.trim(), missing_severity, src);
+    }
+    for group in &wanted.any_of {
+        if group.iter().any(|u| lines.iter().any(|l| l.url == u.trim())) {
             continue;
+        }
+        // A near miss on one of them says which line to change; otherwise ask for any one.
+        let near = group.iter().find(|u| {
+            lines.iter().any(|l| {
+                l.url
+                    .trim_end_matches('/')
+                    .eq_ignore_ascii_case(u.trim().trim_end_matches('/'))
+            })
+        });
+        match near {
+            Some(u) => mismatch(ctx, &lines, rule, u.trim(), missing_severity, src),
+            None => ctx.push(
+                "callback-mismatch",
+                missing_severity,
+                Some(Field::CallbackUrl),
+                format!(
+                    "None of {} is among the callback URLs; the integration redirects to one of them, and sign-in fails with redirect_uri_mismatch.",
+                    group.join(", ")
+                ),
+                format!("Add {} on a line of its own (both, if the field allows).", group.join(" or ")),
+                src,
+            ),
+        }
+    }
+
+    if let Some(severity) = rule.extra {
+        let all: Vec<&String> = required.iter().chain(wanted.any_of.iter().flatten()).collect();
+        if !all.is_empty() {
+            for l in lines.iter().take(MAX_LINES_LINTED) {
+                let near = all.iter().any(|r| {
+                    r.trim()
+                        .trim_end_matches('/')
+                        .eq_ignore_ascii_case(l.url.trim_end_matches('/'))
+                });
+                if !near {
+                    ctx.push(
+                        "callback-extra",
+                        severity,
+                        Some(Field::CallbackUrl),
+                        format!("Line {} ({}) is not a URL this integration uses.", l.number, l.url),
+                        format!("Remove line {} unless another client needs it.", l.number),
+                        src,
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// One required URL that no line has exactly: a near miss (final slash, letter case) names its
+/// line; otherwise the URL is missing.
+fn mismatch(ctx: &mut Ctx<'_>, lines: &[Line<'_>], rule: &CallbackRule, want: &str, severity: Severity, src: Src<'_>) {
+    {
+        if want.is_empty() || lines.iter().any(|l| l.url == want) {
+            return;
         }
         let slash_variant = lines
             .iter()
@@ -121,7 +182,7 @@ pub fn lint(ctx: &mut Ctx<'_>, text: &str, rule: &CallbackRule, required: &[Stri
         let case_variant = lines.iter().find(|l| l.url.eq_ignore_ascii_case(want));
         let (message, fix) = if let Some(l) = slash_variant {
             if rule.trailing_slash == TrailingSlash::Forbid && l.url.ends_with('/') {
-                continue; // already reported as callback-trailing-slash on that line
+                return; // already reported as callback-trailing-slash on that line
             }
             (
                 format!("{want} is not in the field; line {} has {}, which differs by its final slash. The redirect must match exactly.", l.number, l.url),
@@ -140,34 +201,12 @@ pub fn lint(ctx: &mut Ctx<'_>, text: &str, rule: &CallbackRule, required: &[Stri
         };
         ctx.push(
             "callback-mismatch",
-            Severity::Error,
+            severity,
             Some(Field::CallbackUrl),
             message,
             fix,
             src,
         );
-    }
-
-    if let Some(severity) = rule.extra {
-        if !required.is_empty() {
-            for l in lines.iter().take(MAX_LINES_LINTED) {
-                let near = required.iter().any(|r| {
-                    r.trim()
-                        .trim_end_matches('/')
-                        .eq_ignore_ascii_case(l.url.trim_end_matches('/'))
-                });
-                if !near {
-                    ctx.push(
-                        "callback-extra",
-                        severity,
-                        Some(Field::CallbackUrl),
-                        format!("Line {} ({}) is not a URL this integration uses.", l.number, l.url),
-                        format!("Remove line {} unless another client needs it.", l.number),
-                        src,
-                    );
-                }
-            }
-        }
     }
 }
 

@@ -148,6 +148,13 @@ pub fn bench_core(snapshot: JsValue, config: JsValue, n: u32) -> Result<JsValue,
     Ok(out.into())
 }
 
+// `registerPacks(texts)`: the built-in packs' JSON texts (`pkg/built-in-packs.json`, written by
+// build.sh from src/packs/*.json), once per instance before the first check (src/pack/builtin.rs).
+#[wasm_bindgen(js_name = registerPacks, skip_jsdoc)]
+pub fn register_packs(texts: Vec<String>) {
+    pack::register_built_in(texts);
+}
+
 // `listPacks(customPacks)` → every pack (built-in first) as written: the built-in packs' JSON,
 // then the custom packs as given, once they pass validation. Optional fields a pack leaves out
 // stay absent (the core applies their defaults); handing the JSON on instead of writing the

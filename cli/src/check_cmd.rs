@@ -23,6 +23,10 @@ pub struct Args {
     /// A callback URL the integration uses (repeat for each; Veeam: every address of its web UI).
     #[arg(long = "callback", value_name = "URL")]
     pub callbacks: Vec<String>,
+    /// A choice the pack declares, as NAME=VALUE (repeat; `eca-guard packs` lists them, e.g.
+    /// client=claude for salesforce-mcp-eca).
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub choices: Vec<String>,
     /// Salesforce is the integration's identity provider (Veeam: openid becomes required).
     #[arg(long)]
     pub salesforce_idp: bool,
@@ -222,10 +226,15 @@ pub fn run(args: &Args) -> ExitCode {
         Ok(p) => p,
         Err(e) => return fail(e),
     };
+    let choices = match crate::choices(&pack, &args.choices) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
     let params = Params {
         callback_urls: args.callbacks.clone(),
         salesforce_idp: args.salesforce_idp,
         server_addresses: args.server_addresses.clone(),
+        choices,
     };
     let json = args.format == crate::Format::Json;
     let stdout = io::stdout();

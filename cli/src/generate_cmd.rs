@@ -27,6 +27,10 @@ pub struct Args {
     /// A callback URL (repeat for each; Veeam: every address of its web UI, no trailing slash).
     #[arg(long = "callback", value_name = "URL")]
     pub callbacks: Vec<String>,
+    /// A choice the pack declares, as NAME=VALUE (repeat; `eca-guard packs` lists them, e.g.
+    /// client=claude for salesforce-mcp-eca).
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub choices: Vec<String>,
     /// Salesforce is the integration's identity provider (Veeam: adds the openid scope).
     #[arg(long)]
     pub salesforce_idp: bool,
@@ -59,10 +63,15 @@ pub fn run(args: &Args) -> ExitCode {
         Ok(p) => p,
         Err(e) => return fail(e),
     };
+    let choices = match crate::choices(&pack, &args.choices) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
     let params = Params {
         callback_urls: args.callbacks.clone(),
         salesforce_idp: args.salesforce_idp,
         server_addresses: Vec::new(),
+        choices,
     };
     let certificate = match &args.certificate {
         Some(p) => match std::fs::read_to_string(p) {

@@ -78,6 +78,28 @@ pub fn load_pack(arg: &str) -> Result<Pack, String> {
     pack::find(arg, &[]).cloned().map_err(|e| e.to_string())
 }
 
+/// The pack's choice parameters from `--param NAME=VALUE`: each name declared by the pack as a
+/// choice, each value one of its values.
+pub fn choices(pack: &Pack, given: &[String]) -> Result<eca_guard::json::Pairs<String>, String> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for g in given {
+        let (name, value) = g
+            .split_once('=')
+            .ok_or_else(|| format!("--param {g}: write NAME=VALUE"))?;
+        let spec = pack
+            .params
+            .get(name)
+            .filter(|s| !s.values.is_empty())
+            .ok_or_else(|| format!("--param {name}: pack {} has no choice `{name}`", pack.id))?;
+        if !spec.values.iter().any(|v| v.value == value) {
+            let known: Vec<&str> = spec.values.iter().map(|v| v.value.as_str()).collect();
+            return Err(format!("--param {name}={value}: not one of {}", known.join(", ")));
+        }
+        out.push((name.to_string(), value.to_string()));
+    }
+    Ok(eca_guard::json::Pairs(out))
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {

@@ -86,8 +86,12 @@ fn rule_lines(p: &Pack) -> Vec<(String, String, String)> {
             }
             Rule::Callback(cb) => {
                 let mut parts: Vec<String> = cb.urls.clone();
-                if cb.from_param.is_some() {
-                    parts.push("every --callback URL".into());
+                for p in &cb.from_param {
+                    parts.push(if p == "callbackUrls" {
+                        "every --callback URL".into()
+                    } else {
+                        format!("those of --param {p}=…")
+                    });
                 }
                 let mut text = format!("callback URLs: {}, exactly", parts.join(", "));
                 if cb.trailing_slash == pack::TrailingSlash::Forbid {

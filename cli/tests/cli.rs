@@ -339,20 +339,72 @@ fn custom_pack_file_is_accepted_and_errors_name_the_line() {
 
 #[test]
 fn generate_then_check_is_clean_for_every_pack() {
-    let cases: [(&str, Vec<&str>); 4] = [
-        ("veeam-eca", VEEAM_CALLBACKS.to_vec()),
-        ("veeam-eca", {
-            let mut v = VEEAM_CALLBACKS.to_vec();
-            v.push("--salesforce-idp");
-            v
-        }),
-        ("delphix-crt-eca", vec![]),
-        ("veeam-connected-app", vec!["--callback", "https://veeam.acme.internal"]),
+    let certs = tempfile::tempdir().expect("tempdir");
+    let cert = certs.path().join("server.crt");
+    std::fs::write(
+        &cert,
+        "-----BEGIN CERTIFICATE-----\nMIIBkTCB+wIJAN\n-----END CERTIFICATE-----\n",
+    )
+    .expect("cert");
+    let cert = cert.to_string_lossy().into_owned();
+    // (pack, flags for generate and check alike, flags for generate only)
+    let cases: Vec<(&str, Vec<&str>, Vec<&str>)> = vec![
+        ("veeam-eca", VEEAM_CALLBACKS.to_vec(), vec![]),
+        (
+            "veeam-eca",
+            [VEEAM_CALLBACKS.as_slice(), &["--salesforce-idp"]].concat(),
+            vec![],
+        ),
+        ("delphix-crt-eca", vec![], vec![]),
+        (
+            "veeam-connected-app",
+            vec!["--callback", "https://veeam.acme.internal"],
+            vec![],
+        ),
+        (
+            "salesforce-baseline",
+            vec!["--callback", "https://app.acme.example/cb"],
+            vec!["--profile", "Integration"],
+        ),
+        ("salesforce-mcp-eca", vec!["--param", "client=claude"], vec![]),
+        ("salesforce-mcp-eca", vec!["--param", "client=cursor"], vec![]),
+        (
+            "salesforce-agent-api-eca",
+            vec!["--callback", "https://login.salesforce.com"],
+            vec!["--run-as", "agent@acme.example"],
+        ),
+        (
+            "sf-cli-jwt-eca",
+            vec![],
+            vec!["--certificate", &cert, "--profile", "CI"],
+        ),
+        ("fivetran-eca", vec![], vec!["--run-as", "fivetran@acme.example"]),
+        (
+            "snowflake-openflow-eca",
+            vec!["--callback", "https://app.acme.example/cb"],
+            vec!["--certificate", &cert, "--permission-set", "Snowflake"],
+        ),
+        (
+            "okta-workflows-eca",
+            vec!["--param", "environment=production"],
+            vec!["--run-as", "okta@acme.example"],
+        ),
+        ("jitterbit-eca", vec!["--param", "region=emea"], vec![]),
+        ("workato-eca", vec![], vec![]),
     ];
-    for (pack, extra) in cases {
+    let all: Vec<&str> = cases.iter().map(|c| c.0).collect();
+    for id in eca_guard::pack::built_in().iter().map(|p| p.id.as_str()) {
+        assert!(all.contains(&id), "no generate case for {id}");
+    }
+    for (pack, extra, gen_only) in cases {
         let t = tempfile::tempdir().expect("tempdir");
         let out = t.path().join("app");
-        let src = generate(pack, "Round_Trip", &out, &extra);
+        let src = generate(
+            pack,
+            "Round_Trip",
+            &out,
+            &[extra.as_slice(), gen_only.as_slice()].concat(),
+        );
         assert!(out.join("manifest/package.xml").is_file());
         assert!(out.join("sfdx-project.json").is_file());
         for entry in walk_files(&out) {
@@ -695,14 +747,29 @@ fn packs_lists_built_in_packs_with_rules_and_sources() {
     let o = run(&["packs"]);
     assert_eq!(code(&o), 0);
     let out = stdout(&o);
-    for id in ["veeam-eca", "veeam-connected-app", "delphix-crt-eca"] {
+    // docs/contract.md, "Rule packs": every pack id is listed.
+    let ids = [
+        "veeam-eca",
+        "veeam-connected-app",
+        "delphix-crt-eca",
+        "salesforce-baseline",
+        "salesforce-mcp-eca",
+        "salesforce-agent-api-eca",
+        "sf-cli-jwt-eca",
+        "fivetran-eca",
+        "snowflake-openflow-eca",
+        "okta-workflows-eca",
+        "jitterbit-eca",
+        "workato-eca",
+    ];
+    for id in ids {
         assert!(out.contains(id), "{id}");
     }
     assert!(out.contains("https://www.veeam.com/kb4827"));
     assert!(out.contains("http://localhost:33333"));
     let o = run(&["packs", "--format", "json"]);
     let v: Value = serde_json::from_slice(&o.stdout).expect("json");
-    assert_eq!(v.as_array().map(Vec::len), Some(3));
+    assert_eq!(v.as_array().map(Vec::len), Some(ids.len()));
 }
 
 #[test]

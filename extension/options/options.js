@@ -1,7 +1,7 @@
 // Options page: pick the rule pack and its parameters, add custom packs; stores the contract's
-// `ecaGuard` object in chrome.storage.local. The Wasm core is loaded here directly (extension
+// `ecaGuard` object in chrome.storage.local. The Wasm core is loaded here (worker/core.js; extension
 // pages allow 'wasm-unsafe-eval') to list packs and validate custom ones before they are kept.
-import init, { listPacks, parsePack } from '../pkg/eca_guard.js';
+import { ready } from '../worker/core.js';
 
 const api = globalThis.browser || globalThis.chrome;
 const KEY = 'ecaGuard';
@@ -9,6 +9,7 @@ const $ = (id) => document.getElementById(id);
 
 const state = { pack: '', params: { callbackUrls: [], salesforceIdp: false, serverAddresses: [] }, customPacks: [] };
 let packs = [];
+let core = null; // the Wasm core (worker/core.js), once loaded
 let managed = { pack: false, params: [], customPacks: [] };
 let policyPacks = []; // custom packs the policy adds (listed, not stored here)
 
@@ -24,7 +25,7 @@ function show(el, text) {
 }
 
 function renderPacks() {
-  packs = listPacks([...policyPacks, ...state.customPacks]);
+  packs = core.listPacks([...policyPacks, ...state.customPacks]);
   const select = $('pack');
   select.replaceChildren(new Option('— choose —', ''));
   for (const p of packs) {
@@ -104,7 +105,7 @@ function addPack(text) {
   show($('pack-error'), '');
   let pack;
   try {
-    pack = parsePack(text);
+    pack = core.parsePack(text);
   } catch (e) {
     // EcaGuardError kinds PackSyntax / PackInvalid carry the line in their message.
     show($('pack-error'), `This pack was not added: ${e.message}`);
@@ -113,7 +114,7 @@ function addPack(text) {
   }
   const others = state.customPacks.filter((p) => p.id !== pack.id);
   try {
-    listPacks([...policyPacks, ...others, pack]); // refuses an id that shadows a built-in pack
+    core.listPacks([...policyPacks, ...others, pack]); // refuses an id that shadows a built-in pack
   } catch (e) {
     show($('pack-error'), `This pack was not added: ${e.message}`);
     $('pack-error').dataset.kind = e.kind || '';
@@ -129,7 +130,7 @@ function addPack(text) {
 }
 
 async function load() {
-  await init({ module_or_path: new URL('../pkg/eca_guard_bg.wasm', import.meta.url) });
+  core = await ready;
   const { [KEY]: stored } = await api.storage.local.get(KEY);
   const s = stored || {};
   state.pack = typeof s.pack === 'string' ? s.pack : '';

@@ -263,23 +263,19 @@ fn page_state(ctx: &mut Ctx<'_>, snap: &Snapshot, pack: &Pack) {
     }
 }
 
-/// The callback field: the URLs the pack fixes plus the parameter's, linted line by line.
+/// The callback field: the URLs the pack fixes plus the parameters', linted line by line.
 fn callback_field(ctx: &mut Ctx<'_>, text: &str, rule: &pack::CallbackRule, params: &Params) {
-    let mut required = rule.urls.clone();
-    if let Some(param) = &rule.from_param {
-        let from = params.list(param);
-        if from.is_empty() && rule.urls.is_empty() {
-            let pack_name = ctx.pack_name();
-            ctx.push(
-                "callback-unverified",
-                Severity::Warning,
-                Some(Field::CallbackUrl),
-                format!("ECA Guard does not know the addresses {pack_name} uses, so it cannot check that these callback URLs match exactly."),
-                "Enter the integration's callback URLs in ECA Guard's options (Callback URLs).".into(),
-                Src::Pack(&rule.source),
-            );
-        }
-        required.extend(from.iter().cloned());
+    let wanted = ctx.pack.callbacks(params);
+    if wanted.all.is_empty() && wanted.any_of.is_empty() && !wanted.unknown.is_empty() {
+        let pack_name = ctx.pack_name();
+        ctx.push(
+            "callback-unverified",
+            Severity::Warning,
+            Some(Field::CallbackUrl),
+            format!("ECA Guard does not know the addresses {pack_name} uses, so it cannot check that these callback URLs match exactly."),
+            "Enter the integration's callback URLs (or choose its client, environment or region) in ECA Guard's options.".into(),
+            Src::Pack(&rule.source),
+        );
     }
-    crate::callback::lint(ctx, text, rule, &required);
+    crate::callback::lint(ctx, text, rule, &wanted);
 }

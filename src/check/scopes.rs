@@ -58,8 +58,24 @@ pub fn check(ctx: &mut Ctx<'_>, rule: &ScopeRule, params: &Params, shown: &[Stri
             );
         }
     }
+    // Least privilege: scopes a pack forbids outright (Salesforce's baseline: never Full).
+    let forbidden: Vec<&'static scopes::Scope> =
+        rule.forbid.iter().filter_map(|n| scopes::by_protocol_name(n)).collect();
+    for s in selected
+        .iter()
+        .filter(|s| forbidden.contains(s) && !required.contains(s))
+    {
+        ctx.push(
+            "scope-extra",
+            rule.extra.unwrap_or(Severity::Warning),
+            Some(Field::Scopes),
+            format!("\"{}\" is selected; {pack_name} asks for narrower scopes, since a token with it can do anything its user can.", scopes::display(s)),
+            format!("Move \"{}\" back to Available OAuth Scopes and select only the scopes the integration needs.", scopes::display(s)),
+            Src::Pack(&rule.source),
+        );
+    }
     if let Some(severity) = rule.extra {
-        for s in &selected {
+        for s in selected.iter().filter(|s| !forbidden.contains(s)) {
             let optional_openid = s.id == "openid" && rule.require_when.values().flatten().any(|n| n == "openid");
             if !required.contains(s) && !optional_openid {
                 ctx.push(

@@ -16,6 +16,14 @@ fn default_note(ctx: &Ctx<'_>, f: Field, shown: &str) -> String {
     }
 }
 
+/// How strongly the pack asks: a rule of severity warning or info is a recommendation.
+fn asks(severity: Option<Severity>) -> (&'static str, &'static str, &'static str) {
+    match severity {
+        Some(Severity::Warning | Severity::Info) => ("recommends", "recommends", "a recommended"),
+        _ => ("needs", "requires", "a required"),
+    }
+}
+
 fn on_off(v: bool) -> &'static str {
     if v {
         "on"
@@ -33,15 +41,16 @@ pub fn check_bool(ctx: &mut Ctx<'_>, f: Field, rule: &BoolRule) {
     let baseline = spec.baseline.filter(|b| b.value != BaseValue::Bool(rule.expect));
     let why = rule.why.as_deref().unwrap_or_default();
     if actual != rule.expect {
+        let (needs, _, kind) = asks(rule.severity);
         let mut message = format!(
-            "\"{label}\" is {}; {pack_name} needs it {}.",
+            "\"{label}\" is {}; {pack_name} {needs} it {}.",
             on_off(actual),
             on_off(rule.expect)
         );
         message.push_str(&default_note(ctx, f, on_off(actual)));
         if baseline.is_some() {
             message.push_str(&format!(
-                " This is a required deviation from Salesforce's baseline ({}): {why}",
+                " This is {kind} deviation from Salesforce's baseline ({}): {why}",
                 on_off(!rule.expect)
             ));
         } else if !why.is_empty() {
@@ -62,11 +71,12 @@ pub fn check_bool(ctx: &mut Ctx<'_>, f: Field, rule: &BoolRule) {
             Src::Pack(&rule.source),
         );
     } else if let Some(b) = baseline {
+        let (_, requires, _) = asks(rule.severity);
         ctx.push_deviation(
             spec.rule,
             f,
             format!(
-                "\"{label}\" is {}, as {pack_name} requires. Salesforce's baseline is {}; this integration requires the deviation: {why}",
+                "\"{label}\" is {}, as {pack_name} {requires}. Salesforce's baseline is {}; this integration {requires} the deviation: {why}",
                 on_off(actual),
                 on_off(!actual)
             ),
@@ -102,15 +112,16 @@ pub fn check_choice(ctx: &mut Ctx<'_>, f: Field, rule: &ChoiceRule) {
     });
     let why = rule.why.as_deref().unwrap_or_default();
     if !rule.expect.iter().any(|v| v == value) {
+        let (needs, _, kind) = asks(rule.severity);
         let mut message = format!(
-            "\"{label}\" is \"{}\"; {pack_name} needs \"{}\".",
+            "\"{label}\" is \"{}\"; {pack_name} {needs} \"{}\".",
             spec.choice_label(value),
             wanted.join("\" or \"")
         );
         message.push_str(&default_note(ctx, f, &format!("\"{}\"", spec.choice_label(value))));
         match baseline {
             Some((b, _)) if !rule.expect.iter().any(|v| v == b) => message.push_str(&format!(
-                " This is a required deviation from Salesforce's baseline (\"{}\"): {why}",
+                " This is {kind} deviation from Salesforce's baseline (\"{}\"): {why}",
                 spec.choice_label(b)
             )),
             _ if !why.is_empty() => {
@@ -128,11 +139,12 @@ pub fn check_choice(ctx: &mut Ctx<'_>, f: Field, rule: &ChoiceRule) {
             Src::Pack(&rule.source),
         );
     } else if let Some((b, doc)) = baseline.filter(|(b, _)| *b != value) {
+        let (_, requires, _) = asks(rule.severity);
         ctx.push_deviation(
             spec.rule,
             f,
             format!(
-                "\"{label}\" is \"{}\", as {pack_name} requires. Salesforce recommends \"{}\"; this integration requires the deviation: {why}",
+                "\"{label}\" is \"{}\", as {pack_name} {requires}. Salesforce recommends \"{}\"; this integration {requires} the deviation: {why}",
                 spec.choice_label(value),
                 spec.choice_label(b)
             ),

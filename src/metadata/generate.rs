@@ -72,7 +72,7 @@ pub enum GenerateError {
     #[error("--contact-email `{0}` is not an email address")]
     Email(String),
     /// The pack takes its callback URLs from the user, and none were given.
-    #[error("pack `{0}` needs the integration's callback URLs: pass --callback URL (once per URL)")]
+    #[error("pack `{0}` needs the integration's callback URLs: pass --callback URL (once per URL), or --param NAME=VALUE for the pack's choice")]
     Callbacks(String),
     /// No callback at all.
     #[error("no callback URL: pass --callback URL")]
@@ -160,14 +160,13 @@ pub fn settings(pack: &Pack, opts: &Options) -> Result<Snapshot, GenerateError> 
     if snap.get(Field::IpRelaxation).is_none() {
         snap.set(Field::IpRelaxation, "Enforce");
     }
-    let mut callbacks: Vec<String> = Vec::new();
-    if let Some(c) = pack.rules.callback() {
-        callbacks.extend(c.urls.iter().cloned());
-        if c.from_param.is_some() && opts.params.callback_urls.is_empty() && c.urls.is_empty() {
-            return Err(GenerateError::Callbacks(pack.id.clone()));
-        }
+    let wanted = pack.callbacks(&opts.params);
+    if wanted.all.is_empty() && wanted.any_of.is_empty() && !wanted.unknown.is_empty() {
+        return Err(GenerateError::Callbacks(pack.id.clone()));
     }
-    for u in &opts.params.callback_urls {
+    // Every URL required, and every URL of a "one of" group: the field may hold both.
+    let mut callbacks: Vec<String> = wanted.all.clone();
+    for u in wanted.any_of.iter().flatten().chain(&opts.params.callback_urls) {
         if !callbacks.contains(u) {
             callbacks.push(u.clone());
         }

@@ -6,16 +6,19 @@
 //! means writing a pack, not editing the checker. Built-in packs live in `src/packs/*.json`;
 //! users add custom packs in the same JSON shape.
 
+mod after_send;
+mod builtin;
+mod params;
 mod rules;
 mod validate;
-
-use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::json::Pairs;
 
+pub use after_send::{after_send, get_command, is_app_id, is_host, shell_quote, Steps};
+pub use params::{ParamKind, ParamSpec, ParamValue, Params, FIXED as FIXED_PARAMS};
 pub use rules::{BoolRule, CallbackRule, ChoiceRule, Rule, Rules, ScopeRule, SourceOnly, TrailingSlash};
 pub use validate::{validate, validate_custom};
 
@@ -42,17 +45,6 @@ pub struct Source {
     pub url: String,
 }
 
-/// A parameter the pack takes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ParamSpec {
-    /// What to enter, shown in the options page.
-    pub description: String,
-    /// Whether checks are incomplete without it.
-    #[serde(default)]
-    pub required: bool,
-}
-
 /// A rule pack.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -61,6 +53,15 @@ pub struct Pack {
     pub id: String,
     /// Display name.
     pub name: String,
+    /// Who makes the integration ("Veeam", "Salesforce").
+    #[serde(default)]
+    pub vendor: String,
+    /// Which versions of the integration the pack covers ("3.2 and later").
+    #[serde(default)]
+    pub covers: String,
+    /// When the rules were last checked against their sources (YYYY-MM-DD).
+    #[serde(default)]
+    pub checked: String,
     /// One paragraph: what the integration is and what the pack checks.
     #[serde(default)]
     pub description: String,
@@ -77,41 +78,20 @@ pub struct Pack {
     /// Things to tell the admin whatever the page says ("tokens take up to 10 minutes").
     #[serde(default)]
     pub notes: Vec<String>,
+    /// What to do in the integration after the key and secret were sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_send: Option<AfterSend>,
 }
 
-/// Parameters from the user's settings (contract: `params`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// The integration's steps after a send (`{getCommand}` in a step stands for the command that
+/// prints the credential on the paired server; see [`crate::pack::after_send`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Params {
-    /// URLs the integration will use as redirect URIs.
-    #[serde(default)]
-    pub callback_urls: Vec<String>,
-    /// Salesforce is the identity provider (Veeam: `openid` becomes required).
-    #[serde(default)]
-    pub salesforce_idp: bool,
-    /// The integration server's public IP addresses (for login IP ranges). IP literals among
-    /// the callback URLs count too.
-    #[serde(default)]
-    pub server_addresses: Vec<String>,
-}
-
-impl Params {
-    /// The value of a boolean parameter by its contract name.
-    pub fn flag(&self, name: &str) -> bool {
-        match name {
-            "salesforceIdp" => self.salesforce_idp,
-            _ => false,
-        }
-    }
-
-    /// The value of a list parameter by its contract name.
-    pub fn list(&self, name: &str) -> &[String] {
-        match name {
-            "callbackUrls" => &self.callback_urls,
-            "serverAddresses" => &self.server_addresses,
-            _ => &[],
-        }
-    }
+pub struct AfterSend {
+    /// Heading ("Next, in Veeam Backup for Salesforce").
+    pub title: String,
+    /// The steps, in order.
+    pub steps: Vec<String>,
 }
 
 /// The extension's settings (contract: "Configuration"), as stored under `ecaGuard`.
@@ -129,31 +109,9 @@ pub struct Config {
     pub custom_packs: Vec<Pack>,
 }
 
-const BUILT_IN_JSON: &[(&str, &str)] = &[
-    ("veeam-eca", include_str!("../packs/veeam-eca.json")),
-    ("veeam-connected-app", include_str!("../packs/veeam-connected-app.json")),
-    ("delphix-crt-eca", include_str!("../packs/delphix-crt-eca.json")),
-];
-
-/// The built-in packs' JSON texts, in order (the Wasm binding hands them to JS as they are).
-pub fn built_in_json() -> impl Iterator<Item = &'static str> {
-    BUILT_IN_JSON.iter().map(|(_, json)| *json)
-}
-
-/// The built-in packs, parsed once.
-pub fn built_in() -> &'static [Pack] {
-    static PACKS: OnceLock<Vec<Pack>> = OnceLock::new();
-    PACKS.get_or_init(|| {
-        // Built-in packs are validated by the tests (`built_in_packs_are_valid`), so they are
-        // only read here: validating them again would run (and, in a cold worker, compile) the
-        // validator on every start for nothing. A failure would be a build defect; skip the
-        // pack rather than panic in the browser.
-        BUILT_IN_JSON
-            .iter()
-            .filter_map(|(_, json)| crate::json::from_str(json).ok())
-            .collect()
-    })
-}
+#[cfg(target_arch = "wasm32")]
+pub use builtin::register_built_in;
+pub use builtin::{built_in, built_in_json};
 
 /// Finds a pack by id among the built-in and the given custom packs (custom packs may not
 /// shadow a built-in id; [`validate`] rejects that).
@@ -204,7 +162,59 @@ fn line_of(text: &str, needle: &str) -> Option<usize> {
     text.find(&quoted).map(|at| text[..at].matches('\n').count() + 1)
 }
 
+/// The callback URLs an integration redirects to, as the pack and the admin's parameters say.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Wanted {
+    /// Every one of these must be a line of the field.
+    pub all: Vec<String>,
+    /// One of each group must be (a client whose versions use different callbacks).
+    pub any_of: Vec<Vec<String>>,
+    /// Parameters the URLs come from that have no value yet (the check cannot be complete).
+    pub unknown: Vec<String>,
+}
+
 impl Pack {
+    /// The callback URLs the pack requires for these parameters.
+    pub fn callbacks(&self, params: &Params) -> Wanted {
+        let mut w = Wanted::default();
+        let Some(rule) = self.rules.callback() else { return w };
+        w.all.extend(rule.urls.iter().cloned());
+        for name in &rule.from_param {
+            if name == "callbackUrls" {
+                if params.callback_urls.is_empty() {
+                    w.unknown.push(name.clone());
+                }
+                for u in &params.callback_urls {
+                    if !w.all.contains(u) {
+                        w.all.push(u.clone());
+                    }
+                }
+                continue;
+            }
+            let spec = self.params.get(name);
+            let chosen = params
+                .choice(name)
+                .and_then(|v| spec.and_then(|s| s.values.iter().find(|x| x.value == v)));
+            match chosen {
+                None => w.unknown.push(name.clone()),
+                Some(v) if v.any && !v.callback_urls.is_empty() => w.any_of.push(v.callback_urls.clone()),
+                Some(v) => w.all.extend(
+                    v.callback_urls
+                        .iter()
+                        .filter(|u| !w.all.contains(u))
+                        .cloned()
+                        .collect::<Vec<_>>(),
+                ),
+            }
+        }
+        // A choice whose value names no URL (a client with a per-tenant callback) leaves it to
+        // `callbackUrls`: unknown only when that is empty too.
+        if !w.all.is_empty() || !w.any_of.is_empty() {
+            w.unknown.retain(|n| n != "callbackUrls");
+        }
+        w
+    }
+
     /// The source with this id, or a placeholder naming the pack.
     pub fn source(&self, id: &str) -> Source {
         let (title, url) = self.source_parts(id);
@@ -231,11 +241,11 @@ mod tests {
 
     #[test]
     fn built_in_packs_are_valid() {
-        for (id, json) in BUILT_IN_JSON {
+        for (id, json) in builtin::BUILT_IN_JSON {
             let pack = parse(json).unwrap_or_else(|e| panic!("{id}: {e}"));
             assert_eq!(&pack.id, id);
         }
-        assert_eq!(built_in().len(), BUILT_IN_JSON.len());
+        assert_eq!(built_in().len(), builtin::BUILT_IN_JSON.len());
     }
 
     #[test]

@@ -56,8 +56,35 @@ pub struct ScopeRule {
     /// Severity of a selected scope the pack does not need (default `warning`; `null` = allowed).
     #[serde(default = "default_extra")]
     pub extra: Option<Severity>,
+    /// Scopes that must not be selected (least privilege: `full`), reported as `scope-extra`
+    /// with the `extra` severity (warning when `extra` is `null`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub forbid: Vec<String>,
     /// Source id.
     pub source: String,
+}
+
+/// A string or a list of strings (a visitor of its own: serde's untagged enums buffer the value
+/// in a generic form, which costs the Wasm module several KB).
+fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Vec<String>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a parameter name or a list of them")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<String>, E> {
+            Ok(vec![v.to_string()])
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
+            let mut out = Vec::new();
+            while let Some(s) = seq.next_element::<String>()? {
+                out.push(s);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_any(V)
 }
 
 fn default_extra() -> Option<Severity> {
@@ -82,9 +109,14 @@ pub struct CallbackRule {
     /// URLs that must all be present, exactly (fixed by the integration).
     #[serde(default)]
     pub urls: Vec<String>,
-    /// Take the required URLs from this parameter (`callbackUrls`) as well.
+    /// Take the required URLs from these parameters as well: `callbackUrls` (the admin's list)
+    /// or a choice the pack declares (the chosen value's URLs). One name or a list.
+    #[serde(default, deserialize_with = "one_or_many", skip_serializing_if = "Vec::is_empty")]
+    pub from_param: Vec<String>,
+    /// Severity of a required URL that is missing (default `error`; `warning` where the
+    /// integration's main flow does not use the callback).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from_param: Option<String>,
+    pub severity: Option<Severity>,
     /// Trailing slash policy.
     #[serde(default)]
     pub trailing_slash: TrailingSlash,

@@ -1,13 +1,11 @@
 //! What serde cannot check in a pack: ids, source references, scope names, URLs, parameter
 //! names and choice values (the values each choice setting has come from the settings table).
 
-use super::{built_in, Pack, Rule};
+use super::params::FIXED;
+use super::{built_in, Pack, ParamKind, ParamSpec, Rule};
 use crate::error::Error;
 use crate::scopes;
 use crate::settings::{self, Field};
-
-/// Parameters a pack may take (docs/contract.md, "Rule packs").
-pub const PARAMS: &[&str] = &["callbackUrls", "salesforceIdp", "serverAddresses"];
 
 /// A reason, and a string to locate it in the pack's text.
 type Refusal = (String, Option<String>);
@@ -55,7 +53,7 @@ pub fn validate(pack: &Pack) -> Result<(), Refusal> {
         }
         match rule {
             Rule::Scopes(s) => scope_rule(s)?,
-            Rule::Callback(c) => callback_rule(c)?,
+            Rule::Callback(c) => callback_rule(pack, c)?,
             Rule::Choice(c) => {
                 let field = settings::fields_of_pack_key(key).next().unwrap_or(Field::Name);
                 choice_rule(key, field, c)?
@@ -63,19 +61,67 @@ pub fn validate(pack: &Pack) -> Result<(), Refusal> {
             Rule::Bool(_) | Rule::Fixed(_) => {}
         }
     }
-    for name in pack.params.keys() {
-        if !PARAMS.contains(&name.as_str()) {
+    for (name, spec) in pack.params.iter() {
+        param(name, spec)?;
+    }
+    Ok(())
+}
+
+/// A declared parameter: a fixed one with its own kind, or a choice with values.
+fn param(name: &str, spec: &ParamSpec) -> Result<(), Refusal> {
+    let fixed = FIXED.contains(&name);
+    match (fixed, spec.kind_of(name)) {
+        (true, Some(k)) if spec.kind.is_none_or(|given| given == k) => {}
+        (true, _) => return Err((format!("params.{name}: its kind is fixed"), Some(name.into()))),
+        (false, Some(ParamKind::Choice)) => {}
+        (false, _) => {
             return Err((
-                format!("params: unknown parameter `{name}` (known: {})", PARAMS.join(", ")),
-                Some(name.clone()),
+                format!(
+                    "params: unknown parameter `{name}` (known: {}, or a parameter of kind \"choice\")",
+                    FIXED.join(", ")
+                ),
+                Some(name.into()),
+            ))
+        }
+    }
+    let ok_name = name.len() <= 40
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name.chars().all(|c| c.is_ascii_alphanumeric());
+    if !ok_name {
+        return Err((
+            format!("params: `{name}` must be a camelCase name of letters and digits"),
+            Some(name.into()),
+        ));
+    }
+    if spec.kind_of(name) == Some(ParamKind::Choice) && spec.values.is_empty() {
+        return Err((format!("params.{name}: a choice lists its `values`"), Some(name.into())));
+    }
+    for (i, v) in spec.values.iter().enumerate() {
+        if v.value.is_empty() || spec.values[..i].iter().any(|w| w.value == v.value) {
+            return Err((
+                format!("params.{name}.values: `{}` is empty or listed twice", v.value),
+                Some(v.value.clone()),
             ));
+        }
+        for u in &v.callback_urls {
+            if let Err(e) = crate::urls::parse(u) {
+                return Err((
+                    format!("params.{name}.values: `{u}` is not a URL ({e})"),
+                    Some(u.clone()),
+                ));
+            }
         }
     }
     Ok(())
 }
 
 fn scope_rule(s: &super::ScopeRule) -> Result<(), Refusal> {
-    for name in s.require.iter().chain(s.require_when.values().flatten()) {
+    for name in s
+        .require
+        .iter()
+        .chain(s.require_when.values().flatten())
+        .chain(&s.forbid)
+    {
         if scopes::by_protocol_name(name).is_none() {
             return Err((
                 format!("rules.scopes: `{name}` is not a scope protocol name (e.g. full, api, refresh_token, openid)"),
@@ -94,7 +140,7 @@ fn scope_rule(s: &super::ScopeRule) -> Result<(), Refusal> {
     Ok(())
 }
 
-fn callback_rule(c: &super::CallbackRule) -> Result<(), Refusal> {
+fn callback_rule(pack: &Pack, c: &super::CallbackRule) -> Result<(), Refusal> {
     for u in &c.urls {
         if let Err(e) = crate::urls::parse(u) {
             return Err((
@@ -103,10 +149,14 @@ fn callback_rule(c: &super::CallbackRule) -> Result<(), Refusal> {
             ));
         }
     }
-    if let Some(p) = &c.from_param {
-        if p != "callbackUrls" {
+    for p in &c.from_param {
+        let choice = pack
+            .params
+            .get(p)
+            .is_some_and(|s| s.kind_of(p) == Some(ParamKind::Choice));
+        if p != "callbackUrls" && !choice {
             return Err((
-                format!("rules.callbackUrl.fromParam: unknown parameter `{p}` (known: callbackUrls)"),
+                format!("rules.callbackUrl.fromParam: `{p}` is neither callbackUrls nor a choice in `params`"),
                 Some(p.clone()),
             ));
         }

@@ -20,7 +20,8 @@ fn pack(extra: bool) -> Pack {
             let mut rules = Rules::default();
             let rule = CallbackRule {
                 urls: vec![],
-                from_param: Some("callbackUrls".into()),
+                from_param: vec!["callbackUrls".into()],
+                severity: None,
                 trailing_slash: TrailingSlash::Forbid,
                 extra: extra.then_some(eca_guard::Severity::Warning),
                 source: "d".into(),
@@ -29,6 +30,10 @@ fn pack(extra: bool) -> Pack {
             rules
         },
         notes: vec![],
+        vendor: String::new(),
+        covers: String::new(),
+        checked: String::new(),
+        after_send: None,
     }
 }
 

@@ -10,6 +10,7 @@
 
 mod bad_input;
 mod callbacks;
+mod library;
 mod packs;
 mod pages;
 mod sessions;

@@ -60,9 +60,10 @@ fn policies_for_delphix() {
         &p,
     );
     let f = enforce.iter().find(|f| f.rule == "ip-relaxation").expect("ip finding");
-    assert_eq!(f.severity, Error);
+    // Delphix's prerequisites call "Relax IP restrictions" recommended, not required.
+    assert_eq!(f.severity, Warning);
     assert!(
-        f.message.contains("Relax IP restrictions") && f.message.contains("required deviation"),
+        f.message.contains("Relax IP restrictions") && f.message.contains("recommended deviation"),
         "{}",
         f.message
     );
@@ -73,7 +74,8 @@ fn policies_for_delphix() {
         &p,
     );
     assert!(
-        odd.iter().any(|f| f.rule == "ip-relaxation" && f.severity == Warning),
+        odd.iter()
+            .any(|f| f.rule == "ip-relaxation" && f.severity == Warning && f.message.contains("does not recognise")),
         "{odd:#?}"
     );
 }

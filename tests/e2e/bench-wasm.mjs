@@ -9,11 +9,13 @@ const [dir, benchDir] = process.argv.slice(2);
 const core = await import(pathToFileURL(join(dir, 'eca_guard.js')).href);
 const t0 = performance.now();
 core.initSync({ module: readFileSync(join(dir, 'eca_guard_bg.wasm')) });
+core.registerPacks(JSON.parse(readFileSync(join(dir, 'built-in-packs.json'), 'utf8')).map((p) => JSON.stringify(p)));
 const initMs = performance.now() - t0;
 let inside = null;
 if (benchDir) {
   inside = await import(pathToFileURL(join(benchDir, 'eca_guard.js')).href);
   inside.initSync({ module: readFileSync(join(benchDir, 'eca_guard_bg.wasm')) });
+  inside.registerPacks(JSON.parse(readFileSync(join(dir, 'built-in-packs.json'), 'utf8')).map((p) => JSON.stringify(p)));
 }
 
 const good = {

@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 const dir = process.argv[2];
 const core = await import(pathToFileURL(join(dir, 'eca_guard.js')).href);
 core.initSync({ module: readFileSync(join(dir, 'eca_guard_bg.wasm')) });
+core.registerPacks(JSON.parse(readFileSync(join(dir, 'built-in-packs.json'), 'utf8')).map((p) => JSON.stringify(p)));
 const r = core.check({ page: 'new-eca', oauthEnabled: false }, { pack: 'veeam-eca', params: {} });
 if (!r.findings.some((f) => f.rule === 'oauth-disabled')) throw new Error('smoke: no oauth-disabled finding');
 const packs = core.listPacks([]);
