@@ -16,6 +16,7 @@ macro_rules! println {
 mod bench;
 mod check_cmd;
 mod generate_cmd;
+mod lint;
 mod packs_cmd;
 
 use std::path::PathBuf;
@@ -105,7 +106,11 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check_cmd::run(&args),
         Command::Generate(args) => generate_cmd::run(&args),
-        Command::Packs(args) => packs_cmd::packs(&args),
+        Command::Packs(args) => match &args.action {
+            Some(packs_cmd::PacksAction::Lint { file }) => lint::run(file),
+            Some(packs_cmd::PacksAction::Schema) => lint::print_schema(),
+            None => packs_cmd::packs(&args),
+        },
         Command::Explain(args) => packs_cmd::explain(&args),
         Command::Bench(args) => bench::run(&args),
     }

@@ -12,13 +12,29 @@ use crate::{fail, load_pack, Format};
 
 /// Arguments of `eca-guard packs`.
 #[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct PacksArgs {
+    /// `lint FILE` or `schema`; without one, lists the packs.
+    #[command(subcommand)]
+    pub action: Option<PacksAction>,
     /// Also show (and validate) a custom pack file, or show only this pack id.
     #[arg(long)]
     pub pack: Option<String>,
     /// Output format (`json` prints the packs as data).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+}
+
+/// What `eca-guard packs` can do besides listing.
+#[derive(Debug, clap::Subcommand)]
+pub enum PacksAction {
+    /// Check a pack file: every problem with its line, reason and fix (exit 0 clean, 1 problems, 2 unreadable).
+    Lint {
+        /// The pack's JSON file.
+        file: std::path::PathBuf,
+    },
+    /// Print the pack format's JSON Schema (docs/pack.schema.json).
+    Schema,
 }
 
 /// Arguments of `eca-guard explain`.

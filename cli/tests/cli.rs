@@ -858,3 +858,32 @@ fn closed_stdout_is_not_a_panic() {
         assert_eq!(code(&o), 0, "{args:?}");
     }
 }
+
+#[test]
+fn pack_schema_in_docs_is_current() {
+    let o = run(&["packs", "schema"]);
+    assert_eq!(code(&o), 0);
+    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/pack.schema.json"))
+        .expect("docs/pack.schema.json");
+    assert!(
+        stdout(&o) == docs,
+        "docs/pack.schema.json is out of date: run `cargo run -p eca-guard-cli -- packs schema > docs/pack.schema.json`"
+    );
+}
+
+#[test]
+fn packs_lint_exit_codes() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let bad = t.path().join("bad.json");
+    std::fs::write(&bad, "{\"id\": \"x\", \"name\": \"X\", \"sources\": [],\n \"rules\": {\"requirePkce\": {\"expect\": \"yes\", \"source\": \"s\"}}}").expect("write");
+    let o = run(&["packs", "lint", &bad.to_string_lossy()]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("bad.json:2: error: /rules/requirePkce/expect"),
+        "{}",
+        stdout(&o)
+    );
+    let good = concat!(env!("CARGO_MANIFEST_DIR"), "/../src/packs/fivetran-eca.json");
+    assert_eq!(code(&run(&["packs", "lint", good])), 0);
+    assert_eq!(code(&run(&["packs", "lint", "/no/such/pack.json"])), 2);
+}

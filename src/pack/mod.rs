@@ -10,6 +10,8 @@ mod after_send;
 mod builtin;
 mod params;
 mod rules;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod schema;
 mod validate;
 
 use serde::{Deserialize, Serialize};
