@@ -189,6 +189,33 @@ pub fn parse_pack(text: &str) -> Result<JsValue, JsValue> {
     js_sys::JSON::parse(text)
 }
 
+// `orgStatus(readings, settings, setupOrigin)` → `{pack, rows, failing, packNotes}`: the popup's
+// rows for one org from what the worker remembers of it (src/org_status.rs).
+#[wasm_bindgen(js_name = orgStatus, skip_jsdoc)]
+pub fn org_status(readings: JsValue, config: JsValue, setup_origin: &str) -> Result<JsValue, JsValue> {
+    let readings: crate::org_status::Readings = from_js(&readings, "the org's readings")?;
+    let config = valid_config_from_js(&config)?;
+    let status = crate::org_status::org_status(&config, &readings, setup_origin, js_sys::Date::now())
+        .map_err(|e| to_js_error(&e))?;
+    out(&status)
+}
+
+// `probeAnswer(url, text, callback, ok)` → `{status, message}`: what Salesforce's answer to an
+// authorization request for a consumer key means (src/probe.rs).
+#[wasm_bindgen(js_name = probeAnswer, skip_jsdoc)]
+pub fn probe_answer(url: &str, text: &str, callback: &str, ok: bool) -> Result<JsValue, JsValue> {
+    out(&crate::probe::classify(url, text, callback, ok))
+}
+
+// `afterSend(settings, packId, org, app)` → `{title, steps}` or `null`: the pack's next steps
+// for a credential sent as org/app; a command in them only for shape-checked values.
+#[wasm_bindgen(js_name = afterSend, skip_jsdoc)]
+pub fn after_send(config: JsValue, pack_id: &str, org: &str, app: &str) -> Result<JsValue, JsValue> {
+    let config = valid_config_from_js(&config)?;
+    let pack = pack::find(pack_id, &config.custom_packs).map_err(|e| to_js_error(&e))?;
+    out(&pack::after_send(pack, org, app))
+}
+
 // ---- Pairing with an eca-guard-server and sealing credentials to it (src/pairing.rs) ----
 
 fn now_secs() -> u64 {

@@ -11,6 +11,7 @@
 mod bad_input;
 mod callbacks;
 mod library;
+mod org_rows;
 mod packs;
 mod pages;
 mod sessions;
