@@ -23,9 +23,10 @@ pub struct ReadAt {
     /// The page it was read on (without its query), for a link.
     #[serde(default)]
     pub from: Option<String>,
-    /// When, ms since the epoch.
+    /// When, ms since the epoch (an integer: reading JSON floats would add float parsing to the
+    /// Wasm module).
     #[serde(default)]
-    pub read_at: f64,
+    pub read_at: u64,
 }
 
 /// What the worker remembers of one org.
@@ -62,8 +63,8 @@ pub struct Shown {
     pub label: Option<&'static str>,
     /// The value as Setup words it.
     pub shown: String,
-    /// When it was read (ms since the epoch) and how long ago, in words.
-    pub read_at: f64,
+    /// When it was read (ms since the epoch).
+    pub read_at: u64,
     /// "just now", "5 minutes ago".
     pub read_ago: String,
     /// Where.
@@ -263,7 +264,7 @@ fn row(
                 label: (fields.len() > 1).then(|| f.label()),
                 shown: show(*f, v),
                 read_at: r.read_at,
-                read_ago: ago(now - r.read_at),
+                read_ago: ago(now - r.read_at as f64),
                 from: r.from,
             })
         })

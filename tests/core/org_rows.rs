@@ -27,7 +27,7 @@ fn readings(snap: Snapshot) -> Readings {
                 f.name().to_string(),
                 ReadAt {
                     from: Some(format!("{ORIGIN}/lightning/setup/SecuritySession/home")),
-                    read_at: 0.0,
+                    read_at: 0,
                 },
             )
         })
