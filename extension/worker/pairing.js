@@ -10,6 +10,7 @@
 import { ready } from './core.js';
 import { GuardError } from './errors.js';
 import { senderOrg } from './org.js';
+import { API_HOST, appOf } from './app-id.js';
 
 const api = globalThis.browser || globalThis.chrome;
 
@@ -124,9 +125,22 @@ async function sendCredentials(msg, sender) {
     throw new GuardError('NotPaired', 'ECA Guard is not paired with a server yet: open ECA Guard options and paste a pairing code.');
   }
   const org = await senderApiHost(core, sender);
-  const app = str(msg.app) || 'unnamed app';
+  // The record the server files it under: an id or API name, never the page's label (app-id.js).
+  const key = str(msg.consumerKey);
+  const secret = str(msg.consumerSecret);
+  // An "API Name" equal to the key or secret was misread from the page: never a record name.
+  const apiName = str(msg.apiName);
+  const which = appOf(sender, apiName === key || apiName === secret ? '' : apiName);
+  if (!which) {
+    throw new GuardError(
+      'UnknownApp',
+      'ECA Guard could not tell which app this is: the page\'s address carries no app id and the page shows no API Name. Nothing was sent.'
+    );
+  }
+  if (!API_HOST.test(org)) throw new GuardError('BadMessage', 'This page is not a Salesforce org page.');
+  const app = which.app;
   // The secret lives only in this call: sealed, posted, then dropped with the frame.
-  const sealed = core.sealCredentials(p.keys, org, app, str(msg.consumerKey), str(msg.consumerSecret));
+  const sealed = core.sealCredentials(p.keys, org, app, key, secret);
   const text = await post(sealed.url, sealed.body);
   const receipt = core.openReceipt(sealed.responseKey, sealed.messageId, text);
   return { receipt, server: p.name };
@@ -145,6 +159,6 @@ export const handlers = {
       return { paired: false };
     },
   },
-  /** Content script, after a trusted click: `{app, consumerKey, consumerSecret}`. */
+  /** Content script, after a trusted click: `{apiName?, label?, consumerKey, consumerSecret}`. */
   sendCredentials: { from: 'content', run: (msg, sender) => sendCredentials(msg, sender) },
 };

@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -23,7 +23,8 @@ const ROOT = resolve(HERE, '../..');
 const STATIC = resolve(HERE, '../fixtures/static');
 const HOST = 'acme.my.salesforce-setup.com';
 const ORG = 'acme.my.salesforce.com';
-const PAGE = '/lightning/setup/ManageExternalClientApplication/0xI000000000001AAA/consumer';
+const APP_ID = '0xI000000000001AAA';
+const PAGE = `/lightning/setup/ManageExternalClientApplication/${APP_ID}/consumer`;
 
 function serverBinary() {
   for (const p of ['target/debug/eca-guard-server', 'target/release/eca-guard-server']) {
@@ -152,7 +153,7 @@ async function guardUi(page) {
   };
   walk(hostNode);
   const mode = hostNode.shadowRoots && hostNode.shadowRoots[0] && hostNode.shadowRoots[0].shadowRootType;
-  return { text: text.join(' ').replace(/\s+/g, ' ').trim(), mode };
+  return { text: text.join(' ').replace(/\s+/g, ' ').trim(), texts: text, mode };
 }
 
 /** Clicks "Check again" inside our closed shadow root, as the admin would (a trusted click). */
@@ -238,23 +239,24 @@ test('pair with a code, then send the revealed key and secret; the server get pr
   assert.ok(hostile.shadowRoots.every((m) => m === 'closed'));
   assert.ok(hostile.texts.every((t) => !t.includes(consumer.SECRET) && !t.includes('Send to')), 'read nothing of our UI');
   assert.equal(hostile.runtime, false, 'the page has no channel to the extension');
-  assert.equal(tryGet('Veeam Backup'), null, 'nothing was sent without a real click');
+  assert.equal(tryGet(APP_ID), null, 'nothing was sent without a real click');
   assert.equal(tryGet('Evil'), null);
   assert.match(cli('creds', 'list'), /^$/);
 
   // The admin's click sends; the server's get prints the same credentials.
   await clickSend(page);
-  const got = await waitFor(() => tryGet('Veeam Backup'), 'the credential at the server');
+  const got = await waitFor(() => tryGet(APP_ID), 'the credential at the server');
   assert.equal(got.consumerKey, consumer.KEY);
   assert.equal(got.consumerSecret, consumer.SECRET);
   assert.equal(got.version, 1);
-  const env1 = cli('get', '--org', ORG, '--app', 'Veeam Backup', '--format', 'env');
+  const env1 = cli('get', '--org', ORG, '--app', APP_ID, '--format', 'env');
   assert.ok(env1.includes(`ECA_GUARD_CONSUMER_SECRET='${consumer.SECRET}'`));
   const done = await waitFor(async () => {
     const u = await guardUi(page);
     return u && u.text.includes('Sent to') ? u : null;
   }, 'the success line');
-  assert.match(done.text, /Sent to Veeam prod: acme\.my\.salesforce\.com \/ Veeam Backup, key 3MVG9fix…, stored\./);
+  // Filed under the app's record id from the address; the page's label is only shown.
+  assert.match(done.text, /Sent to Veeam prod: acme\.my\.salesforce\.com \/ 0xI000000000001AAA \("Veeam Backup"\), key 3MVG9fix…, stored\./);
   assert.ok(!done.text.includes(consumer.SECRET));
 
   // Is the app live? Right after creation Salesforce does not know the key: explained, with a countdown.
@@ -287,11 +289,11 @@ test('pair with a code, then send the revealed key and secret; the server get pr
   await page.waitForTimeout(400);
   await clickSend(page);
   const v2 = await waitFor(() => {
-    const g = tryGet('Veeam Backup');
+    const g = tryGet(APP_ID);
     return g && g.version === 2 ? g : null;
   }, 'version 2');
   assert.equal(v2.consumerSecret, consumer.ROTATED_SECRET);
-  assert.equal(JSON.parse(cli('get', '--org', ORG, '--app', 'Veeam Backup', '--version', '1')).consumerSecret, consumer.SECRET);
+  assert.equal(JSON.parse(cli('get', '--org', ORG, '--app', APP_ID, '--version', '1')).consumerSecret, consumer.SECRET);
   await waitFor(async () => ((await guardUi(page))?.text || '').includes('stored as version 2'), 'the version 2 line');
 
   // No secret in extension storage, the worker's log, the server's log, or the page's hostile loot.
@@ -312,16 +314,73 @@ test('pair with a code, then send the revealed key and secret; the server get pr
   assert.ok(!/clipboard|execCommand/.test(src.replace(/^\s*\/\/.*$/gm, '')));
 });
 
-test('the legacy Connected App consumer details page (classic) sends too', async () => {
+test('the Veeam steps print a command that runs no page text (an app label with $(…) in it)', async () => {
+  const id = '0xI000000000002AAA';
   const page = await env.ctx.newPage();
-  const port = env.fixture.address().port;
-  await page.goto(`https://acme.my.salesforce.com:${port}/app/mgmt/forceconnectedapps/forceAppDetail.apexp`);
+  await page.goto(`${env.origin}/lightning/setup/ManageExternalClientApplication/${id}/consumer?label=evil`);
+  await page.click('#verify');
   await page.waitForSelector('eca-guard-send', { state: 'attached' });
   await waitFor(async () => ((await guardUi(page))?.text || '').includes('Send to Veeam prod'), 'the button');
   await clickSend(page);
-  const got = await waitFor(() => tryGet('Veeam Legacy'), 'the legacy credential');
-  assert.equal(got.consumerKey, consumer.LEGACY_KEY);
-  assert.equal(got.consumerSecret, consumer.LEGACY_SECRET);
+  const ui = await waitFor(async () => {
+    const u = await guardUi(page);
+    return u && u.texts.some((t) => t.includes('eca-guard-server get')) ? u : null;
+  }, 'the Veeam steps');
+  const line = ui.texts.find((t) => t.includes('eca-guard-server get'));
+  const command = line.match(/eca-guard-server get .*?(?= \(or use the sink file\)|$)/)[0];
+  // Paste it into a shell, as the admin would, with a stand-in eca-guard-server that prints its
+  // arguments one per line.
+  const dir = mkdtempSync(join(tmpdir(), 'eca-guard-paste-'));
+  try {
+    mkdirSync(join(dir, 'bin'));
+    writeFileSync(join(dir, 'bin', 'eca-guard-server'), '#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a"; done\n', { mode: 0o755 });
+    let out = '';
+    try {
+      out = execFileSync('bash', ['-c', command], { cwd: dir, encoding: 'utf8', env: { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}` } });
+    } catch (_) {
+      // a command that does not even parse runs nothing; the assertions below still apply
+    }
+    assert.equal(existsSync(join(dir, 'pwned')), false, `the printed command ran page text: ${command}`);
+    assert.deepEqual(out.split('\n').filter(Boolean), ['get', '--org', ORG, '--app', id], command);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  // Stored under the app's record id (from the page's address), never under its label; the label
+  // is shown on the page as text.
+  const got = await waitFor(() => tryGet(id), 'the credential under the record id');
+  assert.equal(got.consumerKey, consumer.KEY);
+  assert.ok(ui.text.includes(consumer.EVIL_LABEL), ui.text);
+});
+
+test('the legacy Connected App consumer details page (classic) sends too, keyed by its id or API Name', async () => {
+  const port = env.fixture.address().port;
+  const legacy = `https://acme.my.salesforce.com:${port}/app/mgmt/forceconnectedapps/forceAppDetail.apexp`;
+  const sendFrom = async (url) => {
+    const page = await env.ctx.newPage();
+    await page.goto(url);
+    await page.waitForSelector('eca-guard-send', { state: 'attached' });
+    await waitFor(async () => ((await guardUi(page))?.text || '').includes('Send to Veeam prod'), 'the button');
+    await clickSend(page);
+    return page;
+  };
+  // The record id from the address (`applicationId=`), as Setup links the page.
+  await sendFrom(`${legacy}?applicationId=06P000000000001AAA&id=0Ci000000000001AAA`);
+  const byId = await waitFor(() => tryGet('06P000000000001AAA'), 'the legacy credential under its id');
+  assert.equal(byId.consumerKey, consumer.LEGACY_KEY);
+  assert.equal(byId.consumerSecret, consumer.LEGACY_SECRET);
+  // No id in the address: the API Name the page shows.
+  await sendFrom(legacy);
+  const byName = await waitFor(() => tryGet(consumer.LEGACY_API_NAME), 'the legacy credential under its API Name');
+  assert.equal(byName.consumerKey, consumer.LEGACY_KEY);
+  // An "API Name" that is no API name: refused on the page, nothing sent.
+  const before = cli('creds', 'list');
+  const evil = await sendFrom(`${legacy}?api=evil`);
+  const ui = await waitFor(async () => {
+    const u = await guardUi(evil);
+    return u && /which app/.test(u.text) ? u : null;
+  }, 'the refusal');
+  assert.match(ui.text, /Nothing was sent/);
+  assert.equal(cli('creds', 'list'), before);
 });
 
 test('no button on a Visualforce domain (code there could fake a key and secret)', async () => {
