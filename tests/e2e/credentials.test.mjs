@@ -6,196 +6,29 @@
 // no extension storage and no extension log.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:https';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
 
-import { CSP, certificate } from '../fixtures/serve.mjs';
 import * as consumer from '../fixtures/pages/consumer-details.mjs';
-import { CHROMIUM, EXT, chromiumArgs } from './harness.mjs';
+import { EXT } from './harness.mjs';
+import { ORG, clickRecheck, clickSend, guardUi, startSendEnv, waitFor } from './send-harness.mjs';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(HERE, '../..');
-const STATIC = resolve(HERE, '../fixtures/static');
-const HOST = 'acme.my.salesforce-setup.com';
-const ORG = 'acme.my.salesforce.com';
 const APP_ID = '0xI000000000001AAA';
 const PAGE = `/lightning/setup/ManageExternalClientApplication/${APP_ID}/consumer`;
 
-function serverBinary() {
-  for (const p of ['target/debug/eca-guard-server', 'target/release/eca-guard-server']) {
-    if (existsSync(join(ROOT, p))) return join(ROOT, p);
-  }
-  execFileSync('cargo', ['build', '-q', '-p', 'eca-guard-server'], { cwd: ROOT, stdio: 'inherit' });
-  return join(ROOT, 'target/debug/eca-guard-server');
-}
-
-const env = {};
-
-function startGuardServer(bin, data, config) {
-  return new Promise((resolveStart, reject) => {
-    const child = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--data', data, '--config', config], {
-      env: { ...process.env, RUST_LOG: 'debug' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let log = '';
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (d) => {
-      log += d;
-      const m = log.match(/listen=(127\.0\.0\.1:\d+)/);
-      if (m && !env.addr) {
-        env.addr = m[1];
-        resolveStart(child);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`eca-guard-server exited ${code}: ${log}`)));
-    child.log = () => log;
-  });
-}
-
-function fixtureServer() {
-  const server = createServer(certificate(), (req, res) => {
-    const url = new URL(req.url, `https://${req.headers.host}`);
-    const headers = { 'content-security-policy': CSP, 'cache-control': 'no-store' };
-    // A stand-in for the org's OAuth authorize endpoint, answering with Salesforce's error strings.
-    if (url.pathname === '/services/oauth2/authorize') {
-      env.authorizeCalls.push({ host: req.headers.host, clientId: url.searchParams.get('client_id'), redirectUri: url.searchParams.get('redirect_uri') });
-      const err = {
-        inactive: ['invalid_client_id', 'client identifier invalid'],
-        mismatch: ['redirect_uri_mismatch', 'redirect_uri must match configuration'],
-        missing: ['OAUTH_EC_APP_NOT_FOUND', 'app must be installed into org'],
-      }[env.authorizeMode];
-      const location = err
-        ? `/setup/secur/RemoteAccessErrorPage.apexp?error=${err[0]}&error_description=${encodeURIComponent(err[1])}`
-        : '/?startURL=%2Fsetup%2Fsecur%2FRemoteAccessAuthorizationPage.apexp';
-      res.writeHead(302, { location });
-      return res.end();
-    }
-    if (url.pathname === '/setup/secur/RemoteAccessErrorPage.apexp') {
-      res.writeHead(200, { ...headers, 'content-type': 'text/html' });
-      return res.end(`<html><body><h1>error=${url.searchParams.get('error')}</h1><p>${url.searchParams.get('error_description')}</p></body></html>`);
-    }
-    if (url.pathname === '/') {
-      res.writeHead(200, { ...headers, 'content-type': 'text/html' });
-      return res.end('<html><head><title>Login | Salesforce</title></head><body><form id="login"></form></body></html>');
-    }
-    if (url.pathname.startsWith('/fixture/')) {
-      const file = join(STATIC, url.pathname.slice('/fixture/'.length));
-      if (!file.startsWith(STATIC) || !existsSync(file)) return res.writeHead(404).end();
-      res.writeHead(200, { ...headers, 'content-type': 'text/javascript' });
-      return res.end(readFileSync(file));
-    }
-    if (consumer.routes.some((r) => r.test(url.pathname))) {
-      res.writeHead(200, { ...headers, 'content-type': 'text/html; charset=utf-8' });
-      return res.end(consumer.render({ url }));
-    }
-    res.writeHead(404).end();
-  });
-  return new Promise((r) => server.listen(0, '127.0.0.1', () => r(server)));
-}
-
-const cli = (...args) =>
-  execFileSync(env.bin, [...args, '--data', env.data], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+let env;
+const cli = (...args) => env.cli(...args);
+const tryGet = (app) => env.tryGet(app);
 
 before(async () => {
-  if (!existsSync(join(EXT, 'manifest.json'))) throw new Error(`no built extension at ${EXT}: run ./build.sh build`);
-  env.bin = serverBinary();
-  env.dir = mkdtempSync(join(tmpdir(), 'eca-guard-creds-e2e-'));
-  env.data = join(env.dir, 'data');
-  const config = join(env.dir, 'server.toml');
-  writeFileSync(config, 'name = "Veeam prod"\npack = "veeam-eca"\ncallback_urls = ["https://veeam.acme.internal"]\n');
-  env.server = await startGuardServer(env.bin, env.data, config);
-  env.authorizeCalls = [];
-  env.authorizeMode = 'inactive';
-  env.fixture = await fixtureServer();
-  const port = env.fixture.address().port;
-  env.origin = `https://${HOST}:${port}`;
-  env.profile = join(env.dir, 'profile');
-  env.ctx = await chromium.launchPersistentContext(env.profile, {
-    executablePath: CHROMIUM,
-    headless: !process.env.HEADED,
-    args: chromiumArgs(port, ['*.my.salesforce-setup.com', '*.my.salesforce.com', '*.vf.force.com']),
-  });
-  env.sw = env.ctx.serviceWorkers()[0] || (await env.ctx.waitForEvent('serviceworker', { timeout: 15000 }));
-  env.extId = new URL(env.sw.url()).host;
-  env.workerLog = [];
-  env.sw.on('console', (m) => env.workerLog.push(m.text()));
+  env = await startSendEnv();
 });
 
 after(async () => {
-  await env.ctx?.close();
-  env.server?.kill('SIGKILL');
-  await new Promise((r) => (env.fixture ? env.fixture.close(r) : r()));
-  if (env.dir) rmSync(env.dir, { recursive: true, force: true });
+  await env?.close();
 });
-
-/** Our UI's text, read through CDP (it lives in a closed shadow root page scripts cannot open). */
-async function guardUi(page) {
-  const cdp = await page.context().newCDPSession(page);
-  const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
-  await cdp.detach();
-  let hostNode = null;
-  const find = (n) => {
-    if (hostNode) return;
-    if (n.nodeName === 'ECA-GUARD-SEND') hostNode = n;
-    for (const c of [...(n.children || []), ...(n.shadowRoots || [])]) find(c);
-  };
-  find(root);
-  if (!hostNode) return null;
-  const text = [];
-  const walk = (n) => {
-    if (n.nodeType === 3) text.push(n.nodeValue);
-    for (const c of [...(n.children || []), ...(n.shadowRoots || [])]) if (c.nodeName !== 'STYLE') walk(c);
-  };
-  walk(hostNode);
-  const mode = hostNode.shadowRoots && hostNode.shadowRoots[0] && hostNode.shadowRoots[0].shadowRootType;
-  return { text: text.join(' ').replace(/\s+/g, ' ').trim(), texts: text, mode };
-}
-
-/** Clicks "Check again" inside our closed shadow root, as the admin would (a trusted click). */
-async function clickRecheck(page) {
-  const cdp = await page.context().newCDPSession(page);
-  const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
-  let id = null;
-  const find = (n) => {
-    if (id) return;
-    if (n.nodeName === 'BUTTON' && (n.attributes || []).join(' ').includes('recheck')) id = n.nodeId;
-    for (const c of [...(n.children || []), ...(n.shadowRoots || [])]) find(c);
-  };
-  find(root);
-  const { model } = await cdp.send('DOM.getBoxModel', { nodeId: id });
-  await cdp.detach();
-  const [x1, y1, , , x3, y3] = model.content;
-  await page.mouse.click((x1 + x3) / 2, (y1 + y3) / 2);
-}
-
-async function waitFor(fn, what, timeout = 10000) {
-  const end = Date.now() + timeout;
-  let last;
-  while (Date.now() < end) {
-    last = await fn();
-    if (last) return last;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
-}
-
-function tryGet(app) {
-  try {
-    return JSON.parse(cli('get', '--org', ORG, '--app', app));
-  } catch (_) {
-    return null;
-  }
-}
-
-async function clickSend(page) {
-  const box = await page.locator('eca-guard-send').boundingBox();
-  await page.mouse.click(box.x + 30, box.y + 12); // a real (trusted) click on the button (top left)
-}
 
 test('pair with a code, then send the revealed key and secret; the server get prints them', async () => {
   // Pairing, from the options page (code from the server's own `pair`).
@@ -353,7 +186,7 @@ test('the Veeam steps print a command that runs no page text (an app label with 
 });
 
 test('the legacy Connected App consumer details page (classic) sends too, keyed by its id or API Name', async () => {
-  const port = env.fixture.address().port;
+  const port = env.port;
   const legacy = `https://acme.my.salesforce.com:${port}/app/mgmt/forceconnectedapps/forceAppDetail.apexp`;
   const sendFrom = async (url) => {
     const page = await env.ctx.newPage();
@@ -385,7 +218,7 @@ test('the legacy Connected App consumer details page (classic) sends too, keyed 
 
 test('no button on a Visualforce domain (code there could fake a key and secret)', async () => {
   const page = await env.ctx.newPage();
-  const port = env.fixture.address().port;
+  const port = env.port;
   await page.goto(`https://acme--c.vf.force.com:${port}${PAGE}`);
   await page.click('#verify');
   await page.waitForTimeout(800);
