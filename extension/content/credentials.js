@@ -2,11 +2,14 @@
 // Consumer Secret (ECA detail after identity verification, legacy Connected App consumer
 // details). Classic script, isolated world.
 //
-// Rules (issue 5): the secret is read from the page only inside a trusted click
-// (`event.isTrusted`), goes straight to the service worker in one message, and is never
-// stored, logged, put on the clipboard or written back into the page by us. Our UI lives in a
-// closed shadow root: page scripts cannot read or restyle it, and a synthetic click from the
-// page is ignored. The org is decided by the worker from this frame's URL, not sent from here.
+// Rules (docs/server.md, "What is protected"): the secret is read from the page only inside a
+// trusted click (`event.isTrusted`), goes straight to the service worker in one message, and
+// is never stored, logged, put on the clipboard or written back into the page by us. Our UI
+// lives in a closed shadow root: page scripts cannot read it or reach inside, and a synthetic
+// click from the page is ignored. But its host element is in the page's DOM, so the page can
+// restyle it to catch a real click meant for something else: the click therefore only starts
+// a send, which the admin confirms in ECA Guard's own window (worker/send.js). The org and the
+// app's record are decided by the worker from this frame's URL (worker/app-id.js).
 (() => {
   'use strict';
   const g = (globalThis.ecaGuard = globalThis.ecaGuard || {});
@@ -267,7 +270,9 @@
       return;
     }
     ui.button.disabled = true;
-    show('', 'Sending…');
+    // The worker asks the admin in a window of its own before anything is sent (worker/send.js):
+    // this click may have been steered onto the button by the page.
+    show('', 'Confirm the send in ECA Guard\'s window…');
     const label = appName();
     const reply = await send({ type: 'sendCredentials', apiName: apiName(), label, ...read });
     read.consumerSecret = ''; // drop our only reference to it

@@ -180,6 +180,16 @@ function orgOfHost(core, host) {
   return orgByHost.get(host);
 }
 
+/**
+ * Whether an org's host serves Salesforce's own Setup surfaces (Setup, Lightning, the API host's
+ * classic pages), not Visualforce, whose pages are code the org's developers wrote and could
+ * show a fake Session Settings page or a fake key and secret. Readings and sends come from these
+ * only.
+ */
+export function isSetupSurface(org) {
+  return !!org && (org.surface === 'setup' || org.surface === 'lightning' || org.surface === 'api');
+}
+
 /** The org of the frame that sent a message (never what the page claims), or null. Used by
  * every handler that acts for an org (readings, credentials, the live probe). */
 export function senderOrg(core, sender) {

@@ -1,22 +1,17 @@
-// Pairing with an eca-guard-server and sending consumer credentials to it (issue 5).
+// Pairing with an eca-guard-server (options page), and the pairing's record for the others
+// (worker/send.js seals with it; content scripts and pages see only `publicView`).
 //
 // chrome.storage.local `ecaGuardPairing` keeps the pairing: the server's address, its pinned
 // public key and this browser's own key (`keys`, an opaque string from the core), plus the
-// server's name, callback URLs and pack. Never a consumer secret: a secret arrives in one
-// `sendCredentials` message from the content script (after a trusted click), is sealed in Wasm
-// (HPKE, src/pairing.rs) and posted, and nothing here keeps, logs or copies it.
-//
-// The org is never what the page says: it is derived from the sending frame's URL.
+// server's name, callback URLs and pack. Never a consumer secret.
 import { ready } from './core.js';
 import { GuardError } from './errors.js';
-import { senderOrg } from './org.js';
-import { API_HOST, appOf } from './app-id.js';
 
 const api = globalThis.browser || globalThis.chrome;
 
 export const PAIRING_KEY = 'ecaGuardPairing';
 
-async function load() {
+export async function loadPairing() {
   const l = await api.storage.local.get(PAIRING_KEY);
   const p = l[PAIRING_KEY];
   return p && typeof p === 'object' && typeof p.keys === 'string' ? p : null;
@@ -63,7 +58,7 @@ async function call(url, init) {
   return text;
 }
 
-const post = (url, body) => call(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+export const post = (url, body) => call(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 
 async function pair(msg) {
   const core = await ready;
@@ -104,51 +99,9 @@ function defaultLabel() {
   return `ECA Guard in ${browser} on ${os}`;
 }
 
-/** The org of the frame that sent the message (its URL), as the API host integrations use. */
-async function senderApiHost(core, sender) {
-  const org = senderOrg(core, sender);
-  if (!org) throw new GuardError('BadMessage', 'This page is not a Salesforce org page.');
-  // Visualforce domains run code the org's developers (or anyone they trust) wrote: a page
-  // there could show a fake key and secret. Credentials are sent from Setup pages only.
-  if (org.surface === 'visualforce') {
-    throw new GuardError('BadMessage', 'Credentials are sent only from Salesforce Setup pages, not from Visualforce pages.');
-  }
-  return org.apiHost;
-}
-
-const str = (v) => (typeof v === 'string' ? v.trim() : '');
-
-async function sendCredentials(msg, sender) {
-  const core = await ready;
-  const p = await load();
-  if (!p) {
-    throw new GuardError('NotPaired', 'ECA Guard is not paired with a server yet: open ECA Guard options and paste a pairing code.');
-  }
-  const org = await senderApiHost(core, sender);
-  // The record the server files it under: an id or API name, never the page's label (app-id.js).
-  const key = str(msg.consumerKey);
-  const secret = str(msg.consumerSecret);
-  // An "API Name" equal to the key or secret was misread from the page: never a record name.
-  const apiName = str(msg.apiName);
-  const which = appOf(sender, apiName === key || apiName === secret ? '' : apiName);
-  if (!which) {
-    throw new GuardError(
-      'UnknownApp',
-      'ECA Guard could not tell which app this is: the page\'s address carries no app id and the page shows no API Name. Nothing was sent.'
-    );
-  }
-  if (!API_HOST.test(org)) throw new GuardError('BadMessage', 'This page is not a Salesforce org page.');
-  const app = which.app;
-  // The secret lives only in this call: sealed, posted, then dropped with the frame.
-  const sealed = core.sealCredentials(p.keys, org, app, key, secret);
-  const text = await post(sealed.url, sealed.body);
-  const receipt = core.openReceipt(sealed.responseKey, sealed.messageId, text);
-  return { receipt, server: p.name };
-}
-
 export const handlers = {
   /** Options page, popup and content scripts: is there a pairing, with which server. */
-  pairingStatus: { from: 'any', run: async () => publicView(await load()) },
+  pairingStatus: { from: 'any', run: async () => publicView(await loadPairing()) },
   /** Options page: pair with a code (`{code, label?}`). */
   pair: { from: 'extension', run: (msg) => pair(msg) },
   /** Options page: forget the pairing (the server side is revoked with `browsers revoke`). */
@@ -159,6 +112,4 @@ export const handlers = {
       return { paired: false };
     },
   },
-  /** Content script, after a trusted click: `{apiName?, label?, consumerKey, consumerSecret}`. */
-  sendCredentials: { from: 'content', run: (msg, sender) => sendCredentials(msg, sender) },
 };

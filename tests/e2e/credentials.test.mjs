@@ -13,7 +13,7 @@ import { join } from 'node:path';
 
 import * as consumer from '../fixtures/pages/consumer-details.mjs';
 import { EXT } from './harness.mjs';
-import { ORG, clickRecheck, clickSend, guardUi, startSendEnv, waitFor } from './send-harness.mjs';
+import { ORG, clickRecheck, clickSend, guardUi, nextConfirm, startSendEnv, waitFor } from './send-harness.mjs';
 
 const APP_ID = '0xI000000000001AAA';
 const PAGE = `/lightning/setup/ManageExternalClientApplication/${APP_ID}/consumer`;
@@ -188,12 +188,12 @@ test('the Veeam steps print a command that runs no page text (an app label with 
 test('the legacy Connected App consumer details page (classic) sends too, keyed by its id or API Name', async () => {
   const port = env.port;
   const legacy = `https://acme.my.salesforce.com:${port}/app/mgmt/forceconnectedapps/forceAppDetail.apexp`;
-  const sendFrom = async (url) => {
+  const sendFrom = async (url, how) => {
     const page = await env.ctx.newPage();
     await page.goto(url);
     await page.waitForSelector('eca-guard-send', { state: 'attached' });
     await waitFor(async () => ((await guardUi(page))?.text || '').includes('Send to Veeam prod'), 'the button');
-    await clickSend(page);
+    await clickSend(page, how);
     return page;
   };
   // The record id from the address (`applicationId=`), as Setup links the page.
@@ -207,13 +207,45 @@ test('the legacy Connected App consumer details page (classic) sends too, keyed 
   assert.equal(byName.consumerKey, consumer.LEGACY_KEY);
   // An "API Name" that is no API name: refused on the page, nothing sent.
   const before = cli('creds', 'list');
-  const evil = await sendFrom(`${legacy}?api=evil`);
+  const evil = await sendFrom(`${legacy}?api=evil`, { confirm: false });
   const ui = await waitFor(async () => {
     const u = await guardUi(evil);
     return u && /which app/.test(u.text) ? u : null;
   }, 'the refusal');
   assert.match(ui.text, /Nothing was sent/);
   assert.equal(cli('creds', 'list'), before);
+});
+
+test('the confirm window: Send is armed after a moment, a second send waits for the first, Cancel sends nothing', async () => {
+  const before = cli('creds', 'list', '--history');
+  const open = async () => {
+    const page = await env.ctx.newPage();
+    await page.goto(`${env.origin}${PAGE}`);
+    await page.click('#verify');
+    await page.waitForSelector('eca-guard-send', { state: 'attached' });
+    await waitFor(async () => ((await guardUi(page))?.text || '').includes('Send to Veeam prod'), 'the button');
+    return page;
+  };
+  const first = await open();
+  const opened = nextConfirm(env.ctx);
+  await clickSend(first, { confirm: false });
+  const win = await opened;
+  assert.ok(win, 'a confirm window');
+  await win.waitForSelector('body[data-ready]');
+  assert.equal(await win.isDisabled('#confirm'), true, 'Send is not armed at once');
+  await win.waitForSelector('#confirm:not([disabled])');
+  // Another tab's send, meanwhile, does not replace what the window shows.
+  const second = await open();
+  const none = nextConfirm(env.ctx, 1500);
+  await clickSend(second, { confirm: false });
+  assert.equal(await none, null, 'no second window');
+  await waitFor(async () => /another send is waiting/.test((await guardUi(second))?.text || ''), 'the busy line');
+  // Cancel: the window closes, the page says so, the server has nothing new.
+  const closed = win.waitForEvent('close');
+  await win.click('#cancel');
+  await closed;
+  await waitFor(async () => /Not sent: you cancelled it/.test((await guardUi(first))?.text || ''), 'the cancelled line');
+  assert.equal(cli('creds', 'list', '--history'), before);
 });
 
 test('no button on a Visualforce domain (code there could fake a key and secret)', async () => {

@@ -191,8 +191,23 @@ export async function waitFor(fn, what, timeout = 10000) {
   throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
 }
 
-/** A real (trusted) click on the Send button (its top left). */
-export async function clickSend(page) {
+/** ECA Guard's next confirm window (an extension page in a popup window), or null after `timeout`. */
+export function nextConfirm(ctx, timeout = 5000) {
+  return ctx.waitForEvent('page', { predicate: (p) => p.url().includes('/confirm/confirm.html'), timeout }).catch(() => null);
+}
+
+/**
+ * A real (trusted) click on the Send button (its top left); then, unless `confirm` is false,
+ * a click on Send in the confirm window it opens, as the admin would.
+ */
+export async function clickSend(page, { confirm = true } = {}) {
   const box = await page.locator('eca-guard-send').boundingBox();
+  const opened = confirm ? nextConfirm(page.context()) : null;
   await page.mouse.click(box.x + 30, box.y + 12);
+  if (!confirm) return null;
+  const win = await opened;
+  if (!win) throw new Error('no confirm window opened');
+  await win.waitForSelector('body[data-ready]');
+  await win.click('#confirm'); // waits until it is armed
+  return win;
 }
