@@ -326,8 +326,11 @@
   // Not on Visualforce domains: code there is the org's own, and could fake a key and secret.
   if (!document.body || /\.(vf\.force\.com|visualforce\.com)$/i.test(location.hostname)) return;
   refreshServer();
-  api.storage.onChanged.addListener((changes, area) => {
-    if (area === 'local' && 'ecaGuardPairing' in changes) refreshServer();
+  // The worker says when the pairing changed; the pairing itself is kept where content scripts
+  // cannot read it (worker/pairing-store.js).
+  api.runtime.onMessage.addListener((msg) => {
+    if (msg && msg.type === 'pairingChanged') refreshServer();
+    return false;
   });
   new MutationObserver(schedule).observe(document.documentElement, { childList: true, subtree: true, characterData: true });
   schedule();

@@ -1,23 +1,34 @@
 // Pairing with an eca-guard-server (options page), and the pairing's record for the others
 // (worker/send.js seals with it; content scripts and pages see only `publicView`).
 //
-// chrome.storage.local `ecaGuardPairing` keeps the pairing: the server's address, its pinned
-// public key and this browser's own key (`keys`, an opaque string from the core), plus the
-// server's name, callback URLs and pack. Never a consumer secret.
+// The pairing: the server's address, its pinned public key and this browser's own key (`keys`,
+// an opaque string from the core), plus the server's name, callback URLs and pack. Never a
+// consumer secret. It is kept by worker/pairing-store.js, out of reach of content scripts;
+// they ask `pairingStatus` instead, and hear `pairingChanged` when it changes.
 import { ready } from './core.js';
 import { GuardError } from './errors.js';
+import { clearPairing, readPairing, writePairing } from './pairing-store.js';
+import { salesforceTabPatterns } from './settings.js';
 
 const api = globalThis.browser || globalThis.chrome;
 
-export const PAIRING_KEY = 'ecaGuardPairing';
-
-export async function loadPairing() {
-  const l = await api.storage.local.get(PAIRING_KEY);
-  const p = l[PAIRING_KEY];
-  return p && typeof p === 'object' && typeof p.keys === 'string' ? p : null;
+/** The pairing, or null; `withKeys` for sealing (worker/send.js) only. */
+export async function loadPairing({ withKeys = false } = {}) {
+  const p = await readPairing({ withKeys });
+  return p && typeof p === 'object' && typeof p.server === 'string' ? p : null;
 }
 
-/** What pages may see: everything but the keys. */
+/** Tells the content scripts of open Salesforce tabs to ask `pairingStatus` again. */
+function announce() {
+  api.tabs.query({ url: salesforceTabPatterns() }).then(
+    (tabs) => {
+      for (const t of tabs) api.tabs.sendMessage(t.id, { type: 'pairingChanged' }).catch(() => {});
+    },
+    () => {}
+  );
+}
+
+/** What extension pages may see: everything but the keys. */
 function publicView(p) {
   if (!p) return { paired: false };
   return {
@@ -88,7 +99,8 @@ async function pair(msg) {
     pack: typeof r.pack === 'string' ? r.pack : null,
     pairedAt: new Date().toISOString(),
   };
-  await api.storage.local.set({ [PAIRING_KEY]: record });
+  await writePairing(record);
+  announce();
   return publicView(record);
 }
 
@@ -100,15 +112,24 @@ function defaultLabel() {
 }
 
 export const handlers = {
-  /** Options page, popup and content scripts: is there a pairing, with which server. */
-  pairingStatus: { from: 'any', run: async () => publicView(await loadPairing()) },
+  /** Options page, popup and content scripts: is there a pairing, with which server. A content
+   * script learns only what its button needs: the server's name and pack. */
+  pairingStatus: {
+    from: 'any',
+    run: async (_msg, sender) => {
+      const view = publicView(await loadPairing());
+      const fromPage = !(typeof sender.url === 'string' && sender.url.startsWith(api.runtime.getURL('')));
+      return fromPage && view.paired ? { paired: true, name: view.name, pack: view.pack } : view;
+    },
+  },
   /** Options page: pair with a code (`{code, label?}`). */
   pair: { from: 'extension', run: (msg) => pair(msg) },
   /** Options page: forget the pairing (the server side is revoked with `browsers revoke`). */
   unpair: {
     from: 'extension',
     run: async () => {
-      await api.storage.local.remove(PAIRING_KEY);
+      await clearPairing();
+      announce();
       return { paired: false };
     },
   },

@@ -56,8 +56,8 @@ function keyHint(key) {
 /** Checks a send from a content script and puts it up for confirmation. */
 async function sendCredentials(msg, sender) {
   const core = await ready;
-  const p = await loadPairing();
-  if (!p) {
+  const p = await loadPairing({ withKeys: true });
+  if (!p || !p.keys) {
     throw new GuardError('NotPaired', 'ECA Guard is not paired with a server yet: open ECA Guard options and paste a pairing code.');
   }
   const org = senderOrg(core, sender);

@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 import * as consumer from '../fixtures/pages/consumer-details.mjs';
 import { EXT } from './harness.mjs';
@@ -136,7 +137,8 @@ test('pair with a code, then send the revealed key and secret; the server get pr
     assert.ok(!env.workerLog.join('\n').includes(s), 'a secret in the worker log');
     assert.ok(!env.server.log().includes(s), 'a secret in the server log');
   }
-  assert.ok(storage.includes('ecaGuardPairing'));
+  // Nor the pairing's own key: it is kept out of chrome.storage (hostile.test.mjs tries to read it).
+  assert.ok(!/ecag[kp]1\./.test(storage), 'the pairing key in chrome.storage.local');
   const loot = await page.evaluate(() => JSON.stringify(window.__hostile.texts));
   assert.ok(!loot.includes('Sent to'), 'the page could not read the receipt');
 
@@ -258,7 +260,10 @@ test('no button on a Visualforce domain (code there could fake a key and secret)
 });
 
 test('a revoked browser gets a clear error on the page', async () => {
-  const pairing = await env.sw.evaluate(async () => (await chrome.storage.local.get('ecaGuardPairing')).ecaGuardPairing);
+  const options = await env.ctx.newPage();
+  await options.goto(`chrome-extension://${env.extId}/options/options.html`);
+  const pairing = await options.evaluate(() => chrome.runtime.sendMessage({ type: 'pairingStatus' }));
+  await options.close();
   // `--` before the id: a random id may start with '-' (then it reads as an option).
   execFileSync(env.bin, ['browsers', 'revoke', '--data', env.data, '--', pairing.browserId], { stdio: ['ignore', 'pipe', 'pipe'] });
   const page = await env.ctx.newPage();
@@ -272,4 +277,41 @@ test('a revoked browser gets a clear error on the page', async () => {
     return u && /refused/.test(u.text) ? u : null;
   }, 'the refusal');
   assert.match(ui.text, /revoked/);
+});
+
+test('a pairing an earlier version kept in chrome.storage.local moves out of it at the next start, and still sends', async () => {
+  // Pair as the earlier version did: the core's own functions (under node), the record it kept.
+  const pkg = join(EXT, 'pkg');
+  const core = await import(pathToFileURL(join(pkg, 'eca_guard.js')).href);
+  core.initSync({ module: readFileSync(join(pkg, 'eca_guard_bg.wasm')) });
+  const code = cli('pair', '--url', `http://${env.addr}`).trim();
+  const start = core.pairingBegin(code);
+  const info = await (await fetch(start.infoUrl)).json();
+  const req = core.pairingRequest(code, info.publicKey, 'an earlier ECA Guard');
+  const reply = await (await fetch(req.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: req.body })).text();
+  const p = core.pairingComplete(req.pending, reply);
+  const legacy = { keys: p.keys, server: p.server, fingerprint: p.fingerprint, browserId: p.browserId, name: p.reply.name, callbackUrls: p.reply.callbackUrls, pack: p.reply.pack, pairedAt: new Date().toISOString() };
+  assert.match(legacy.keys, /^ecagk1\./);
+  await env.sw.evaluate((r) => chrome.storage.local.set({ ecaGuardPairing: r }), legacy);
+  // The worker starts again (as after the update that brought this version).
+  const cdp = await env.ctx.browser().newBrowserCDPSession();
+  const { targetInfos } = await cdp.send('Target.getTargets');
+  const sw = targetInfos.find((t) => t.type === 'service_worker' && t.url.includes(env.extId));
+  await cdp.send('Target.closeTarget', { targetId: sw.targetId });
+  await cdp.detach();
+  const options = await env.ctx.newPage();
+  await options.goto(`chrome-extension://${env.extId}/options/options.html`);
+  const status = await waitFor(() => options.evaluate(() => chrome.runtime.sendMessage({ type: 'pairingStatus' })).catch(() => null), 'the pairing status');
+  assert.equal(status.paired, true, JSON.stringify(status));
+  assert.equal(status.browserId, legacy.browserId);
+  const local = await options.evaluate(() => chrome.storage.local.get(null).then(JSON.stringify));
+  assert.ok(!local.includes('ecagk1.') && !local.includes('ecaGuardPairing'), `still in storage.local: ${local}`);
+  // The moved key still seals for the server.
+  const page = await env.ctx.newPage();
+  await page.goto(`${env.origin}/lightning/setup/ManageExternalClientApplication/0xI000000000003AAA/consumer`);
+  await page.click('#verify');
+  await waitFor(async () => ((await guardUi(page))?.text || '').includes('Send to Veeam prod'), 'the button');
+  await clickSend(page);
+  const got = await waitFor(() => tryGet('0xI000000000003AAA'), 'the credential sent with the moved key');
+  assert.equal(got.consumerKey, consumer.KEY);
 });

@@ -12,6 +12,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import * as consumer from '../fixtures/pages/consumer-details.mjs';
+import { inContentScript } from './harness.mjs';
 import { ORG, guardUi, nextConfirm, startSendEnv, waitFor } from './send-harness.mjs';
 
 const APP_ID = '0xI000000000001AAA';
@@ -50,4 +51,26 @@ test('clickjacking: the Send button restyled invisible over the page; a real cli
   await confirm.close();
   await waitFor(async () => /not sent/i.test((await guardUi(page))?.text || ''), 'the "not sent" line');
   assert.equal(env.cli('creds', 'list'), '');
+});
+
+/** Every storage area as a string, read in the content-script world of `page` (or why it could not be). */
+const CONTENT_STORAGE = `Promise.all(['local', 'sync', 'session'].map((a) =>
+  Promise.resolve()
+    .then(() => chrome.storage[a].get(null))
+    .then((v) => a + ': ' + JSON.stringify(v), (e) => a + ': refused (' + e.message + ')')
+)).then((all) => all.join('\\n'))`;
+
+test("the browser's pairing key: in no storage a content script can read, and no Salesforce page hears of it", async () => {
+  const page = await env.ctx.newPage();
+  await page.goto(`${env.origin}${PAGE}`);
+  await page.click('#verify');
+  await waitFor(async () => ((await guardUi(page))?.text || '').includes('Send to Veeam prod'), 'the button (the content script knows the pairing)');
+  const seen = await inContentScript(env, page, CONTENT_STORAGE);
+  assert.ok(!/ecag[kp]1\./.test(seen), `key material readable from a content script:\n${seen}`);
+  // Chromium: content scripts are kept out of chrome.storage.local altogether (setAccessLevel).
+  assert.match(seen, /^local: refused/m);
+  // Nor anywhere in extension storage, as the worker sees it (where a content script could reach
+  // it on Firefox, and storage.onChanged would carry it to every tab).
+  const all = await env.sw.evaluate(async () => JSON.stringify(await Promise.all(['local', 'sync', 'session'].map((a) => chrome.storage[a].get(null)))));
+  assert.ok(!/ecag[kp]1\./.test(all), 'key material in chrome.storage');
 });

@@ -28,9 +28,9 @@ function serverBinary() {
   return join(ROOT, 'target/debug/eca-guard-server');
 }
 
-function startGuardServer(env, config) {
+function startGuardServer(g, config) {
   return new Promise((resolveStart, reject) => {
-    const child = spawn(env.bin, ['serve', '--listen', '127.0.0.1:0', '--data', env.data, '--config', config], {
+    const child = spawn(g.bin, ['serve', '--listen', '127.0.0.1:0', '--data', g.data, '--config', config], {
       env: { ...process.env, RUST_LOG: 'debug' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -39,8 +39,8 @@ function startGuardServer(env, config) {
     child.stderr.on('data', (d) => {
       log += d;
       const m = log.match(/listen=(127\.0\.0\.1:\d+)/);
-      if (m && !env.addr) {
-        env.addr = m[1];
+      if (m && !g.addr) {
+        g.addr = m[1];
         resolveStart(child);
       }
     });
@@ -84,16 +84,42 @@ function fixtureServer(env) {
   return new Promise((r) => server.listen(0, '127.0.0.1', () => r(server)));
 }
 
-/** Starts everything; `env.close()` stops it. The server is named "Veeam prod", pack veeam-eca. */
+/**
+ * A real eca-guard-server ("Veeam prod", pack veeam-eca) on a fresh data directory, with its
+ * command line: `{bin, data, addr, server, cli, tryGet, pairingCode, close}`. Also used by the
+ * Firefox test.
+ */
+export async function startGuard() {
+  const g = {};
+  g.bin = serverBinary();
+  g.dir = mkdtempSync(join(tmpdir(), 'eca-guard-send-e2e-'));
+  g.data = join(g.dir, 'data');
+  const config = join(g.dir, 'server.toml');
+  writeFileSync(config, 'name = "Veeam prod"\npack = "veeam-eca"\ncallback_urls = ["https://veeam.acme.internal"]\n');
+  g.server = await startGuardServer(g, config);
+  /** Runs the server's command line on its data directory. */
+  g.cli = (...args) => execFileSync(g.bin, [...args, '--data', g.data], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  /** The credential stored for `app` in the fixture org, or null. */
+  g.tryGet = (app) => {
+    try {
+      return JSON.parse(g.cli('get', '--org', ORG, '--app', app));
+    } catch (_) {
+      return null;
+    }
+  };
+  g.pairingCode = () => g.cli('pair', '--url', `http://${g.addr}`).trim();
+  g.close = () => {
+    g.server.kill('SIGKILL');
+    rmSync(g.dir, { recursive: true, force: true });
+  };
+  return g;
+}
+
+/** Starts the server, the fixture pages and Chromium; `env.close()` stops them. */
 export async function startSendEnv() {
   if (!existsSync(join(EXT, 'manifest.json'))) throw new Error(`no built extension at ${EXT}: run ./build.sh build`);
-  const env = { authorizeCalls: [], authorizeMode: 'inactive', workerLog: [] };
-  env.bin = serverBinary();
-  env.dir = mkdtempSync(join(tmpdir(), 'eca-guard-send-e2e-'));
-  env.data = join(env.dir, 'data');
-  const config = join(env.dir, 'server.toml');
-  writeFileSync(config, 'name = "Veeam prod"\npack = "veeam-eca"\ncallback_urls = ["https://veeam.acme.internal"]\n');
-  env.server = await startGuardServer(env, config);
+  const guard = await startGuard();
+  const env = { ...guard, authorizeCalls: [], authorizeMode: 'inactive', workerLog: [] };
   env.fixture = await fixtureServer(env);
   env.port = env.fixture.address().port;
   env.origin = `https://${HOST}:${env.port}`;
@@ -106,19 +132,9 @@ export async function startSendEnv() {
   env.sw = env.ctx.serviceWorkers()[0] || (await env.ctx.waitForEvent('serviceworker', { timeout: 15000 }));
   env.extId = new URL(env.sw.url()).host;
   env.sw.on('console', (m) => env.workerLog.push(m.text()));
-  /** Runs the server's command line on its data directory. */
-  env.cli = (...args) => execFileSync(env.bin, [...args, '--data', env.data], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  /** The credential stored for `app` in the fixture org, or null. */
-  env.tryGet = (app) => {
-    try {
-      return JSON.parse(env.cli('get', '--org', ORG, '--app', app));
-    } catch (_) {
-      return null;
-    }
-  };
   /** Pairs with a fresh code, from the options page (the message its Pair button sends). */
   env.pair = async () => {
-    const code = env.cli('pair', '--url', `http://${env.addr}`).trim();
+    const code = env.pairingCode();
     const options = await env.ctx.newPage();
     await options.goto(`chrome-extension://${env.extId}/options/options.html`);
     const r = await options.evaluate((c) => chrome.runtime.sendMessage({ type: 'pair', code: c }), code);
@@ -126,9 +142,8 @@ export async function startSendEnv() {
   };
   env.close = async () => {
     await env.ctx?.close();
-    env.server?.kill('SIGKILL');
     await new Promise((r) => (env.fixture ? env.fixture.close(r) : r()));
-    if (env.dir) rmSync(env.dir, { recursive: true, force: true });
+    guard.close();
   };
   return env;
 }
