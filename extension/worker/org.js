@@ -3,7 +3,8 @@
 // the org's checks fail.
 //
 // Trust: the org is always the SENDER's (the frame's URL, through the core's orgFromHost),
-// never anything the page says. Only whitelisted snapshot fields are kept (booleans, policy
+// never anything the page says, and readings come only from Setup surfaces (isSetupSurface),
+// never from Visualforce pages. Only whitelisted snapshot fields are kept (booleans, policy
 // labels, IP ranges, the app's name): no secrets, no page text beyond that.
 import { ready } from './core.js';
 import { settings, KEY as SETTINGS_KEY } from './settings.js';
@@ -529,7 +530,8 @@ function hasOrgFields(snapshot) {
 
 async function remember(org, sender, snapshot) {
   const tabId = sender.tab && sender.tab.id;
-  if (!hasOrgFields(snapshot)) return setBadge(tabId, tabHost(sender.tab || { url: sender.url }));
+  // A Visualforce page could dress up as Session Settings: its readings are not the org's.
+  if (!hasOrgFields(snapshot) || !isSetupSurface(org)) return setBadge(tabId, tabHost(sender.tab || { url: sender.url }));
   const from = sourcePage(sender);
   const now = Date.now();
   let changed = false;

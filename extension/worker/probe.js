@@ -7,7 +7,7 @@
 // goes on to the login page.
 import { ready } from './core.js';
 import { GuardError } from './errors.js';
-import { senderOrg } from './org.js';
+import { isSetupSurface, senderOrg } from './org.js';
 import { settings } from './settings.js';
 import { loadPairing } from './pairing.js';
 
@@ -75,6 +75,8 @@ async function probe(msg, sender) {
   const core = await ready;
   const org = senderOrg(core, sender);
   if (!org) throw new GuardError('BadMessage', 'This page is not a Salesforce org page.');
+  // Probes follow a send, and sends come from Setup pages only (worker/send.js).
+  if (!isSetupSurface(org)) throw new GuardError('BadMessage', 'Apps are checked only from Salesforce Setup pages.');
   const key = typeof msg.consumerKey === 'string' ? msg.consumerKey.trim() : '';
   if (!/^[\x21-\x7e]{12,512}$/.test(key)) throw new GuardError('BadMessage', 'No consumer key to check.');
   const callback = await callbackUrl();

@@ -13,7 +13,8 @@ import assert from 'node:assert/strict';
 
 import * as consumer from '../fixtures/pages/consumer-details.mjs';
 import { inContentScript } from './harness.mjs';
-import { ORG, guardUi, nextConfirm, startSendEnv, waitFor } from './send-harness.mjs';
+import { popupRows } from './org-harness.mjs';
+import { HOST, ORG, guardUi, nextConfirm, startSendEnv, waitFor } from './send-harness.mjs';
 
 const APP_ID = '0xI000000000001AAA';
 const PAGE = `/lightning/setup/ManageExternalClientApplication/${APP_ID}/consumer`;
@@ -73,4 +74,48 @@ test("the browser's pairing key: in no storage a content script can read, and no
   // it on Firefox, and storage.onChanged would carry it to every tab).
   const all = await env.sw.evaluate(async () => JSON.stringify(await Promise.all(['local', 'sync', 'session'].map((a) => chrome.storage[a].get(null)))));
   assert.ok(!/ecag[kp]1\./.test(all), 'key material in chrome.storage');
+});
+
+/** `chrome.runtime.sendMessage(msg)` from the content-script world of `page`. */
+const fromContent = (page, msg) => inContentScript(env, page, `chrome.runtime.sendMessage(${JSON.stringify(msg)})`);
+
+test("the worker's sender checks: a content script cannot pair or unpair, an extension page cannot send a page check", async () => {
+  const page = await env.ctx.newPage();
+  await page.goto(`${env.origin}${PAGE}`);
+  for (const msg of [{ type: 'pair', code: env.pairingCode() }, { type: 'unpair' }, { type: 'confirmDecision', id: 'x', confirm: true }]) {
+    const r = await fromContent(page, msg);
+    assert.equal(r.ok, false, `${msg.type} from a content script: ${JSON.stringify(r)}`);
+    assert.equal(r.error.kind, 'BadMessage');
+  }
+  const options = await env.ctx.newPage();
+  await options.goto(`chrome-extension://${env.extId}/options/options.html`);
+  for (const msg of [{ type: 'check', snapshot: { page: 'new-eca' } }, { type: 'sendCredentials', consumerKey: consumer.KEY, consumerSecret: consumer.SECRET }]) {
+    const r = await options.evaluate((m) => chrome.runtime.sendMessage(m), msg);
+    assert.equal(r.ok, false, `${msg.type} from an extension page: ${JSON.stringify(r)}`);
+    assert.equal(r.error.kind, 'BadMessage');
+  }
+  // Still paired: the refused unpair did nothing.
+  assert.equal((await options.evaluate(() => chrome.runtime.sendMessage({ type: 'pairingStatus' }))).paired, true);
+  await options.close();
+});
+
+test('a Visualforce frame (code the org wrote) can neither record org readings nor send nor probe', async () => {
+  await env.sw.evaluate(() => chrome.storage.local.set({ ecaGuard: { pack: 'veeam-eca', params: { callbackUrls: ['https://veeam.acme.internal'] } } }));
+  const vf = await env.ctx.newPage();
+  await vf.goto(`https://acme--c.vf.force.com:${env.port}/apex/Widget`);
+  // A fake Session Settings reading, as a Visualforce page dressed up as Session Settings would give.
+  const fake = { page: 'session-settings', lockSessionsToIp: true, lockSessionsToDomain: true, enforceIpRangesEveryRequest: true, unreadable: [] };
+  const checked = await fromContent(vf, { type: 'check', snapshot: fake });
+  assert.equal(checked.ok, true, JSON.stringify(checked)); // the page's own marks may still be painted
+  await vf.waitForTimeout(1500); // org memory is written after the page is quiet (worker/org.js)
+  const rows = await popupRows(env, HOST);
+  for (const rule of ['session-lock-ip', 'session-lock-domain', 'session-enforce-ip-ranges']) {
+    assert.equal(rows[rule].status, 'unknown', `${rule} took a Visualforce reading: ${rows[rule].text}`);
+  }
+  const sent = await fromContent(vf, { type: 'sendCredentials', apiName: 'Veeam_Backup', consumerKey: consumer.KEY, consumerSecret: consumer.SECRET });
+  assert.equal(sent.ok, false);
+  assert.match(sent.error.message, /only from Salesforce Setup pages/);
+  const probed = await fromContent(vf, { type: 'probeApp', consumerKey: consumer.KEY });
+  assert.equal(probed.ok, false, JSON.stringify(probed));
+  assert.equal(env.cli('creds', 'list').includes('Veeam_Backup'), false);
 });
