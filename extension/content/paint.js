@@ -4,7 +4,9 @@
 //   set `data-eca-guard-message` (first message) so CSS can show it under the control without
 //   inserting nodes into Lightning-owned DOM (which LWC's renderer would fight with).
 // - One `<eca-guard-panel>` with `data-errors`, `data-warnings`, `data-deviations`; its own DOM
-//   lives in an open shadow root, so Setup's CSS cannot reach it and ours cannot leak.
+//   lives in a closed shadow root, so Setup's CSS cannot reach it, ours cannot leak, and the
+//   page's scripts can neither read it nor rewrite what it says (e.g. "ready" over errors);
+//   docs/server.md, "What is protected". Tests read it through `view` below.
 // Styles are constructed stylesheets (adoptedStyleSheets): they are not subject to the page's
 // CSP, and they can be adopted into native shadow roots where a marked host may live.
 (() => {
@@ -174,7 +176,7 @@ a { color: #0176d3; font-size: 12px; }
   /** The panel's shadow root, styles, card and header. */
   function ensureUi() {
     if (ui) return;
-    panelRoot = panel.attachShadow({ mode: 'open' });
+    panelRoot = panel.attachShadow({ mode: 'closed' });
     try {
       const s = new CSSStyleSheet();
       s.replaceSync(PANEL_CSS);
@@ -421,7 +423,18 @@ a { color: #0176d3; font-size: 12px; }
     return typeof node.getRootNode === 'function' && node.getRootNode() === panelRoot;
   }
 
+  /**
+   * What the panel shows: the rules of its findings and its text, or null before its UI is
+   * built. The browser tests read it from this content script's world through CDP
+   * (tests/e2e/harness.mjs panelView); the page cannot, as the shadow root is closed.
+   */
+  function view() {
+    if (!panelRoot) return null;
+    const text = [...panelRoot.childNodes].filter((n) => n.localName !== 'style').map((n) => n.textContent).join(' ');
+    return { items: [...panelRoot.querySelectorAll('li')].map((li) => li.dataset.rule), text };
+  }
+
   // renderIdle: the UI that waited for an idle page (called through here so content/perf.js
   // counts it).
-  g.paint = { paint, clear, isOwn, renderIdle };
+  g.paint = { paint, clear, isOwn, renderIdle, view };
 })();

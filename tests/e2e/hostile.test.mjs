@@ -12,7 +12,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import * as consumer from '../fixtures/pages/consumer-details.mjs';
-import { inContentScript } from './harness.mjs';
+import { inContentScript, panelView } from './harness.mjs';
 import { popupRows } from './org-harness.mjs';
 import { HOST, ORG, guardUi, nextConfirm, startSendEnv, waitFor } from './send-harness.mjs';
 
@@ -118,4 +118,34 @@ test('a Visualforce frame (code the org wrote) can neither record org readings n
   const probed = await fromContent(vf, { type: 'probeApp', consumerKey: consumer.KEY });
   assert.equal(probed.ok, false, JSON.stringify(probed));
   assert.equal(env.cli('creds', 'list').includes('Veeam_Backup'), false);
+});
+
+test("the page cannot rewrite ECA Guard's panel (its shadow root is closed)", async () => {
+  await env.sw.evaluate(() => chrome.storage.local.set({ ecaGuard: { pack: 'veeam-eca', params: { callbackUrls: ['https://veeam.acme.internal'] } } }));
+  const page = await env.ctx.newPage();
+  await page.goto(`${env.origin}/lightning/setup/ManageExternalClientApplication/new`);
+  await page.waitForFunction(() => document.querySelector('eca-guard-panel')?.dataset.errors === '1'); // OAuth is off
+  // What a page script can do: the same world as page.evaluate.
+  const tried = await page.evaluate(() => {
+    const p = document.querySelector('eca-guard-panel');
+    const r = { root: p.shadowRoot === null ? 'closed' : 'open' };
+    try {
+      p.shadowRoot.innerHTML = '<b>ECA Guard</b> <span>ready</span>';
+      r.rewrote = true;
+    } catch (_) {
+      r.rewrote = false;
+    }
+    try {
+      p.attachShadow({ mode: 'open' }).innerHTML = '<b>ready</b>';
+      r.attached = true;
+    } catch (_) {
+      r.attached = false;
+    }
+    p.innerHTML = '<b>ready</b>'; // light DOM: not rendered, the shadow root has no slot
+    return r;
+  });
+  assert.deepEqual(tried, { root: 'closed', rewrote: false, attached: false });
+  const view = await waitFor(() => panelView(page), 'the panel as ECA Guard painted it');
+  assert.match(view.text, /1 error/);
+  assert.doesNotMatch(view.text, /ready/);
 });
