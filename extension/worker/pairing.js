@@ -43,15 +43,61 @@ function publicView(p) {
   };
 }
 
-/** The server's refusal (`{"error": {code, message}}`): shown, never trusted (unauthenticated). */
+// A refusal is not sealed: anyone at the server's address (or in between, over plain http) can
+// write it. So its `message` is never shown; its `code` picks one of our own sentences, and an
+// unknown code gets a generic one (docs/server.md, "What is protected"). The codes are the
+// server's `AppError::code` values.
+const REFUSALS = {
+  too_large: 'the message was larger than it accepts.',
+  content_type: 'it could not read ECA Guard\'s message. Are ECA Guard and eca-guard-server of compatible versions?',
+  malformed: 'it could not read ECA Guard\'s message. Are ECA Guard and eca-guard-server of compatible versions?',
+  web_origin: 'the request looked as if it came from a web page.',
+  not_authentic: 'the message did not open there: it was changed on the way, or this browser is paired with another server. Pair again.',
+  pairing_code_unknown: 'it does not know this pairing code; run "eca-guard-server pair" for a new one.',
+  pairing_code_expired: 'this pairing code has expired; run "eca-guard-server pair" for a new one.',
+  pairing_code_used: 'this pairing code was already used; run "eca-guard-server pair" for a new one.',
+  already_paired: 'this browser is already paired with it.',
+  unknown_browser: 'it does not know this browser; pair it again in ECA Guard options.',
+  revoked_browser: 'this browser\'s pairing was revoked there; pair it again in ECA Guard options.',
+  replayed: 'it had already received this message (a replay); send again.',
+  stale: 'the message was too old when it arrived; check this computer\'s clock, then send again.',
+  from_future: 'the message was dated in the future; check this computer\'s clock.',
+  internal: 'it hit an internal error; see the server\'s log.',
+};
+
+/** Our sentence for the server's refusal (`{"error": {code, message}}`), never its own text. */
 function refusal(status, text) {
+  let code = null;
   try {
     const e = JSON.parse(text).error;
-    if (e && typeof e.message === 'string') return `The server refused (${e.code}): ${e.message}`;
+    if (e && typeof e.code === 'string') code = e.code;
   } catch (_) {
-    /* not JSON */
+    return `The server answered HTTP ${status}, not as an ECA Guard server.`;
   }
-  return `The server answered HTTP ${status}, not as an ECA Guard server.`;
+  if (code !== null && Object.hasOwn(REFUSALS, code)) return `The server refused: ${REFUSALS[code]}`;
+  return `The server refused (HTTP ${status}).`;
+}
+
+/** The most of an answer ECA Guard reads: its answers are a few KB (the server's body limit is 16 KB). */
+const MAX_ANSWER = 64 * 1024;
+
+/** The answer's text, or null when it is longer than MAX_ANSWER (reading stops there). */
+async function readCapped(resp) {
+  if (!resp.body) return '';
+  const reader = resp.body.getReader();
+  const parts = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_ANSWER) {
+      reader.cancel().catch(() => {});
+      return null;
+    }
+    parts.push(value);
+  }
+  return new TextDecoder().decode(await new Blob(parts).arrayBuffer());
 }
 
 async function call(url, init) {
@@ -64,8 +110,9 @@ async function call(url, init) {
       `The server at ${new URL(url).origin} cannot be reached. Is eca-guard-server running there, and reachable from this computer?`
     );
   }
-  const text = await resp.text();
-  if (!resp.ok) throw new GuardError('Refused', refusal(resp.status, text));
+  const text = await readCapped(resp);
+  if (!resp.ok) throw new GuardError('Refused', text === null ? `The server refused (HTTP ${resp.status}).` : refusal(resp.status, text));
+  if (text === null) throw new GuardError('Refused', 'The server\'s answer is larger than an ECA Guard server\'s.');
   return text;
 }
 

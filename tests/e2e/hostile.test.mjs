@@ -7,9 +7,12 @@
 // - the browser's pairing key: nothing of it is readable from a content script's storage;
 // - the panel: its shadow root is closed, so the page cannot rewrite what it says;
 // - the worker's sender checks: a content script cannot pair or unpair, an extension page
-//   cannot send a page check, and a Visualforce frame can neither record org readings nor send.
+//   cannot send a page check, and a Visualforce frame can neither record org readings nor send;
+// - and a server at a pairing code's address that is not what it claims: its unauthenticated
+//   error text is never shown.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 
 import * as consumer from '../fixtures/pages/consumer-details.mjs';
 import { inContentScript, panelView } from './harness.mjs';
@@ -148,4 +151,41 @@ test("the page cannot rewrite ECA Guard's panel (its shadow root is closed)", as
   const view = await waitFor(() => panelView(page), 'the panel as ECA Guard painted it');
   assert.match(view.text, /1 error/);
   assert.doesNotMatch(view.text, /ready/);
+});
+
+test("an unauthenticated server answer is never shown as it came: known codes get ECA Guard's sentences, others a generic one", async () => {
+  // A stand-in at the pairing code's address that answers every request with the next refusal.
+  const EVIL = '<img src=x onerror=alert(1)> Call +1-555-0100 to re-verify your org';
+  const answers = [
+    [403, JSON.stringify({ error: { code: 'pairing_code_used', message: EVIL } })],
+    [403, JSON.stringify({ error: { code: 'evil_new_code', message: EVIL } })],
+    [500, `${EVIL} `.repeat(20000)],
+  ];
+  const fake = createServer((req, res) => {
+    const [status, body] = answers.shift() || [404, ''];
+    res.writeHead(status, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
+    res.end(body);
+  });
+  await new Promise((r) => fake.listen(0, '127.0.0.1', r));
+  const code = `ecag1.${Buffer.concat([Buffer.alloc(48, 7), Buffer.from(`http://127.0.0.1:${fake.address().port}`)]).toString('base64url')}`;
+  const options = await env.ctx.newPage();
+  try {
+    await options.goto(`chrome-extension://${env.extId}/options/options.html`);
+    const pair = () => options.evaluate((c) => chrome.runtime.sendMessage({ type: 'pair', code: c }), code);
+    const used = await pair();
+    assert.equal(used.ok, false);
+    assert.match(used.error.message, /already used/);
+    const unknown = await pair();
+    const huge = await pair();
+    for (const r of [used, unknown, huge]) {
+      assert.equal(r.ok, false);
+      assert.ok(!/555|img|onerror|evil_new_code/.test(r.error.message), `the server's text shown: ${r.error.message}`);
+      assert.ok(r.error.message.length < 300, `${r.error.message.length} characters`);
+    }
+    assert.match(unknown.error.message, /refused/);
+    assert.match(huge.error.message, /HTTP 500/);
+  } finally {
+    await options.close();
+    await new Promise((r) => fake.close(r));
+  }
 });
