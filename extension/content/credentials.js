@@ -287,6 +287,9 @@
       probeKey = read.consumerKey; // the key only; the secret is not kept
       probeStart = Date.now();
       checkLive();
+    } else if (reply && reply.error && reply.error.kind === 'Disconnected') {
+      // The worker held the secret in memory only; it stopped (or the extension was updated).
+      show('err', 'Not sent: ECA Guard stopped before the send was confirmed. Click Send again.');
     } else {
       show('err', (reply && reply.error && reply.error.message) || 'Sending failed.');
     }
@@ -324,7 +327,7 @@
   }
 
   // Not on Visualforce domains: code there is the org's own, and could fake a key and secret.
-  if (!document.body || /\.(vf\.force\.com|visualforce\.com)$/i.test(location.hostname)) return;
+  if (!document.body || /\.(vf\.force\.com|visualforce\.com)(\.mcas\.ms)?$/i.test(location.hostname)) return;
   refreshServer();
   // The worker says when the pairing changed; the pairing itself is kept where content scripts
   // cannot read it (worker/pairing-store.js).
