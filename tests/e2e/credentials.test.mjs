@@ -21,6 +21,15 @@ const PAGE = `/lightning/setup/ManageExternalClientApplication/${APP_ID}/consume
 
 let env;
 const cli = (...args) => env.cli(...args);
+
+/** Stops the extension's service worker (CDP), as Chromium does when it is idle; the next message starts it again. */
+async function stopWorker() {
+  const cdp = await env.ctx.browser().newBrowserCDPSession();
+  const { targetInfos } = await cdp.send('Target.getTargets');
+  const sw = targetInfos.find((t) => t.type === 'service_worker' && t.url.includes(env.extId));
+  await cdp.send('Target.closeTarget', { targetId: sw.targetId });
+  await cdp.detach();
+}
 const tryGet = (app) => env.tryGet(app);
 
 before(async () => {
@@ -250,6 +259,27 @@ test('the confirm window: Send is armed after a moment, a second send waits for 
   assert.equal(cli('creds', 'list', '--history'), before);
 });
 
+test('the secret waits in the worker\'s memory only: a worker that stops before the answer drops the send', async () => {
+  const before = cli('creds', 'list', '--history');
+  const page = await env.ctx.newPage();
+  await page.goto(`${env.origin}${PAGE}`);
+  await page.click('#verify');
+  await waitFor(async () => ((await guardUi(page))?.text || '').includes('Send to Veeam prod'), 'the button');
+  const opened = nextConfirm(env.ctx);
+  await clickSend(page, { confirm: false });
+  const win = await opened;
+  await win.waitForSelector('#confirm:not([disabled])');
+  await stopWorker();
+  await waitFor(async () => /Not sent: ECA Guard stopped/.test((await guardUi(page))?.text || ''), 'the stopped line');
+  // The window's Send now reaches a worker that holds nothing.
+  if (!win.isClosed()) {
+    await win.click('#confirm');
+    await win.waitForFunction(() => /no longer waiting/.test(document.getElementById('message').textContent));
+    await win.close();
+  }
+  assert.equal(cli('creds', 'list', '--history'), before);
+});
+
 test('no button on a Visualforce domain (code there could fake a key and secret)', async () => {
   const page = await env.ctx.newPage();
   const port = env.port;
@@ -294,11 +324,7 @@ test('a pairing an earlier version kept in chrome.storage.local moves out of it 
   assert.match(legacy.keys, /^ecagk1\./);
   await env.sw.evaluate((r) => chrome.storage.local.set({ ecaGuardPairing: r }), legacy);
   // The worker starts again (as after the update that brought this version).
-  const cdp = await env.ctx.browser().newBrowserCDPSession();
-  const { targetInfos } = await cdp.send('Target.getTargets');
-  const sw = targetInfos.find((t) => t.type === 'service_worker' && t.url.includes(env.extId));
-  await cdp.send('Target.closeTarget', { targetId: sw.targetId });
-  await cdp.detach();
+  await stopWorker();
   const options = await env.ctx.newPage();
   await options.goto(`chrome-extension://${env.extId}/options/options.html`);
   const status = await waitFor(() => options.evaluate(() => chrome.runtime.sendMessage({ type: 'pairingStatus' })).catch(() => null), 'the pairing status');
