@@ -137,7 +137,7 @@ async function deliver(c, server) {
   return { receipt, server };
 }
 
-/** The waiting send a message from the confirm window is about, or a BadMessage. */
+/** The waiting send a message from the confirm window is about; `Gone` if there is none. */
 function mineFor(msg, sender) {
   const fromConfirm = typeof sender.url === 'string' && sender.url.startsWith(api.runtime.getURL(CONFIRM_PAGE));
   const p = pending;
@@ -152,13 +152,13 @@ function mineFor(msg, sender) {
 
 async function decide(msg, sender) {
   const p = mineFor(msg, sender);
+  if (p.delivering) return { sent: false }; // already confirmed: the post is on its way
   if (msg.confirm !== true) {
     settle(p, { error: notSent('you cancelled it in ECA Guard\'s confirm window.') });
     return { sent: false };
   }
   // Answered: no timeout or window close interrupts the post now; the window stays until it
   // is done, and the secret leaves `p` at once.
-  if (p.delivering) return { sent: false };
   p.delivering = true;
   clearTimeout(p.timer);
   const c = p.credentials;
