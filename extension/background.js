@@ -14,6 +14,7 @@ import { toError } from './worker/errors.js';
 import { handlers as orgHandlers } from './worker/org.js';
 import { handlers as pairingHandlers } from './worker/pairing.js';
 import { handlers as probeHandlers } from './worker/probe.js';
+import { handlers as sendHandlers } from './worker/send.js';
 
 const api = globalThis.browser || globalThis.chrome;
 
@@ -30,6 +31,7 @@ const HANDLERS = {
   ...diagHandlers,
   ...pairingHandlers,
   ...probeHandlers,
+  ...sendHandlers,
 };
 
 const EXTENSION_ORIGIN = api.runtime.getURL('');

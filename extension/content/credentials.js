@@ -2,11 +2,14 @@
 // Consumer Secret (ECA detail after identity verification, legacy Connected App consumer
 // details). Classic script, isolated world.
 //
-// Rules (issue 5): the secret is read from the page only inside a trusted click
-// (`event.isTrusted`), goes straight to the service worker in one message, and is never
-// stored, logged, put on the clipboard or written back into the page by us. Our UI lives in a
-// closed shadow root: page scripts cannot read or restyle it, and a synthetic click from the
-// page is ignored. The org is decided by the worker from this frame's URL, not sent from here.
+// Rules (docs/server.md, "What is protected"): the secret is read from the page only inside a
+// trusted click (`event.isTrusted`), goes straight to the service worker in one message, and
+// is never stored, logged, put on the clipboard or written back into the page by us. Our UI
+// lives in a closed shadow root: page scripts cannot read it or reach inside, and a synthetic
+// click from the page is ignored. But its host element is in the page's DOM, so the page can
+// restyle it to catch a real click meant for something else: the click therefore only starts
+// a send, which the admin confirms in ECA Guard's own window (worker/send.js). The org and the
+// app's record are decided by the worker from this frame's URL (worker/app-id.js).
 (() => {
   'use strict';
   const g = (globalThis.ecaGuard = globalThis.ecaGuard || {});
@@ -79,7 +82,43 @@
     return { consumerKey: k.value, consumerSecret: s.value };
   }
 
-  /** The app's name: the page header, the title, or the ECA id from the address. */
+  // Which app: the worker takes the record id from this frame's address, else this API Name
+  // (worker/app-id.js, same shapes). The label below is only ever shown, as text.
+  const API_NAME_LABEL = /^\s*api name\s*:?\s*$/i;
+  const API_NAME = /^[A-Za-z][A-Za-z0-9_]{0,79}$/;
+  const RECORD_ID = /^[0-9][A-Za-z0-9]{14}([A-Za-z0-9]{3})?$/;
+  const API_HOST = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
+
+  /**
+   * The API Name the page shows: the first text after its label, if that has an API name's
+   * shape; otherwise undefined. Never a later text: on these pages the consumer secret comes a
+   * few cells on, and it has an API name's shape too.
+   */
+  function apiName() {
+    const l = findLabel(API_NAME_LABEL);
+    let box = l && l.parentElement;
+    for (let depth = 0; depth < 3 && box && box !== document.body; depth++, box = box.parentElement) {
+      for (const t of texts(box)) {
+        if (l.contains(t) || !(l.compareDocumentPosition(t) & Node.DOCUMENT_POSITION_FOLLOWING)) continue;
+        const v = t.nodeValue.trim();
+        if (v) return API_NAME.test(v) ? v : undefined;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * `eca-guard-server get …` for the record the server stored, or null. Printed only for an org
+   * and app of the strict shapes above (the receipt's, which the server checked too), and
+   * single-quoted anyway: a command the admin pastes must never carry page text.
+   */
+  function getCommand(receipt) {
+    const app = receipt.app;
+    if (!API_HOST.test(receipt.org) || !(API_NAME.test(app) || RECORD_ID.test(app))) return null;
+    return `eca-guard-server get --org '${receipt.org}' --app '${app}'`;
+  }
+
+  /** The app's label for our own status line: the page header, the title, or the ECA id from the address. */
   function appName() {
     const generic = /^(setup|external client app manager|external client apps?|app manager|connected apps?|home|salesforce)$/i;
     const sel = '.slds-page-header__title, h1, .pageDescription, .pageType + .pageDescription';
@@ -90,7 +129,7 @@
     const title = document.title.split('|')[0].replace(/\s+/g, ' ').trim();
     if (title && !generic.test(title)) return title.slice(0, 255);
     const id = location.pathname.match(/\/(0xI[0-9A-Za-z]{12,15})\//);
-    return id ? id[1] : 'unnamed app';
+    return id ? id[1] : '';
   }
 
   let host = null; // <eca-guard-send>
@@ -143,8 +182,11 @@
     if (serverPack !== 'veeam-eca') return;
     ui.guide.hidden = false;
     ui.guide.innerHTML = '<b>Next, in Veeam Backup for Salesforce</b><ol></ol>';
+    const command = getCommand(receipt);
     const steps = [
-      `On the server, print the credentials: eca-guard-server get --org ${receipt.org} --app "${receipt.app}" (or use the sink file).`,
+      command
+        ? ['On the server, print the credentials (or use the sink file):', command]
+        : ['On the server, find the credentials with (or use the sink file):', 'eca-guard-server creds list'],
       'In Veeam Backup for Salesforce, open Configuration › Salesforce Organizations, select this org and choose Edit.',
       'Enter the Consumer Key and the Consumer Secret of this External Client App and finish the wizard.',
       'Choose "Re-authorize connection" and sign in to Salesforce as the integration user.',
@@ -153,7 +195,14 @@
     const ol = ui.guide.querySelector('ol');
     for (const s of steps) {
       const li = document.createElement('li');
-      li.textContent = s;
+      if (Array.isArray(s)) {
+        const code = document.createElement('code');
+        code.setAttribute('part', 'command');
+        code.textContent = s[1];
+        li.append(s[0], document.createElement('br'), code);
+      } else {
+        li.textContent = s;
+      }
       ol.append(li);
     }
   }
@@ -171,6 +220,7 @@
         [part=live] { margin-top: 6px; } [part=live] button { margin-left: 8px; padding: 2px 8px; }
         [part=guide] { margin-top: 6px; padding: 6px 10px; border-left: 3px solid #0176d3; background: #f3f9ff; }
         [part=guide] ol { margin: 4px 0 0 18px; padding: 0; }
+        [part=command] { font: 12px/1.4 ui-monospace, monospace; user-select: all; }
         .ok { color: #2e844a; } .err { color: #ba0517; } .wait { color: #8c4b02; }
       </style>
       <button type="button" part="send"></button><span part="status" role="status"></span>
@@ -220,19 +270,26 @@
       return;
     }
     ui.button.disabled = true;
-    show('', 'Sending…');
-    const reply = await send({ type: 'sendCredentials', app: appName(), ...read });
+    // The worker asks the admin in a window of its own before anything is sent (worker/send.js):
+    // this click may have been steered onto the button by the page.
+    show('', 'Confirm the send in ECA Guard\'s window…');
+    const label = appName();
+    const reply = await send({ type: 'sendCredentials', apiName: apiName(), label, ...read });
     read.consumerSecret = ''; // drop our only reference to it
     ui.button.disabled = false;
     if (reply && reply.ok) {
       const r = reply.receipt;
       const what = r.unchanged ? 'already stored (unchanged)' : r.version > 1 ? `stored as version ${r.version}` : 'stored';
-      show('ok', `Sent to ${r.server}: ${r.org} / ${r.app}, key ${r.keyPrefix}, ${what}.`);
+      const named = label && label !== r.app ? ` ("${label}")` : '';
+      show('ok', `Sent to ${r.server}: ${r.org} / ${r.app}${named}, key ${r.keyPrefix}, ${what}.`);
       host.dataset.sent = r.unchanged ? 'unchanged' : String(r.version);
       guide(r);
       probeKey = read.consumerKey; // the key only; the secret is not kept
       probeStart = Date.now();
       checkLive();
+    } else if (reply && reply.error && reply.error.kind === 'Disconnected') {
+      // The worker held the secret in memory only; it stopped (or the extension was updated).
+      show('err', 'Not sent: ECA Guard stopped before the send was confirmed. Click Send again.');
     } else {
       show('err', (reply && reply.error && reply.error.message) || 'Sending failed.');
     }
@@ -270,10 +327,13 @@
   }
 
   // Not on Visualforce domains: code there is the org's own, and could fake a key and secret.
-  if (!document.body || /\.(vf\.force\.com|visualforce\.com)$/i.test(location.hostname)) return;
+  if (!document.body || /\.(vf\.force\.com|visualforce\.com)(\.mcas\.ms)?$/i.test(location.hostname)) return;
   refreshServer();
-  api.storage.onChanged.addListener((changes, area) => {
-    if (area === 'local' && 'ecaGuardPairing' in changes) refreshServer();
+  // The worker says when the pairing changed; the pairing itself is kept where content scripts
+  // cannot read it (worker/pairing-store.js).
+  api.runtime.onMessage.addListener((msg) => {
+    if (msg && msg.type === 'pairingChanged') refreshServer();
+    return false;
   });
   new MutationObserver(schedule).observe(document.documentElement, { childList: true, subtree: true, characterData: true });
   schedule();

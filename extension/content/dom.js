@@ -1,5 +1,5 @@
 // ECA Guard content script, part 1 of 4: the shared namespace and DOM helpers.
-// Classic script (not a module): the manifest lists dom.js, readers/*.js, paint.js, main.js in
+// Classic script (not a module): the manifest lists dom.js, readers/*.js, marks.js, paint.js, main.js in
 // that order and they share `globalThis.ecaGuard` in the extension's isolated world.
 //
 // Why a deep query: Lightning Setup renders base components in synthetic shadow (a flattened

@@ -3,7 +3,8 @@
 // the org's checks fail.
 //
 // Trust: the org is always the SENDER's (the frame's URL, through the core's orgFromHost),
-// never anything the page says. Only whitelisted snapshot fields are kept (booleans, policy
+// never anything the page says, and readings come only from Setup surfaces (isSetupSurface),
+// never from Visualforce pages. Only whitelisted snapshot fields are kept (booleans, policy
 // labels, IP ranges, the app's name): no secrets, no page text beyond that.
 import { ready } from './core.js';
 import { settings, KEY as SETTINGS_KEY } from './settings.js';
@@ -178,6 +179,16 @@ function orgOfHost(core, host) {
     orgByHost.set(host, core.orgFromHost(host) || null);
   }
   return orgByHost.get(host);
+}
+
+/**
+ * Whether an org's host serves Salesforce's own Setup surfaces (Setup, Lightning, the API host's
+ * classic pages), not Visualforce, whose pages are code the org's developers wrote and could
+ * show a fake Session Settings page or a fake key and secret. Readings and sends come from these
+ * only.
+ */
+export function isSetupSurface(org) {
+  return !!org && (org.surface === 'setup' || org.surface === 'lightning' || org.surface === 'api');
 }
 
 /** The org of the frame that sent a message (never what the page claims), or null. Used by
@@ -519,7 +530,8 @@ function hasOrgFields(snapshot) {
 
 async function remember(org, sender, snapshot) {
   const tabId = sender.tab && sender.tab.id;
-  if (!hasOrgFields(snapshot)) return setBadge(tabId, tabHost(sender.tab || { url: sender.url }));
+  // A Visualforce page could dress up as Session Settings: its readings are not the org's.
+  if (!hasOrgFields(snapshot) || !isSetupSurface(org)) return setBadge(tabId, tabHost(sender.tab || { url: sender.url }));
   const from = sourcePage(sender);
   const now = Date.now();
   let changed = false;

@@ -1,27 +1,34 @@
-// Pairing with an eca-guard-server and sending consumer credentials to it (issue 5).
+// Pairing with an eca-guard-server (options page), and the pairing's record for the others
+// (worker/send.js seals with it; content scripts and pages see only `publicView`).
 //
-// chrome.storage.local `ecaGuardPairing` keeps the pairing: the server's address, its pinned
-// public key and this browser's own key (`keys`, an opaque string from the core), plus the
-// server's name, callback URLs and pack. Never a consumer secret: a secret arrives in one
-// `sendCredentials` message from the content script (after a trusted click), is sealed in Wasm
-// (HPKE, src/pairing.rs) and posted, and nothing here keeps, logs or copies it.
-//
-// The org is never what the page says: it is derived from the sending frame's URL.
+// The pairing: the server's address, its pinned public key and this browser's own key (`keys`,
+// an opaque string from the core), plus the server's name, callback URLs and pack. Never a
+// consumer secret. It is kept by worker/pairing-store.js, out of reach of content scripts;
+// they ask `pairingStatus` instead, and hear `pairingChanged` when it changes.
 import { ready } from './core.js';
 import { GuardError } from './errors.js';
-import { senderOrg } from './org.js';
+import { clearPairing, readPairing, writePairing } from './pairing-store.js';
+import { salesforceTabPatterns } from './settings.js';
 
 const api = globalThis.browser || globalThis.chrome;
 
-export const PAIRING_KEY = 'ecaGuardPairing';
-
-async function load() {
-  const l = await api.storage.local.get(PAIRING_KEY);
-  const p = l[PAIRING_KEY];
-  return p && typeof p === 'object' && typeof p.keys === 'string' ? p : null;
+/** The pairing, or null; `withKeys` for sealing (worker/send.js) only. */
+export async function loadPairing({ withKeys = false } = {}) {
+  const p = await readPairing({ withKeys });
+  return p && typeof p === 'object' && typeof p.server === 'string' ? p : null;
 }
 
-/** What pages may see: everything but the keys. */
+/** Tells the content scripts of open Salesforce tabs to ask `pairingStatus` again. */
+function announce() {
+  api.tabs.query({ url: salesforceTabPatterns() }).then(
+    (tabs) => {
+      for (const t of tabs) api.tabs.sendMessage(t.id, { type: 'pairingChanged' }).catch(() => {});
+    },
+    () => {}
+  );
+}
+
+/** What extension pages may see: everything but the keys. */
 function publicView(p) {
   if (!p) return { paired: false };
   return {
@@ -36,15 +43,61 @@ function publicView(p) {
   };
 }
 
-/** The server's refusal (`{"error": {code, message}}`): shown, never trusted (unauthenticated). */
+// A refusal is not sealed: anyone at the server's address (or in between, over plain http) can
+// write it. So its `message` is never shown; its `code` picks one of our own sentences, and an
+// unknown code gets a generic one (docs/server.md, "What is protected"). The codes are the
+// server's `AppError::code` values.
+const REFUSALS = {
+  too_large: 'the message was larger than it accepts.',
+  content_type: 'it could not read ECA Guard\'s message. Are ECA Guard and eca-guard-server of compatible versions?',
+  malformed: 'it could not read ECA Guard\'s message. Are ECA Guard and eca-guard-server of compatible versions?',
+  web_origin: 'the request looked as if it came from a web page.',
+  not_authentic: 'the message did not open there: it was changed on the way, or this browser is paired with another server. Pair again.',
+  pairing_code_unknown: 'it does not know this pairing code; run "eca-guard-server pair" for a new one.',
+  pairing_code_expired: 'this pairing code has expired; run "eca-guard-server pair" for a new one.',
+  pairing_code_used: 'this pairing code was already used; run "eca-guard-server pair" for a new one.',
+  already_paired: 'this browser is already paired with it.',
+  unknown_browser: 'it does not know this browser; pair it again in ECA Guard options.',
+  revoked_browser: 'this browser\'s pairing was revoked there; pair it again in ECA Guard options.',
+  replayed: 'it had already received this message (a replay); send again.',
+  stale: 'the message was too old when it arrived; check this computer\'s clock, then send again.',
+  from_future: 'the message was dated in the future; check this computer\'s clock.',
+  internal: 'it hit an internal error; see the server\'s log.',
+};
+
+/** Our sentence for the server's refusal (`{"error": {code, message}}`), never its own text. */
 function refusal(status, text) {
+  let code = null;
   try {
     const e = JSON.parse(text).error;
-    if (e && typeof e.message === 'string') return `The server refused (${e.code}): ${e.message}`;
+    if (e && typeof e.code === 'string') code = e.code;
   } catch (_) {
-    /* not JSON */
+    return `The server answered HTTP ${status}, not as an ECA Guard server.`;
   }
-  return `The server answered HTTP ${status}, not as an ECA Guard server.`;
+  if (code !== null && Object.hasOwn(REFUSALS, code)) return `The server refused: ${REFUSALS[code]}`;
+  return `The server refused (HTTP ${status}).`;
+}
+
+/** The most of an answer ECA Guard reads: its answers are a few KB (the server's body limit is 16 KB). */
+const MAX_ANSWER = 64 * 1024;
+
+/** The answer's text, or null when it is longer than MAX_ANSWER (reading stops there). */
+async function readCapped(resp) {
+  if (!resp.body) return '';
+  const reader = resp.body.getReader();
+  const parts = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_ANSWER) {
+      reader.cancel().catch(() => {});
+      return null;
+    }
+    parts.push(value);
+  }
+  return new TextDecoder().decode(await new Blob(parts).arrayBuffer());
 }
 
 async function call(url, init) {
@@ -57,12 +110,13 @@ async function call(url, init) {
       `The server at ${new URL(url).origin} cannot be reached. Is eca-guard-server running there, and reachable from this computer?`
     );
   }
-  const text = await resp.text();
-  if (!resp.ok) throw new GuardError('Refused', refusal(resp.status, text));
+  const text = await readCapped(resp);
+  if (!resp.ok) throw new GuardError('Refused', text === null ? `The server refused (HTTP ${resp.status}).` : refusal(resp.status, text));
+  if (text === null) throw new GuardError('Refused', 'The server\'s answer is larger than an ECA Guard server\'s.');
   return text;
 }
 
-const post = (url, body) => call(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+export const post = (url, body) => call(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 
 async function pair(msg) {
   const core = await ready;
@@ -92,7 +146,8 @@ async function pair(msg) {
     pack: typeof r.pack === 'string' ? r.pack : null,
     pairedAt: new Date().toISOString(),
   };
-  await api.storage.local.set({ [PAIRING_KEY]: record });
+  await writePairing(record);
+  announce();
   return publicView(record);
 }
 
@@ -103,48 +158,26 @@ function defaultLabel() {
   return `ECA Guard in ${browser} on ${os}`;
 }
 
-/** The org of the frame that sent the message (its URL), as the API host integrations use. */
-async function senderApiHost(core, sender) {
-  const org = senderOrg(core, sender);
-  if (!org) throw new GuardError('BadMessage', 'This page is not a Salesforce org page.');
-  // Visualforce domains run code the org's developers (or anyone they trust) wrote: a page
-  // there could show a fake key and secret. Credentials are sent from Setup pages only.
-  if (org.surface === 'visualforce') {
-    throw new GuardError('BadMessage', 'Credentials are sent only from Salesforce Setup pages, not from Visualforce pages.');
-  }
-  return org.apiHost;
-}
-
-const str = (v) => (typeof v === 'string' ? v.trim() : '');
-
-async function sendCredentials(msg, sender) {
-  const core = await ready;
-  const p = await load();
-  if (!p) {
-    throw new GuardError('NotPaired', 'ECA Guard is not paired with a server yet: open ECA Guard options and paste a pairing code.');
-  }
-  const org = await senderApiHost(core, sender);
-  const app = str(msg.app) || 'unnamed app';
-  // The secret lives only in this call: sealed, posted, then dropped with the frame.
-  const sealed = core.sealCredentials(p.keys, org, app, str(msg.consumerKey), str(msg.consumerSecret));
-  const text = await post(sealed.url, sealed.body);
-  const receipt = core.openReceipt(sealed.responseKey, sealed.messageId, text);
-  return { receipt, server: p.name };
-}
-
 export const handlers = {
-  /** Options page, popup and content scripts: is there a pairing, with which server. */
-  pairingStatus: { from: 'any', run: async () => publicView(await load()) },
+  /** Options page, popup and content scripts: is there a pairing, with which server. A content
+   * script learns only what its button needs: the server's name and pack. */
+  pairingStatus: {
+    from: 'any',
+    run: async (_msg, sender) => {
+      const view = publicView(await loadPairing());
+      const fromPage = !(typeof sender.url === 'string' && sender.url.startsWith(api.runtime.getURL('')));
+      return fromPage && view.paired ? { paired: true, name: view.name, pack: view.pack } : view;
+    },
+  },
   /** Options page: pair with a code (`{code, label?}`). */
   pair: { from: 'extension', run: (msg) => pair(msg) },
   /** Options page: forget the pairing (the server side is revoked with `browsers revoke`). */
   unpair: {
     from: 'extension',
     run: async () => {
-      await api.storage.local.remove(PAIRING_KEY);
+      await clearPairing();
+      announce();
       return { paired: false };
     },
   },
-  /** Content script, after a trusted click: `{app, consumerKey, consumerSecret}`. */
-  sendCredentials: { from: 'content', run: (msg, sender) => sendCredentials(msg, sender) },
 };

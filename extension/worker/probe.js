@@ -7,11 +7,10 @@
 // goes on to the login page.
 import { ready } from './core.js';
 import { GuardError } from './errors.js';
-import { senderOrg } from './org.js';
+import { isSetupSurface, senderOrg } from './org.js';
 import { settings } from './settings.js';
-import { PAIRING_KEY } from './pairing.js';
+import { loadPairing } from './pairing.js';
 
-const api = globalThis.browser || globalThis.chrome;
 
 /** New or changed apps can take this long to become active (Salesforce, Veeam KB4827). */
 export const ACTIVATION_MS = 10 * 60 * 1000;
@@ -65,8 +64,7 @@ export function classify(url, text, callback, ok = true) {
 }
 
 async function callbackUrl() {
-  const l = await api.storage.local.get(PAIRING_KEY);
-  const p = l[PAIRING_KEY];
+  const p = await loadPairing();
   if (p && Array.isArray(p.callbackUrls) && typeof p.callbackUrls[0] === 'string') return p.callbackUrls[0];
   const s = await settings();
   const urls = (s && s.config && s.config.params && s.config.params.callbackUrls) || [];
@@ -77,6 +75,8 @@ async function probe(msg, sender) {
   const core = await ready;
   const org = senderOrg(core, sender);
   if (!org) throw new GuardError('BadMessage', 'This page is not a Salesforce org page.');
+  // Probes follow a send, and sends come from Setup pages only (worker/send.js).
+  if (!isSetupSurface(org)) throw new GuardError('BadMessage', 'Apps are checked only from Salesforce Setup pages.');
   const key = typeof msg.consumerKey === 'string' ? msg.consumerKey.trim() : '';
   if (!/^[\x21-\x7e]{12,512}$/.test(key)) throw new GuardError('BadMessage', 'No consumer key to check.');
   const callback = await callbackUrl();

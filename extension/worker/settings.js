@@ -86,7 +86,7 @@ export function settings() {
 }
 
 /** Salesforce tabs to re-check; same hosts as the content scripts. */
-function salesforceTabPatterns() {
+export function salesforceTabPatterns() {
   const cs = api.runtime.getManifest().content_scripts || [];
   return cs.flatMap((c) => c.matches || []);
 }

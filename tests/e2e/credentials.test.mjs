@@ -6,195 +6,39 @@
 // no extension storage and no extension log.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:https';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
-import { CSP, certificate } from '../fixtures/serve.mjs';
 import * as consumer from '../fixtures/pages/consumer-details.mjs';
-import { CHROMIUM, EXT, chromiumArgs } from './harness.mjs';
+import { EXT } from './harness.mjs';
+import { ORG, clickRecheck, clickSend, guardUi, nextConfirm, startSendEnv, waitFor } from './send-harness.mjs';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(HERE, '../..');
-const STATIC = resolve(HERE, '../fixtures/static');
-const HOST = 'acme.my.salesforce-setup.com';
-const ORG = 'acme.my.salesforce.com';
-const PAGE = '/lightning/setup/ManageExternalClientApplication/0xI000000000001AAA/consumer';
+const APP_ID = '0xI000000000001AAA';
+const PAGE = `/lightning/setup/ManageExternalClientApplication/${APP_ID}/consumer`;
 
-function serverBinary() {
-  for (const p of ['target/debug/eca-guard-server', 'target/release/eca-guard-server']) {
-    if (existsSync(join(ROOT, p))) return join(ROOT, p);
-  }
-  execFileSync('cargo', ['build', '-q', '-p', 'eca-guard-server'], { cwd: ROOT, stdio: 'inherit' });
-  return join(ROOT, 'target/debug/eca-guard-server');
+let env;
+const cli = (...args) => env.cli(...args);
+
+/** Stops the extension's service worker (CDP), as Chromium does when it is idle; the next message starts it again. */
+async function stopWorker() {
+  const cdp = await env.ctx.browser().newBrowserCDPSession();
+  const { targetInfos } = await cdp.send('Target.getTargets');
+  const sw = targetInfos.find((t) => t.type === 'service_worker' && t.url.includes(env.extId));
+  await cdp.send('Target.closeTarget', { targetId: sw.targetId });
+  await cdp.detach();
 }
-
-const env = {};
-
-function startGuardServer(bin, data, config) {
-  return new Promise((resolveStart, reject) => {
-    const child = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--data', data, '--config', config], {
-      env: { ...process.env, RUST_LOG: 'debug' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let log = '';
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (d) => {
-      log += d;
-      const m = log.match(/listen=(127\.0\.0\.1:\d+)/);
-      if (m && !env.addr) {
-        env.addr = m[1];
-        resolveStart(child);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`eca-guard-server exited ${code}: ${log}`)));
-    child.log = () => log;
-  });
-}
-
-function fixtureServer() {
-  const server = createServer(certificate(), (req, res) => {
-    const url = new URL(req.url, `https://${req.headers.host}`);
-    const headers = { 'content-security-policy': CSP, 'cache-control': 'no-store' };
-    // A stand-in for the org's OAuth authorize endpoint, answering with Salesforce's error strings.
-    if (url.pathname === '/services/oauth2/authorize') {
-      env.authorizeCalls.push({ host: req.headers.host, clientId: url.searchParams.get('client_id'), redirectUri: url.searchParams.get('redirect_uri') });
-      const err = {
-        inactive: ['invalid_client_id', 'client identifier invalid'],
-        mismatch: ['redirect_uri_mismatch', 'redirect_uri must match configuration'],
-        missing: ['OAUTH_EC_APP_NOT_FOUND', 'app must be installed into org'],
-      }[env.authorizeMode];
-      const location = err
-        ? `/setup/secur/RemoteAccessErrorPage.apexp?error=${err[0]}&error_description=${encodeURIComponent(err[1])}`
-        : '/?startURL=%2Fsetup%2Fsecur%2FRemoteAccessAuthorizationPage.apexp';
-      res.writeHead(302, { location });
-      return res.end();
-    }
-    if (url.pathname === '/setup/secur/RemoteAccessErrorPage.apexp') {
-      res.writeHead(200, { ...headers, 'content-type': 'text/html' });
-      return res.end(`<html><body><h1>error=${url.searchParams.get('error')}</h1><p>${url.searchParams.get('error_description')}</p></body></html>`);
-    }
-    if (url.pathname === '/') {
-      res.writeHead(200, { ...headers, 'content-type': 'text/html' });
-      return res.end('<html><head><title>Login | Salesforce</title></head><body><form id="login"></form></body></html>');
-    }
-    if (url.pathname.startsWith('/fixture/')) {
-      const file = join(STATIC, url.pathname.slice('/fixture/'.length));
-      if (!file.startsWith(STATIC) || !existsSync(file)) return res.writeHead(404).end();
-      res.writeHead(200, { ...headers, 'content-type': 'text/javascript' });
-      return res.end(readFileSync(file));
-    }
-    if (consumer.routes.some((r) => r.test(url.pathname))) {
-      res.writeHead(200, { ...headers, 'content-type': 'text/html; charset=utf-8' });
-      return res.end(consumer.render({ url }));
-    }
-    res.writeHead(404).end();
-  });
-  return new Promise((r) => server.listen(0, '127.0.0.1', () => r(server)));
-}
-
-const cli = (...args) =>
-  execFileSync(env.bin, [...args, '--data', env.data], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const tryGet = (app) => env.tryGet(app);
 
 before(async () => {
-  if (!existsSync(join(EXT, 'manifest.json'))) throw new Error(`no built extension at ${EXT}: run ./build.sh build`);
-  env.bin = serverBinary();
-  env.dir = mkdtempSync(join(tmpdir(), 'eca-guard-creds-e2e-'));
-  env.data = join(env.dir, 'data');
-  const config = join(env.dir, 'server.toml');
-  writeFileSync(config, 'name = "Veeam prod"\npack = "veeam-eca"\ncallback_urls = ["https://veeam.acme.internal"]\n');
-  env.server = await startGuardServer(env.bin, env.data, config);
-  env.authorizeCalls = [];
-  env.authorizeMode = 'inactive';
-  env.fixture = await fixtureServer();
-  const port = env.fixture.address().port;
-  env.origin = `https://${HOST}:${port}`;
-  env.profile = join(env.dir, 'profile');
-  env.ctx = await chromium.launchPersistentContext(env.profile, {
-    executablePath: CHROMIUM,
-    headless: !process.env.HEADED,
-    args: chromiumArgs(port, ['*.my.salesforce-setup.com', '*.my.salesforce.com', '*.vf.force.com']),
-  });
-  env.sw = env.ctx.serviceWorkers()[0] || (await env.ctx.waitForEvent('serviceworker', { timeout: 15000 }));
-  env.extId = new URL(env.sw.url()).host;
-  env.workerLog = [];
-  env.sw.on('console', (m) => env.workerLog.push(m.text()));
+  env = await startSendEnv();
 });
 
 after(async () => {
-  await env.ctx?.close();
-  env.server?.kill('SIGKILL');
-  await new Promise((r) => (env.fixture ? env.fixture.close(r) : r()));
-  if (env.dir) rmSync(env.dir, { recursive: true, force: true });
+  await env?.close();
 });
-
-/** Our UI's text, read through CDP (it lives in a closed shadow root page scripts cannot open). */
-async function guardUi(page) {
-  const cdp = await page.context().newCDPSession(page);
-  const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
-  await cdp.detach();
-  let hostNode = null;
-  const find = (n) => {
-    if (hostNode) return;
-    if (n.nodeName === 'ECA-GUARD-SEND') hostNode = n;
-    for (const c of [...(n.children || []), ...(n.shadowRoots || [])]) find(c);
-  };
-  find(root);
-  if (!hostNode) return null;
-  const text = [];
-  const walk = (n) => {
-    if (n.nodeType === 3) text.push(n.nodeValue);
-    for (const c of [...(n.children || []), ...(n.shadowRoots || [])]) if (c.nodeName !== 'STYLE') walk(c);
-  };
-  walk(hostNode);
-  const mode = hostNode.shadowRoots && hostNode.shadowRoots[0] && hostNode.shadowRoots[0].shadowRootType;
-  return { text: text.join(' ').replace(/\s+/g, ' ').trim(), mode };
-}
-
-/** Clicks "Check again" inside our closed shadow root, as the admin would (a trusted click). */
-async function clickRecheck(page) {
-  const cdp = await page.context().newCDPSession(page);
-  const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
-  let id = null;
-  const find = (n) => {
-    if (id) return;
-    if (n.nodeName === 'BUTTON' && (n.attributes || []).join(' ').includes('recheck')) id = n.nodeId;
-    for (const c of [...(n.children || []), ...(n.shadowRoots || [])]) find(c);
-  };
-  find(root);
-  const { model } = await cdp.send('DOM.getBoxModel', { nodeId: id });
-  await cdp.detach();
-  const [x1, y1, , , x3, y3] = model.content;
-  await page.mouse.click((x1 + x3) / 2, (y1 + y3) / 2);
-}
-
-async function waitFor(fn, what, timeout = 10000) {
-  const end = Date.now() + timeout;
-  let last;
-  while (Date.now() < end) {
-    last = await fn();
-    if (last) return last;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
-}
-
-function tryGet(app) {
-  try {
-    return JSON.parse(cli('get', '--org', ORG, '--app', app));
-  } catch (_) {
-    return null;
-  }
-}
-
-async function clickSend(page) {
-  const box = await page.locator('eca-guard-send').boundingBox();
-  await page.mouse.click(box.x + 30, box.y + 12); // a real (trusted) click on the button (top left)
-}
 
 test('pair with a code, then send the revealed key and secret; the server get prints them', async () => {
   // Pairing, from the options page (code from the server's own `pair`).
@@ -238,23 +82,24 @@ test('pair with a code, then send the revealed key and secret; the server get pr
   assert.ok(hostile.shadowRoots.every((m) => m === 'closed'));
   assert.ok(hostile.texts.every((t) => !t.includes(consumer.SECRET) && !t.includes('Send to')), 'read nothing of our UI');
   assert.equal(hostile.runtime, false, 'the page has no channel to the extension');
-  assert.equal(tryGet('Veeam Backup'), null, 'nothing was sent without a real click');
+  assert.equal(tryGet(APP_ID), null, 'nothing was sent without a real click');
   assert.equal(tryGet('Evil'), null);
   assert.match(cli('creds', 'list'), /^$/);
 
   // The admin's click sends; the server's get prints the same credentials.
   await clickSend(page);
-  const got = await waitFor(() => tryGet('Veeam Backup'), 'the credential at the server');
+  const got = await waitFor(() => tryGet(APP_ID), 'the credential at the server');
   assert.equal(got.consumerKey, consumer.KEY);
   assert.equal(got.consumerSecret, consumer.SECRET);
   assert.equal(got.version, 1);
-  const env1 = cli('get', '--org', ORG, '--app', 'Veeam Backup', '--format', 'env');
+  const env1 = cli('get', '--org', ORG, '--app', APP_ID, '--format', 'env');
   assert.ok(env1.includes(`ECA_GUARD_CONSUMER_SECRET='${consumer.SECRET}'`));
   const done = await waitFor(async () => {
     const u = await guardUi(page);
     return u && u.text.includes('Sent to') ? u : null;
   }, 'the success line');
-  assert.match(done.text, /Sent to Veeam prod: acme\.my\.salesforce\.com \/ Veeam Backup, key 3MVG9fix…, stored\./);
+  // Filed under the app's record id from the address; the page's label is only shown.
+  assert.match(done.text, /Sent to Veeam prod: acme\.my\.salesforce\.com \/ 0xI000000000001AAA \("Veeam Backup"\), key 3MVG9fix…, stored\./);
   assert.ok(!done.text.includes(consumer.SECRET));
 
   // Is the app live? Right after creation Salesforce does not know the key: explained, with a countdown.
@@ -287,11 +132,11 @@ test('pair with a code, then send the revealed key and secret; the server get pr
   await page.waitForTimeout(400);
   await clickSend(page);
   const v2 = await waitFor(() => {
-    const g = tryGet('Veeam Backup');
+    const g = tryGet(APP_ID);
     return g && g.version === 2 ? g : null;
   }, 'version 2');
   assert.equal(v2.consumerSecret, consumer.ROTATED_SECRET);
-  assert.equal(JSON.parse(cli('get', '--org', ORG, '--app', 'Veeam Backup', '--version', '1')).consumerSecret, consumer.SECRET);
+  assert.equal(JSON.parse(cli('get', '--org', ORG, '--app', APP_ID, '--version', '1')).consumerSecret, consumer.SECRET);
   await waitFor(async () => ((await guardUi(page))?.text || '').includes('stored as version 2'), 'the version 2 line');
 
   // No secret in extension storage, the worker's log, the server's log, or the page's hostile loot.
@@ -301,7 +146,8 @@ test('pair with a code, then send the revealed key and secret; the server get pr
     assert.ok(!env.workerLog.join('\n').includes(s), 'a secret in the worker log');
     assert.ok(!env.server.log().includes(s), 'a secret in the server log');
   }
-  assert.ok(storage.includes('ecaGuardPairing'));
+  // Nor the pairing's own key: it is kept out of chrome.storage (hostile.test.mjs tries to read it).
+  assert.ok(!/ecag[kp]1\./.test(storage), 'the pairing key in chrome.storage.local');
   const loot = await page.evaluate(() => JSON.stringify(window.__hostile.texts));
   assert.ok(!loot.includes('Sent to'), 'the page could not read the receipt');
 
@@ -312,21 +158,131 @@ test('pair with a code, then send the revealed key and secret; the server get pr
   assert.ok(!/clipboard|execCommand/.test(src.replace(/^\s*\/\/.*$/gm, '')));
 });
 
-test('the legacy Connected App consumer details page (classic) sends too', async () => {
+test('the Veeam steps print a command that runs no page text (an app label with $(…) in it)', async () => {
+  const id = '0xI000000000002AAA';
   const page = await env.ctx.newPage();
-  const port = env.fixture.address().port;
-  await page.goto(`https://acme.my.salesforce.com:${port}/app/mgmt/forceconnectedapps/forceAppDetail.apexp`);
+  await page.goto(`${env.origin}/lightning/setup/ManageExternalClientApplication/${id}/consumer?label=evil`);
+  await page.click('#verify');
   await page.waitForSelector('eca-guard-send', { state: 'attached' });
   await waitFor(async () => ((await guardUi(page))?.text || '').includes('Send to Veeam prod'), 'the button');
   await clickSend(page);
-  const got = await waitFor(() => tryGet('Veeam Legacy'), 'the legacy credential');
-  assert.equal(got.consumerKey, consumer.LEGACY_KEY);
-  assert.equal(got.consumerSecret, consumer.LEGACY_SECRET);
+  const ui = await waitFor(async () => {
+    const u = await guardUi(page);
+    return u && u.texts.some((t) => t.includes('eca-guard-server get')) ? u : null;
+  }, 'the Veeam steps');
+  const line = ui.texts.find((t) => t.includes('eca-guard-server get'));
+  const command = line.match(/eca-guard-server get .*?(?= \(or use the sink file\)|$)/)[0];
+  // Paste it into a shell, as the admin would, with a stand-in eca-guard-server that prints its
+  // arguments one per line.
+  const dir = mkdtempSync(join(tmpdir(), 'eca-guard-paste-'));
+  try {
+    mkdirSync(join(dir, 'bin'));
+    writeFileSync(join(dir, 'bin', 'eca-guard-server'), '#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a"; done\n', { mode: 0o755 });
+    let out = '';
+    try {
+      out = execFileSync('bash', ['-c', command], { cwd: dir, encoding: 'utf8', env: { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}` } });
+    } catch (_) {
+      // a command that does not even parse runs nothing; the assertions below still apply
+    }
+    assert.equal(existsSync(join(dir, 'pwned')), false, `the printed command ran page text: ${command}`);
+    assert.deepEqual(out.split('\n').filter(Boolean), ['get', '--org', ORG, '--app', id], command);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  // Stored under the app's record id (from the page's address), never under its label; the label
+  // is shown on the page as text.
+  const got = await waitFor(() => tryGet(id), 'the credential under the record id');
+  assert.equal(got.consumerKey, consumer.KEY);
+  assert.ok(ui.text.includes(consumer.EVIL_LABEL), ui.text);
+});
+
+test('the legacy Connected App consumer details page (classic) sends too, keyed by its id or API Name', async () => {
+  const port = env.port;
+  const legacy = `https://acme.my.salesforce.com:${port}/app/mgmt/forceconnectedapps/forceAppDetail.apexp`;
+  const sendFrom = async (url, how) => {
+    const page = await env.ctx.newPage();
+    await page.goto(url);
+    await page.waitForSelector('eca-guard-send', { state: 'attached' });
+    await waitFor(async () => ((await guardUi(page))?.text || '').includes('Send to Veeam prod'), 'the button');
+    await clickSend(page, how);
+    return page;
+  };
+  // The record id from the address (`applicationId=`), as Setup links the page.
+  await sendFrom(`${legacy}?applicationId=06P000000000001AAA&id=0Ci000000000001AAA`);
+  const byId = await waitFor(() => tryGet('06P000000000001AAA'), 'the legacy credential under its id');
+  assert.equal(byId.consumerKey, consumer.LEGACY_KEY);
+  assert.equal(byId.consumerSecret, consumer.LEGACY_SECRET);
+  // No id in the address: the API Name the page shows.
+  await sendFrom(legacy);
+  const byName = await waitFor(() => tryGet(consumer.LEGACY_API_NAME), 'the legacy credential under its API Name');
+  assert.equal(byName.consumerKey, consumer.LEGACY_KEY);
+  // An "API Name" that is no API name: refused on the page, nothing sent.
+  const before = cli('creds', 'list');
+  const evil = await sendFrom(`${legacy}?api=evil`, { confirm: false });
+  const ui = await waitFor(async () => {
+    const u = await guardUi(evil);
+    return u && /which app/.test(u.text) ? u : null;
+  }, 'the refusal');
+  assert.match(ui.text, /Nothing was sent/);
+  assert.equal(cli('creds', 'list'), before);
+});
+
+test('the confirm window: Send is armed after a moment, a second send waits for the first, Cancel sends nothing', async () => {
+  const before = cli('creds', 'list', '--history');
+  const open = async () => {
+    const page = await env.ctx.newPage();
+    await page.goto(`${env.origin}${PAGE}`);
+    await page.click('#verify');
+    await page.waitForSelector('eca-guard-send', { state: 'attached' });
+    await waitFor(async () => ((await guardUi(page))?.text || '').includes('Send to Veeam prod'), 'the button');
+    return page;
+  };
+  const first = await open();
+  const opened = nextConfirm(env.ctx);
+  await clickSend(first, { confirm: false });
+  const win = await opened;
+  assert.ok(win, 'a confirm window');
+  await win.waitForSelector('body[data-ready]');
+  assert.equal(await win.isDisabled('#confirm'), true, 'Send is not armed at once');
+  await win.waitForSelector('#confirm:not([disabled])');
+  // Another tab's send, meanwhile, does not replace what the window shows.
+  const second = await open();
+  const none = nextConfirm(env.ctx, 1500);
+  await clickSend(second, { confirm: false });
+  assert.equal(await none, null, 'no second window');
+  await waitFor(async () => /another send is waiting/.test((await guardUi(second))?.text || ''), 'the busy line');
+  // Cancel: the window closes, the page says so, the server has nothing new.
+  const closed = win.waitForEvent('close');
+  await win.click('#cancel');
+  await closed;
+  await waitFor(async () => /Not sent: you cancelled it/.test((await guardUi(first))?.text || ''), 'the cancelled line');
+  assert.equal(cli('creds', 'list', '--history'), before);
+});
+
+test('the secret waits in the worker\'s memory only: a worker that stops before the answer drops the send', async () => {
+  const before = cli('creds', 'list', '--history');
+  const page = await env.ctx.newPage();
+  await page.goto(`${env.origin}${PAGE}`);
+  await page.click('#verify');
+  await waitFor(async () => ((await guardUi(page))?.text || '').includes('Send to Veeam prod'), 'the button');
+  const opened = nextConfirm(env.ctx);
+  await clickSend(page, { confirm: false });
+  const win = await opened;
+  await win.waitForSelector('#confirm:not([disabled])');
+  await stopWorker();
+  await waitFor(async () => /Not sent: ECA Guard stopped/.test((await guardUi(page))?.text || ''), 'the stopped line');
+  // The window's Send now reaches a worker that holds nothing.
+  if (!win.isClosed()) {
+    await win.click('#confirm');
+    await win.waitForFunction(() => /no longer waiting/.test(document.getElementById('message').textContent));
+    await win.close();
+  }
+  assert.equal(cli('creds', 'list', '--history'), before);
 });
 
 test('no button on a Visualforce domain (code there could fake a key and secret)', async () => {
   const page = await env.ctx.newPage();
-  const port = env.fixture.address().port;
+  const port = env.port;
   await page.goto(`https://acme--c.vf.force.com:${port}${PAGE}`);
   await page.click('#verify');
   await page.waitForTimeout(800);
@@ -334,7 +290,10 @@ test('no button on a Visualforce domain (code there could fake a key and secret)
 });
 
 test('a revoked browser gets a clear error on the page', async () => {
-  const pairing = await env.sw.evaluate(async () => (await chrome.storage.local.get('ecaGuardPairing')).ecaGuardPairing);
+  const options = await env.ctx.newPage();
+  await options.goto(`chrome-extension://${env.extId}/options/options.html`);
+  const pairing = await options.evaluate(() => chrome.runtime.sendMessage({ type: 'pairingStatus' }));
+  await options.close();
   // `--` before the id: a random id may start with '-' (then it reads as an option).
   execFileSync(env.bin, ['browsers', 'revoke', '--data', env.data, '--', pairing.browserId], { stdio: ['ignore', 'pipe', 'pipe'] });
   const page = await env.ctx.newPage();
@@ -348,4 +307,37 @@ test('a revoked browser gets a clear error on the page', async () => {
     return u && /refused/.test(u.text) ? u : null;
   }, 'the refusal');
   assert.match(ui.text, /revoked/);
+});
+
+test('a pairing an earlier version kept in chrome.storage.local moves out of it at the next start, and still sends', async () => {
+  // Pair as the earlier version did: the core's own functions (under node), the record it kept.
+  const pkg = join(EXT, 'pkg');
+  const core = await import(pathToFileURL(join(pkg, 'eca_guard.js')).href);
+  core.initSync({ module: readFileSync(join(pkg, 'eca_guard_bg.wasm')) });
+  const code = cli('pair', '--url', `http://${env.addr}`).trim();
+  const start = core.pairingBegin(code);
+  const info = await (await fetch(start.infoUrl)).json();
+  const req = core.pairingRequest(code, info.publicKey, 'an earlier ECA Guard');
+  const reply = await (await fetch(req.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: req.body })).text();
+  const p = core.pairingComplete(req.pending, reply);
+  const legacy = { keys: p.keys, server: p.server, fingerprint: p.fingerprint, browserId: p.browserId, name: p.reply.name, callbackUrls: p.reply.callbackUrls, pack: p.reply.pack, pairedAt: new Date().toISOString() };
+  assert.match(legacy.keys, /^ecagk1\./);
+  await env.sw.evaluate((r) => chrome.storage.local.set({ ecaGuardPairing: r }), legacy);
+  // The worker starts again (as after the update that brought this version).
+  await stopWorker();
+  const options = await env.ctx.newPage();
+  await options.goto(`chrome-extension://${env.extId}/options/options.html`);
+  const status = await waitFor(() => options.evaluate(() => chrome.runtime.sendMessage({ type: 'pairingStatus' })).catch(() => null), 'the pairing status');
+  assert.equal(status.paired, true, JSON.stringify(status));
+  assert.equal(status.browserId, legacy.browserId);
+  const local = await options.evaluate(() => chrome.storage.local.get(null).then(JSON.stringify));
+  assert.ok(!local.includes('ecagk1.') && !local.includes('ecaGuardPairing'), `still in storage.local: ${local}`);
+  // The moved key still seals for the server.
+  const page = await env.ctx.newPage();
+  await page.goto(`${env.origin}/lightning/setup/ManageExternalClientApplication/0xI000000000003AAA/consumer`);
+  await page.click('#verify');
+  await waitFor(async () => ((await guardUi(page))?.text || '').includes('Send to Veeam prod'), 'the button');
+  await clickSend(page);
+  const got = await waitFor(() => tryGet('0xI000000000003AAA'), 'the credential sent with the moved key');
+  assert.equal(got.consumerKey, consumer.KEY);
 });

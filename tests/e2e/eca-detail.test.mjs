@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { launch } from './harness.mjs';
+import { launch, panelView } from './harness.mjs';
 import { marksIn, popupRows, watchConsole } from './org-harness.mjs';
 
 let env;
@@ -32,7 +32,7 @@ const DEEP_MARKS = () => {
   };
   walk(document);
   const p = document.querySelector('eca-guard-panel');
-  return { marks: out, panel: p && { errors: +p.dataset.errors, warnings: +p.dataset.warnings, deviations: +p.dataset.deviations }, panelText: p ? p.shadowRoot.textContent : '' };
+  return { marks: out, panel: p && { errors: +p.dataset.errors, warnings: +p.dataset.warnings, deviations: +p.dataset.deviations } };
 };
 
 async function open(org, query) {
@@ -48,6 +48,7 @@ async function waitDeep(page, pred, what) {
   let last;
   while (Date.now() < end) {
     last = await page.evaluate(DEEP_MARKS);
+    last.panelText = ((await panelView(page)) || { text: '' }).text; // the panel's root is closed
     if (last.panel && pred(last)) return last;
     await page.waitForTimeout(30);
   }

@@ -7,6 +7,10 @@
 // Veeam pack and its callbacks, Save → the form is re-checked → a callback with a trailing slash
 // is marked (contract "On the page") → fixed, the mark goes away. Then the event page is left
 // to stop idle (a short idle timeout) and the next keystroke must wake it and be checked again.
+// Last, a send: pair with a real eca-guard-server from the options page, click Send on the
+// Consumer Key and Secret page, confirm in ECA Guard's own window (a popup window there too),
+// and the server has the credentials; the pairing key is in no chrome.storage area (Firefox
+// cannot keep content scripts out of storage.local, so it must not be there at all).
 // Skips (with the reason printed) only when Firefox ESR or the build is missing.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,7 +19,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { startServer } from '../fixtures/serve.mjs';
+import * as consumer from '../fixtures/pages/consumer-details.mjs';
 import { waitFor as waitUntil } from './org-harness.mjs';
+import { startGuard } from './send-harness.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const EXT = resolve(HERE, '../../dist/firefox');
@@ -28,7 +34,7 @@ let skip = null;
 if (!existsSync(FIREFOX)) skip = `no Firefox at ${FIREFOX} (./build.sh installs firefox-esr)`;
 else if (!existsSync(join(EXT, 'manifest.json'))) skip = `no built extension at ${EXT}: run ./build.sh build`;
 
-let puppeteer, server, browser, page, options;
+let puppeteer, server, browser, page, options, guard;
 const pageErrors = [];
 
 before(async () => {
@@ -57,6 +63,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await server?.close();
+  guard?.close();
 });
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -74,10 +81,7 @@ const marks = (page) =>
         severity: h.getAttribute('data-eca-guard'),
         rules: (h.getAttribute('data-eca-guard-rules') || '').split(' ').filter(Boolean),
       })),
-      panel: panel && {
-        errors: panel.dataset.errors,
-        text: panel.shadowRoot ? panel.shadowRoot.textContent : null,
-      },
+      panel: panel && { errors: panel.dataset.errors },
     };
   });
 
@@ -113,10 +117,21 @@ test('Firefox: set up in the options page, then a trailing-slash callback is mar
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(`https://${HOST}:${server.port}/lightning/setup/ManageExternalClientApplication/new`);
 
-  // No pack chosen yet: the event page answers NoPack and the panel links to the options.
-  await waitFor('the panel asking for a pack', async () => (await marks(page)).panel?.text?.includes('Open ECA Guard options'));
+  // No pack chosen yet: the event page answers NoPack and the panel links to the options. The
+  // panel's shadow root is closed (neither the page nor this test can look inside), so the link
+  // is reached as a keyboard user would: from just before the panel, Tab past its Hide button
+  // to the link, and Enter.
+  await waitFor('the panel', async () => (await marks(page)).panel);
   const known = new Set(await browser.pages());
-  await page.locator('eca-guard-panel >>> a').click(); // runtime.openOptionsPage in the event page
+  await page.evaluate(() => {
+    const before = document.createElement('button');
+    before.id = 'before-panel';
+    document.querySelector('eca-guard-panel').before(before);
+    before.focus();
+  });
+  for (let i = 0; i < 2; i++) await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.localName), 'eca-guard-panel', 'focus inside the panel');
+  await page.keyboard.press('Enter'); // the link: runtime.openOptionsPage in the event page
   // Firefox's BiDi sends no navigation events for moz-extension:// tabs (the target's url stays
   // about:blank, and page.goto to one is refused), so find the new tab by asking where it is.
   options = await waitFor('the options tab', async () => {
@@ -192,5 +207,49 @@ test('Firefox: after the event page stopped idle, the next keystroke wakes it an
   assert.ok(after < before + (Date.now() - t0) - IDLE_MS, `the event page restarted (clock ${before} → ${after} ms)`);
   await page.keyboard.press('Backspace');
   await waitFor('the callback mark cleared after the wake', callbackClear);
+  assert.deepEqual(pageErrors, []);
+});
+
+/** A tab or window opened since `known` whose extension page address contains `part`. */
+async function newExtensionPage(known, part) {
+  for (const p of await browser.pages()) {
+    if (known.has(p)) continue;
+    const href = await p.evaluate(() => location.href).catch(() => '');
+    if (href.startsWith('moz-extension://') && href.includes(part)) return p;
+  }
+  return null;
+}
+
+test("Firefox: pair, then a send confirmed in ECA Guard's window reaches the server; no key in storage", async (t) => {
+  if (skipIf(t)) return;
+  assert.ok(options, 'the first test opened the options page');
+  guard = await startGuard();
+  const paired = await options.evaluate((c) => browser.runtime.sendMessage({ type: 'pair', code: c }), guard.pairingCode());
+  assert.equal(paired.ok, true, JSON.stringify(paired));
+  const stored = await options.evaluate(() =>
+    Promise.all([browser.storage.local.get(null), browser.storage.sync.get(null)]).then(JSON.stringify)
+  );
+  assert.ok(!/ecag[kp]1\./.test(stored), `the pairing key in chrome.storage: ${stored}`);
+
+  const send = await browser.newPage();
+  send.on('pageerror', (e) => pageErrors.push(`consumer page: ${e.message}`));
+  await send.goto(`https://${HOST}:${server.port}/lightning/setup/ManageExternalClientApplication/0xI000000000001AAA/consumer`);
+  await send.click('#verify');
+  const host = await waitFor('the Send button', () => send.$('eca-guard-send'));
+  await sleep(300); // the button learns the server's name from the worker at the page's start
+  const known = new Set(await browser.pages());
+  const box = await host.boundingBox();
+  await send.mouse.click(box.x + 30, box.y + 12);
+  const win = await waitFor('the confirm window', () => newExtensionPage(known, '/confirm/confirm.html'));
+  await waitFor('Send armed in the confirm window', () =>
+    win.evaluate(() => document.body.hasAttribute('data-ready') && !document.getElementById('confirm').disabled)
+  );
+  assert.equal(guard.tryGet('0xI000000000001AAA'), null, 'nothing sent before Send in the window');
+  const text = await win.evaluate(() => document.body.innerText);
+  assert.ok(text.includes('acme.my.salesforce.com') && text.includes('Veeam prod') && !text.includes(consumer.SECRET), text);
+  await win.click('#confirm');
+  const got = await waitFor('the credential at the server', () => guard.tryGet('0xI000000000001AAA'));
+  assert.equal(got.consumerKey, consumer.KEY);
+  assert.equal(got.consumerSecret, consumer.SECRET);
   assert.deepEqual(pageErrors, []);
 });

@@ -89,9 +89,9 @@ const DEEP = `
     return out;
   }`;
 
-/** The marks on the page: [{label, severity, rules[]}], and the panel counts. */
+/** The marks on the page: [{label, severity, rules[]}], the panel counts and its findings' rules. */
 export async function marks(page) {
-  return page.evaluate(`(() => { ${DEEP}
+  const m = await page.evaluate(`(() => { ${DEEP}
     const hosts = deepAll(document, '[data-eca-guard]');
     const label = (h) => {
       const l = deepAll(h, 'span[part="label"], label, [part="dual-listbox"] > div')[0];
@@ -101,10 +101,11 @@ export async function marks(page) {
     return {
       marks: hosts.map((h) => ({ tag: h.localName, label: label(h), severity: h.getAttribute('data-eca-guard'),
         rules: (h.getAttribute('data-eca-guard-rules') || '').split(' ').filter(Boolean) })),
-      panel: panel ? { errors: +panel.dataset.errors, warnings: +panel.dataset.warnings, deviations: +panel.dataset.deviations,
-        items: [...panel.shadowRoot.querySelectorAll('li')].map((li) => li.dataset.rule) } : null,
+      panel: panel ? { errors: +panel.dataset.errors, warnings: +panel.dataset.warnings, deviations: +panel.dataset.deviations } : null,
     };
   })()`);
+  if (m.panel) m.panel.items = ((await panelView(page)) || { items: [] }).items;
+  return m;
 }
 
 /** The control whose label is `label`: a Playwright locator (pierces open shadow roots). */
@@ -161,6 +162,49 @@ export const form = {
 };
 
 export const byLabel = (m, label) => m.marks.find((x) => x.label === label);
+
+/** One CDP session per page, with the execution contexts alive in it (for panelView). */
+const worlds = new WeakMap();
+async function contentWorlds(page) {
+  let w = worlds.get(page);
+  if (!w) {
+    const cdp = await page.context().newCDPSession(page);
+    const contexts = new Map();
+    cdp.on('Runtime.executionContextCreated', (e) => contexts.set(e.context.id, e.context));
+    cdp.on('Runtime.executionContextDestroyed', (e) => contexts.delete(e.executionContextId));
+    cdp.on('Runtime.executionContextsCleared', () => contexts.clear());
+    w = { cdp, contexts, ready: cdp.send('Runtime.enable') };
+    worlds.set(page, w);
+  }
+  await w.ready;
+  return w;
+}
+
+/**
+ * What ECA Guard's panel in `frame` (the page's main frame by default) shows: `{items: [rule…],
+ * text}`, or null when there is no panel UI. The panel's shadow root is closed, so neither the
+ * page nor Playwright can read it; the content script's own world can (content/paint.js `view`),
+ * and this evaluates there through CDP.
+ */
+export async function panelView(page, frame = page.mainFrame()) {
+  const { cdp, contexts } = await contentWorlds(page);
+  const { frameTree } = await cdp.send('Page.getFrameTree');
+  let frameId = null;
+  const walk = (t, top) => {
+    if (frameId) return;
+    if (top ? frame === page.mainFrame() : t.frame.name === frame.name() && frame.url().startsWith(t.frame.url)) frameId = t.frame.id;
+    for (const c of t.childFrames || []) walk(c, false);
+  };
+  walk(frameTree, true);
+  const ctx = [...contexts.values()].filter((c) => c.name === 'ECA Guard' && c.auxData && c.auxData.frameId === frameId).pop();
+  if (!ctx) return null;
+  try {
+    const r = await cdp.send('Runtime.evaluate', { contextId: ctx.id, expression: 'globalThis.ecaGuard && ecaGuard.paint && ecaGuard.paint.view()', returnByValue: true });
+    return (r.result && r.result.value) || null;
+  } catch (_) {
+    return null; // the frame navigated away meanwhile
+  }
+}
 
 /** Evaluates `expr` (may return a promise) in the extension's content-script world of `page`
  * (`world`: another loaded extension's, by its name). */

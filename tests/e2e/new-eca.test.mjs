@@ -5,7 +5,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { byLabel, form, inContentScript, launch, marks, waitMarks } from './harness.mjs';
+import { byLabel, form, inContentScript, launch, marks, panelView, waitMarks } from './harness.mjs';
+import { waitFor } from './org-harness.mjs';
 import { L } from './labels.mjs';
 
 let env;
@@ -212,11 +213,7 @@ describe('page life cycle', () => {
   test('no pack chosen: the panel says so and marks nothing', async () => {
     await env.worker().evaluate(() => chrome.storage.local.remove('ecaGuard'));
     const page = await openForm({});
-    const text = await page.waitForFunction(() => {
-      const p = document.querySelector('eca-guard-panel');
-      return p && p.shadowRoot.textContent.includes('Choose the integration') && p.shadowRoot.textContent;
-    });
-    assert.ok(await text.jsonValue());
+    await waitFor(async () => ((await panelView(page)) || { text: '' }).text.includes('Choose the integration'), 'the panel asking for a pack');
     const m = await marks(page);
     assert.equal(m.marks.length, 0);
     assert.equal(m.panel.errors, 0);

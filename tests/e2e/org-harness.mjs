@@ -1,5 +1,6 @@
 // Helpers for tests of classic Setup pages in the Aloha iframe and of the popup (used by
 // org-pages.test.mjs, eca-detail.test.mjs, connected-app.test.mjs and bench-classic.mjs).
+import { panelView } from './harness.mjs';
 
 /** Collects console errors/warnings and uncaught errors from the page and all its frames. */
 export function watchConsole(page) {
@@ -60,19 +61,27 @@ const READ_MARKS = () => {
           errors: +panel.dataset.errors,
           warnings: +panel.dataset.warnings,
           deviations: +panel.dataset.deviations,
-          items: [...panel.shadowRoot.querySelectorAll('li')].map((li) => li.dataset.rule),
         }
       : null,
-    panelText: panel ? panel.shadowRoot.textContent : '',
   };
 };
+
+/** The marks and panel counts of `frame` (page world), and what its closed panel shows
+ * (`items`, `panelText`: from the content script's world, harness.mjs panelView). */
+async function readMarks(frame) {
+  const m = await frame.evaluate(READ_MARKS);
+  const view = m.panel ? await panelView(frame.page(), frame) : null;
+  if (m.panel) m.panel.items = view ? view.items : [];
+  m.panelText = view ? view.text : '';
+  return m;
+}
 
 /** Marks and panel inside the Aloha iframe, once `pred` holds. */
 export async function classicMarks(page, pred, what) {
   return waitFor(async () => {
     const f = alohaFrame(page);
     if (!f) return null;
-    const m = await f.evaluate(READ_MARKS);
+    const m = await readMarks(f);
     return pred(m) ? m : null;
   }, what);
 }
@@ -80,7 +89,7 @@ export async function classicMarks(page, pred, what) {
 /** Marks in a frame or page (any document). */
 export async function marksIn(frame, pred, what) {
   return waitFor(async () => {
-    const m = await frame.evaluate(READ_MARKS);
+    const m = await readMarks(frame);
     return pred(m) ? m : null;
   }, what);
 }
