@@ -59,7 +59,7 @@ const rulesOf = (m) => m.marks.flatMap((x) => x.rules).sort();
 for (const shadow of ['synthetic', 'native']) {
   const sq = shadow === 'native' ? '&shadow=native' : '';
   describe(`ECA detail (${shadow} shadow)`, () => {
-    test('delphix-crt-eca, Policies in view mode: Relax IP restrictions is a deviation; Enforce is an error', async () => {
+    test('delphix-crt-eca, Policies in view mode: Relax IP restrictions is a deviation; Enforce is a warning (Delphix recommends relaxing)', async () => {
       await env.setSettings(DELPHIX);
       let { page, problems } = await open('good', `?app=delphix&tab=policies${sq}`);
       let m = await wait(page, (m) => m.marks.some((x) => x.rules.includes('ip-relaxation')), 'ip-relaxation deviation');
@@ -70,8 +70,9 @@ for (const shadow of ['synthetic', 'native']) {
       assert.deepEqual(problems, []);
       await page.close();
       ({ page } = await open('bad', `?app=delphix&tab=policies${sq}`));
-      m = await wait(page, (m) => m.marks.some((x) => x.rules.includes('ip-relaxation')), 'ip-relaxation error');
-      assert.equal(m.marks.find((x) => x.rules.includes('ip-relaxation')).severity, 'error');
+      m = await wait(page, (m) => m.marks.some((x) => x.rules.includes('ip-relaxation')), 'ip-relaxation warning');
+      assert.equal(m.marks.find((x) => x.rules.includes('ip-relaxation')).severity, 'warning');
+      assert.match(m.panelText, /recommends "Relax IP restrictions"/);
       await page.close();
     });
 
@@ -79,12 +80,13 @@ for (const shadow of ['synthetic', 'native']) {
       await env.setSettings(DELPHIX);
       const { page } = await open('bad', `?app=delphix&tab=policies&mode=edit${sq}`);
       let m = await wait(page, (m) => m.marks.some((x) => x.tag === 'lightning-combobox'), 'combobox mark');
-      assert.equal(m.marks.find((x) => x.tag === 'lightning-combobox').severity, 'error');
+      assert.equal(m.marks.find((x) => x.tag === 'lightning-combobox').severity, 'warning');
       const combo = page.locator('lightning-combobox', { hasText: 'IP Relaxation' });
       await combo.locator('button[role=combobox]').click();
       await combo.locator('[role=option]', { hasText: /^Relax IP restrictions$/ }).click();
       m = await wait(page, (m) => m.marks.some((x) => x.tag === 'lightning-combobox' && x.severity === 'deviation'), 'deviation after the change');
       assert.equal(m.panel.errors, 0);
+      assert.equal(m.panel.warnings, 0);
       await page.close();
     });
 
