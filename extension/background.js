@@ -3,10 +3,11 @@
 // registering at all (toolchain.md). Listeners are registered synchronously at the top level
 // so a worker woken by a message sees it; async work hangs off promises (worker/core.js `ready`).
 //
-// Message protocol: one object `{type, ...}`; one handler per type, assembled from the
-// worker/*.js modules. To add a message: write worker/<area>.js exporting `handlers`, then add
-// one import line and one spread below. Replies are `{ok: true, ...}` or
-// `{ok: false, error: {kind, message}}`.
+// Message protocol: shared/protocol.js lists every message type and who may send it; one handler
+// per type, assembled from the worker/*.js modules. To add a message: add it to the protocol,
+// write its handler in worker/<area>.js (exported in `handlers`), then add one import line and
+// one spread below (docs/CONTRIBUTING.md, "Add a message").
+import './shared/protocol.js';
 import { handlers as checkHandlers } from './worker/check.js';
 import { handlers as settingsHandlers, settings, watchSettings } from './worker/settings.js';
 import { handlers as diagHandlers } from './worker/diag.js';
@@ -16,13 +17,12 @@ import { handlers as pairingHandlers } from './worker/pairing.js';
 import { handlers as probeHandlers } from './worker/probe.js';
 import { handlers as sendHandlers } from './worker/send.js';
 
-const api = globalThis.browser || globalThis.chrome;
+const { api, MESSAGES } = globalThis.ecaGuardProtocol;
 
 /**
- * Each handler: `{from, run(msg, sender) → Promise<object>}`. `from` says who may send it:
- * 'content' (a content script in a tab), 'extension' (our own pages: options, popup) or 'any'
- * of those two. Messages from other extensions or web pages never reach onMessage (no
- * externally_connectable), and we check the sender id anyway.
+ * Each handler: `run(msg, sender) → Promise<object>`, keyed by its message type. Who may send it
+ * is the protocol's `from`. Messages from other extensions or web pages never reach onMessage
+ * (no externally_connectable), and we check the sender id anyway.
  */
 const HANDLERS = {
   ...checkHandlers,
@@ -48,14 +48,15 @@ function dispatch(msg, sender) {
   const kind = senderKind(sender);
   const type = msg && typeof msg === 'object' && typeof msg.type === 'string' ? msg.type : null;
   const handler = type && Object.hasOwn(HANDLERS, type) ? HANDLERS[type] : null;
-  if (!kind || !handler || (handler.from !== 'any' && handler.from !== kind)) {
+  const from = handler && Object.hasOwn(MESSAGES, type) ? MESSAGES[type].from : null;
+  if (!kind || !handler || (from !== 'any' && from !== kind)) {
     return Promise.resolve({
       ok: false,
       error: { kind: 'BadMessage', message: `ECA Guard does not accept "${type}" from this sender.` },
     });
   }
   return Promise.resolve()
-    .then(() => handler.run(msg, sender))
+    .then(() => handler(msg, sender))
     .then(
       (reply) => ({ ok: true, ...reply }),
       (e) => ({ ok: false, error: toError(e) })

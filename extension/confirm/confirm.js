@@ -3,7 +3,9 @@
 // worker; only a click on Send here makes the worker seal and post. The worker closes this
 // window when the send is done, cancelled or timed out, and the Salesforce page's status line
 // says which.
-const api = globalThis.browser || globalThis.chrome;
+import '../shared/protocol.js';
+
+const { api, TYPES: T, send } = globalThis.ecaGuardProtocol;
 const $ = (id) => document.getElementById(id);
 const id = location.hash.slice(1);
 
@@ -15,13 +17,6 @@ const ARM_MS = 600;
 // the admin reads (Chromium stops an idle service worker after 30 s).
 const KEEPALIVE_MS = 15000;
 
-async function send(msg) {
-  try {
-    return await api.runtime.sendMessage(msg);
-  } catch (e) {
-    return { ok: false, error: { message: String((e && e.message) || e) } };
-  }
-}
 
 function say(text, bad) {
   $('message').textContent = text;
@@ -75,14 +70,14 @@ async function decide(confirm) {
   disarm();
   $('cancel').disabled = true;
   say(confirm ? 'Sending…' : 'Cancelled.');
-  const r = await send({ type: 'confirmDecision', id, confirm });
+  const r = await send({ type: T.confirmDecision, id, confirm });
   // The worker closes the window; these lines show only if it could not.
   if (!r || !r.ok) say((r && r.error && r.error.message) || 'The send failed.', true);
   else say(r.sent ? 'Sent.' : 'Not sent.');
 }
 
 async function start() {
-  const r = await send({ type: 'confirmDetails', id });
+  const r = await send({ type: T.confirmDetails, id });
   if (!r || !r.ok) {
     answered = true;
     $('cancel').disabled = true;
@@ -90,7 +85,7 @@ async function start() {
     return;
   }
   render(r.details);
-  setInterval(() => send({ type: 'confirmDetails', id }), KEEPALIVE_MS);
+  setInterval(() => send({ type: T.confirmDetails, id }), KEEPALIVE_MS);
   $('confirm').addEventListener('click', (e) => {
     if (e.isTrusted && !$('confirm').disabled) decide(true);
   });

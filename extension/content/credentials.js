@@ -15,7 +15,7 @@
   const g = (globalThis.ecaGuard = globalThis.ecaGuard || {});
   if (g.credentialsStarted) return;
   g.credentialsStarted = true;
-  const api = globalThis.browser || globalThis.chrome;
+  const { api, TYPES: T, send } = globalThis.ecaGuardProtocol;
 
   const KEY_LABEL = /^\s*consumer key\s*:?\s*$/i;
   const SECRET_LABEL = /^\s*consumer secret\s*:?\s*$/i;
@@ -23,16 +23,8 @@
   const VALUE = /^[\x21-\x7e]{12,512}$/;
   const NOT_VALUES = /^(consumer (key|secret)|copy|show|hide|reveal|click to reveal)$/i;
 
-  function send(msg) {
-    try {
-      return Promise.resolve(api.runtime.sendMessage(msg)).catch((e) => ({
-        ok: false,
-        error: { kind: 'Disconnected', message: String((e && e.message) || e) },
-      }));
-    } catch (e) {
-      return Promise.resolve({ ok: false, error: { kind: 'Disconnected', message: String(e.message || e) } });
-    }
-  }
+  // One-off messages (the protocol's send), not main.js's port: a port that drops re-sends what
+  // was waiting on it, and a message that holds a secret must never be sent twice.
 
   /** Every text node under `root`, open shadow roots included, in document order. */
   function* texts(root) {
@@ -156,7 +148,7 @@
     clearTimeout(probeTimer);
     clearInterval(tick);
     liveLine('', 'Checking whether the app is live…');
-    const r = await send({ type: 'probeApp', consumerKey: probeKey });
+    const r = await send({ type: T.probeApp, consumerKey: probeKey });
     if (!r || !r.ok) return liveLine('err', (r && r.error && r.error.message) || 'The app could not be checked.');
     host.dataset.live = r.status;
     if (r.status === 'live') return liveLine('ok', r.message);
@@ -261,7 +253,7 @@
     ev.stopPropagation();
     if (!serverName) {
       show('err', 'Pair ECA Guard with a server first (ECA Guard options).');
-      send({ type: 'openOptions' });
+      send({ type: T.openOptions });
       return;
     }
     const read = readPair();
@@ -274,7 +266,7 @@
     // this click may have been steered onto the button by the page.
     show('', 'Confirm the send in ECA Guard\'s window…');
     const label = appName();
-    const reply = await send({ type: 'sendCredentials', apiName: apiName(), label, ...read });
+    const reply = await send({ type: T.sendCredentials, apiName: apiName(), label, ...read });
     read.consumerSecret = ''; // drop our only reference to it
     ui.button.disabled = false;
     if (reply && reply.ok) {
@@ -309,7 +301,7 @@
   }
 
   async function refreshServer() {
-    const r = await send({ type: 'pairingStatus' });
+    const r = await send({ type: T.pairingStatus });
     serverName = r && r.ok && r.paired ? r.name : null;
     serverPack = r && r.ok && r.paired ? r.pack : null;
     label();
@@ -332,7 +324,7 @@
   // The worker says when the pairing changed; the pairing itself is kept where content scripts
   // cannot read it (worker/pairing-store.js).
   api.runtime.onMessage.addListener((msg) => {
-    if (msg && msg.type === 'pairingChanged') refreshServer();
+    if (msg && msg.type === T.pairingChanged) refreshServer();
     return false;
   });
   new MutationObserver(schedule).observe(document.documentElement, { childList: true, subtree: true, characterData: true });

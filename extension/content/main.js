@@ -11,7 +11,7 @@
   if (g.started) return; // injected twice (extension reload): keep the first
   g.started = true;
   const { dom, paint } = g;
-  const api = globalThis.browser || globalThis.chrome;
+  const { api, TYPES: T, send: sendMessage } = globalThis.ecaGuardProtocol;
 
   let reader = null; // the active reader, once one detected its page
   let lastSent = ''; // JSON of the last snapshot sent
@@ -35,16 +35,10 @@
   /** One-off message (the fallback when the port cannot be used). */
   function sendOnce(msg) {
     if (!api.runtime || !api.runtime.id) return Promise.resolve(orphaned());
-    try {
-      return Promise.resolve(api.runtime.sendMessage(msg)).catch((e) => {
-        // "Extension context invalidated": the extension was reloaded or removed.
-        if (!api.runtime || !api.runtime.id) return orphaned();
-        return { ok: false, error: { kind: 'Disconnected', message: `ECA Guard's worker did not answer (${String((e && e.message) || e)}).` } };
-      });
-    } catch (_) {
-      return Promise.resolve(orphaned());
-    }
+    // "Extension context invalidated": the extension was reloaded or removed under this page.
+    return sendMessage(msg).then((r) => (!api.runtime || !api.runtime.id ? orphaned() : r));
   }
+
 
   // A long-lived port to the worker: about 0.5 ms faster per message than sendMessage (see
   // background.js). The worker closes it when it stops (idle) or restarts; requests still in
@@ -133,7 +127,7 @@
           lastSent = '';
           lastReply = null;
           lastRead = null;
-          g.send({ type: 'clear' });
+          g.send({ type: T.clear });
         }
         return;
       }
@@ -163,7 +157,7 @@
     lastReply = null;
     replyRead = read;
     const mine = ++seq;
-    const reply = await g.send({ type: 'check', snapshot: read.snapshot });
+    const reply = await g.send({ type: T.check, snapshot: read.snapshot });
     if (mine !== seq) return; // a newer read is on its way
     lastReply = reply;
     show(replyRead || read, reply);
@@ -255,7 +249,7 @@
   });
 
   api.runtime.onMessage.addListener((msg) => {
-    if (msg && msg.type === 'recheck') {
+    if (msg && msg.type === T.recheck) {
       lastSent = '';
       if (reader) run(true);
       else schedule();

@@ -177,7 +177,7 @@ a { color: #0176d3; font-size: 12px; }
           const open = el('a', { href: '#' }, ' Open ECA Guard options');
           open.addEventListener('click', (e) => {
             e.preventDefault();
-            g.send && g.send({ type: 'openOptions' });
+            g.send && g.send({ type: globalThis.ecaGuardProtocol.TYPES.openOptions });
           });
           msg.append(open);
         }

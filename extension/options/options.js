@@ -3,7 +3,9 @@
 // pages allow 'wasm-unsafe-eval') to list packs and validate custom ones before they are kept.
 import { ready } from '../worker/core.js';
 
-const api = globalThis.browser || globalThis.chrome;
+import '../shared/protocol.js';
+
+const { api, TYPES: T, send } = globalThis.ecaGuardProtocol;
 const KEY = 'ecaGuard';
 const $ = (id) => document.getElementById(id);
 
@@ -141,7 +143,7 @@ async function load() {
   };
   state.customPacks = Array.isArray(s.customPacks) ? s.customPacks : [];
   // The worker knows what the policy fixes (managed storage, merged key by key).
-  const reply = await api.runtime.sendMessage({ type: 'getSettings' }).catch(() => null);
+  const reply = await send({ type: T.getSettings });
   if (reply && reply.ok) {
     managed = reply.managed;
     if (managed.pack) state.pack = reply.config.pack;

@@ -2,9 +2,10 @@
 // pair, see which server (name, address, key fingerprint, its pack and callback URLs), apply
 // them to the checks, or forget the pairing. The worker does the work (worker/pairing.js);
 // nothing here sees a consumer secret.
-const api = globalThis.browser || globalThis.chrome;
+import '../shared/protocol.js';
 
-const send = (msg) => Promise.resolve(api.runtime.sendMessage(msg)).catch((e) => ({ ok: false, error: { message: String(e) } }));
+const { api, TYPES: T, send } = globalThis.ecaGuardProtocol;
+
 
 /** The server origin inside a code (`ecag1.` + base64url(fingerprint ‖ token ‖ origin)). */
 function originOf(code) {
@@ -91,7 +92,7 @@ pairBtn.addEventListener('click', async () => {
     } catch (_) {
       /* declined or not grantable: go on */
     }
-    const r = await send({ type: 'pair', code: text });
+    const r = await send({ type: T.pair, code: text });
     if (!r.ok) return fail(r.error.message);
     code.value = '';
     render(r);
@@ -101,7 +102,7 @@ pairBtn.addEventListener('click', async () => {
 });
 
 forgetBtn.addEventListener('click', async () => {
-  const r = await send({ type: 'unpair' });
+  const r = await send({ type: T.unpair });
   if (r.ok) render(r);
 });
 
@@ -120,7 +121,7 @@ function mount() {
   const footer = document.querySelector('main > footer');
   if (footer) footer.before(section);
   else (document.querySelector('main') || document.body).append(section);
-  send({ type: 'pairingStatus' }).then((r) => render(r.ok ? r : null));
+  send({ type: T.pairingStatus }).then((r) => render(r.ok ? r : null));
 }
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', mount);

@@ -4,7 +4,9 @@
 //
 // Which tab: `?host=<host>` or `?tab=<id>` when given (tests open popup.html in a tab, where
 // the "active tab" is the popup itself); otherwise the active tab of the last focused window.
-const api = globalThis.browser || globalThis.chrome;
+import '../shared/protocol.js';
+
+const { api, TYPES: T, send } = globalThis.ecaGuardProtocol;
 const $ = (id) => document.getElementById(id);
 
 function el(tag, attrs, ...kids) {
@@ -33,13 +35,6 @@ async function target() {
   }
 }
 
-async function send(msg) {
-  try {
-    return await api.runtime.sendMessage(msg);
-  } catch (e) {
-    return { ok: false, error: { kind: 'Disconnected', message: String((e && e.message) || e) } };
-  }
-}
 
 function message(text, bad) {
   const m = $('message');
@@ -96,7 +91,7 @@ async function main() {
     message('Open a Salesforce Setup page: ECA Guard shows the checks of that org here.');
     return;
   }
-  const reply = await send({ type: 'orgStatus', ...t });
+  const reply = await send({ type: T.orgStatus, ...t });
   if (!reply || !reply.ok) {
     message((reply && reply.error && reply.error.message) || 'ECA Guard did not answer.', true);
     return;
@@ -124,7 +119,7 @@ async function main() {
   const forget = $('forget');
   forget.hidden = false;
   forget.addEventListener('click', async () => {
-    await send({ type: 'forgetOrg', ...t });
+    await send({ type: T.forgetOrg, ...t });
     location.reload();
   });
 }

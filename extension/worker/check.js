@@ -1,10 +1,13 @@
-// Answers a content script's `{type: 'check', snapshot}` with `{ok, result}`. The org's notes go
+// Answers a content script's check message (`{snapshot}`) with `{ok, result}`. The org's notes go
 // into the result; the org memory and the action badge are updated after the reply (org.js), so
 // a keystroke's highlight never waits for storage or badge IPCs.
+import '../shared/protocol.js';
 import { ready, timings } from './core.js';
 import { settings } from './settings.js';
 import { GuardError } from './errors.js';
 import { afterCheck, afterClear } from './org.js';
+
+const { TYPES: T } = globalThis.ecaGuardProtocol;
 
 async function check(msg, sender) {
   if (!msg.snapshot || typeof msg.snapshot !== 'object') throw new GuardError('BadMessage', 'No page snapshot to check.');
@@ -20,7 +23,7 @@ async function check(msg, sender) {
 }
 
 export const handlers = {
-  check: { from: 'content', run: check },
+  [T.check]: check,
   /** The page no longer shows a checked form. */
-  clear: { from: 'content', run: async (_msg, sender) => (afterClear(sender), {}) },
+  [T.clear]: async (_msg, sender) => (afterClear(sender), {}),
 };

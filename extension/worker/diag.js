@@ -2,10 +2,13 @@
 // (`./build.sh bench`) times it as the bare content-script ↔ worker round trip that the
 // keystroke-to-highlight latency is compared with. `timings` reports the worker's start-up
 // milestones (no page data, no settings).
+import '../shared/protocol.js';
 import { timings } from './core.js';
 
+const { TYPES: T } = globalThis.ecaGuardProtocol;
+
 export const handlers = {
-  ping: { from: 'any', run: async () => ({}) },
+  [T.ping]: async () => ({}),
   // origin: the worker's time origin (epoch ms), to place its milestones against the sender's clock.
-  timings: { from: 'any', run: async () => ({ timings: { ...timings, origin: performance.timeOrigin, now: performance.now() } }) },
+  [T.timings]: async () => ({ timings: { ...timings, origin: performance.timeOrigin, now: performance.now() } }),
 };

@@ -10,7 +10,7 @@ export class GuardError extends Error {
 }
 
 export function toError(e) {
-  if (e && e.name === 'EcaGuardError') return { kind: e.kind || 'Unknown', message: e.message };
+  if (e && e.name === 'EcaGuardError') return { kind: e.kind || 'Internal', ...(e.variant ? { variant: e.variant } : {}), message: e.message };
   // The Rust core's panic hook: the Wasm build aborts at once on a panic (build.sh), which JS
   // sees as a trap. It is a defect in the core, never the user's input; say which.
   if (e instanceof WebAssembly.RuntimeError) {

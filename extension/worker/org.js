@@ -6,11 +6,12 @@
 // never anything the page says, and readings come only from Setup surfaces (isSetupSurface),
 // never from Visualforce pages. Only whitelisted snapshot fields are kept (booleans, policy
 // labels, IP ranges, the app's name): no secrets, no page text beyond that.
+import '../shared/protocol.js';
 import { ready } from './core.js';
 import { settings, KEY as SETTINGS_KEY } from './settings.js';
 import { GuardError } from './errors.js';
 
-const api = globalThis.browser || globalThis.chrome;
+const { api, TYPES: T } = globalThis.ecaGuardProtocol;
 
 export const STORE_KEY = 'ecaGuardOrgs';
 
@@ -601,18 +602,15 @@ async function hostOf(msg) {
 
 export const handlers = {
   /** Popup: the rows for the org of a host (or tab). */
-  orgStatus: { from: 'extension', run: async (msg) => status(await hostOf(msg)) },
+  [T.orgStatus]: async (msg) => status(await hostOf(msg)),
   /** Popup: forget what was read in an org. */
-  forgetOrg: {
-    from: 'extension',
-    run: async (msg) => {
-      const core = await ready;
-      const org = core.orgFromHost(await hostOf(msg));
-      if (!org) return {};
-      await update((all) => (delete all[org.key], true));
-      failingCache.delete(org.key);
-      refreshBadges(org.key);
-      return {};
-    },
+  [T.forgetOrg]: async (msg) => {
+    const core = await ready;
+    const org = core.orgFromHost(await hostOf(msg));
+    if (!org) return {};
+    await update((all) => (delete all[org.key], true));
+    failingCache.delete(org.key);
+    refreshBadges(org.key);
+    return {};
   },
 };

@@ -5,12 +5,13 @@
 // an opaque string from the core), plus the server's name, callback URLs and pack. Never a
 // consumer secret. It is kept by worker/pairing-store.js, out of reach of content scripts;
 // they ask `pairingStatus` instead, and hear `pairingChanged` when it changes.
+import '../shared/protocol.js';
 import { ready } from './core.js';
 import { GuardError } from './errors.js';
 import { clearPairing, readPairing, writePairing } from './pairing-store.js';
 import { salesforceTabPatterns } from './settings.js';
 
-const api = globalThis.browser || globalThis.chrome;
+const { api, TYPES: T } = globalThis.ecaGuardProtocol;
 
 /** The pairing, or null; `withKeys` for sealing (worker/send.js) only. */
 export async function loadPairing({ withKeys = false } = {}) {
@@ -22,7 +23,7 @@ export async function loadPairing({ withKeys = false } = {}) {
 function announce() {
   api.tabs.query({ url: salesforceTabPatterns() }).then(
     (tabs) => {
-      for (const t of tabs) api.tabs.sendMessage(t.id, { type: 'pairingChanged' }).catch(() => {});
+      for (const t of tabs) api.tabs.sendMessage(t.id, { type: T.pairingChanged }).catch(() => {});
     },
     () => {}
   );
@@ -161,23 +162,17 @@ function defaultLabel() {
 export const handlers = {
   /** Options page, popup and content scripts: is there a pairing, with which server. A content
    * script learns only what its button needs: the server's name and pack. */
-  pairingStatus: {
-    from: 'any',
-    run: async (_msg, sender) => {
-      const view = publicView(await loadPairing());
-      const fromPage = !(typeof sender.url === 'string' && sender.url.startsWith(api.runtime.getURL('')));
-      return fromPage && view.paired ? { paired: true, name: view.name, pack: view.pack } : view;
-    },
+  [T.pairingStatus]: async (_msg, sender) => {
+    const view = publicView(await loadPairing());
+    const fromPage = !(typeof sender.url === 'string' && sender.url.startsWith(api.runtime.getURL('')));
+    return fromPage && view.paired ? { paired: true, name: view.name, pack: view.pack } : view;
   },
   /** Options page: pair with a code (`{code, label?}`). */
-  pair: { from: 'extension', run: (msg) => pair(msg) },
+  [T.pair]: (msg) => pair(msg),
   /** Options page: forget the pairing (the server side is revoked with `browsers revoke`). */
-  unpair: {
-    from: 'extension',
-    run: async () => {
-      await clearPairing();
-      announce();
-      return { paired: false };
-    },
+  [T.unpair]: async () => {
+    await clearPairing();
+    announce();
+    return { paired: false };
   },
 };

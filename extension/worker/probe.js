@@ -5,11 +5,14 @@
 // Salesforce answers an authorize request for a bad app by redirecting to an error page whose
 // address and text carry the error (salesforce-facts.md, "OAuth errors users meet"); a good one
 // goes on to the login page.
+import '../shared/protocol.js';
 import { ready } from './core.js';
 import { GuardError } from './errors.js';
 import { isSetupSurface, senderOrg } from './org.js';
 import { settings } from './settings.js';
 import { loadPairing } from './pairing.js';
+
+const { TYPES: T } = globalThis.ecaGuardProtocol;
 
 
 /** New or changed apps can take this long to become active (Salesforce, Veeam KB4827). */
@@ -97,5 +100,5 @@ async function probe(msg, sender) {
 
 export const handlers = {
   /** Content script: `{consumerKey}` → `{status, message}`. The org is the sender's. */
-  probeApp: { from: 'content', run: (msg, sender) => probe(msg, sender) },
+  [T.probeApp]: (msg, sender) => probe(msg, sender),
 };

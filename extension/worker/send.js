@@ -12,13 +12,14 @@
 //
 // One send waits at a time: while one does, another is refused and the open window is brought
 // forward, so a page cannot swap what the window shows just before the admin clicks Confirm.
+import '../shared/protocol.js';
 import { ready } from './core.js';
 import { GuardError } from './errors.js';
 import { isSetupSurface, senderOrg } from './org.js';
 import { API_HOST, appOf, shownLabel } from './app-id.js';
 import { loadPairing, post } from './pairing.js';
 
-const api = globalThis.browser || globalThis.chrome;
+const { api, TYPES: T } = globalThis.ecaGuardProtocol;
 
 /** How long the confirm window waits for the admin. */
 export const CONFIRM_MS = 2 * 60 * 1000;
@@ -184,9 +185,9 @@ api.tabs.onRemoved.addListener((tabId) => {
 export const handlers = {
   /** Content script, after a trusted click: `{apiName?, label?, consumerKey, consumerSecret}`.
    * Answers once the admin has confirmed (`{receipt, server}`) or not (NotSent). */
-  sendCredentials: { from: 'content', run: (msg, sender) => sendCredentials(msg, sender) },
+  [T.sendCredentials]: (msg, sender) => sendCredentials(msg, sender),
   /** Confirm window: what it asks about (`{id}`); also keeps the worker awake while it waits. */
-  confirmDetails: { from: 'extension', run: async (msg, sender) => ({ details: mineFor(msg, sender).details }) },
+  [T.confirmDetails]: async (msg, sender) => ({ details: mineFor(msg, sender).details }),
   /** Confirm window: the admin's answer (`{id, confirm}`). */
-  confirmDecision: { from: 'extension', run: (msg, sender) => decide(msg, sender) },
+  [T.confirmDecision]: (msg, sender) => decide(msg, sender),
 };

@@ -1,7 +1,8 @@
 // Settings: chrome.storage.local `ecaGuard` (the user's choice, written by the options page),
 // overridden key by key by chrome.storage.managed `ecaGuard` (enterprise policy, same shape,
 // managed_schema.json). Contract, "Configuration".
-const api = globalThis.browser || globalThis.chrome;
+import '../shared/protocol.js';
+const { api, TYPES: T } = globalThis.ecaGuardProtocol;
 
 export const KEY = 'ecaGuard';
 
@@ -103,7 +104,7 @@ export function watchSettings() {
     cached = null;
     api.tabs.query({ url: salesforceTabPatterns() }).then(
       (tabs) => {
-        for (const t of tabs) api.tabs.sendMessage(t.id, { type: 'recheck' }).catch(() => {});
+        for (const t of tabs) api.tabs.sendMessage(t.id, { type: T.recheck }).catch(() => {});
       },
       () => {}
     );
@@ -112,7 +113,7 @@ export function watchSettings() {
 
 export const handlers = {
   /** Options page: the effective settings and what the policy fixes. */
-  getSettings: { from: 'extension', run: () => settings() },
+  [T.getSettings]: () => settings(),
   /** Content script: "Open ECA Guard options" in the panel. */
-  openOptions: { from: 'content', run: () => api.runtime.openOptionsPage().then(() => ({})) },
+  [T.openOptions]: () => api.runtime.openOptionsPage().then(() => ({})),
 };

@@ -1,0 +1,60 @@
+// ECA Guard's one message protocol: every message type, who may send it, what it carries and
+// answers, and every error kind a reply can carry. Nothing else in the extension spells a message
+// type as a string (a test checks that, and that the error kinds cover the core's, src/error.rs).
+//
+// A classic script that also loads as a module (it only sets a global): content scripts list it
+// first in the manifest; the worker and the extension pages import it for its effect.
+//
+// Messages are `{type, ...payload}`. Replies are `{ok: true, ...reply}` or
+// `{ok: false, error: {kind, variant?, message}}`. `from` is who may send it: 'content' (a
+// content script in a Salesforce tab), 'extension' (our own pages: options, popup, confirm),
+// 'any' of those two, or 'worker' (the worker to content scripts; they accept nothing else).
+(() => {
+  'use strict';
+  if (globalThis.ecaGuardProtocol) return;
+  const api = globalThis.browser || globalThis.chrome;
+
+  const MESSAGES = {
+    check: { from: 'content', payload: '{snapshot}', reply: '{result: {pack, packName, findings, counts, notes}}' },
+    clear: { from: 'content', payload: '{}', reply: '{}' },
+    openOptions: { from: 'content', payload: '{}', reply: '{}' },
+    sendCredentials: { from: 'content', payload: '{consumerKey, consumerSecret, apiName?, label?}', reply: '{receipt, server, afterSend?}' },
+    probeApp: { from: 'content', payload: '{consumerKey}', reply: '{status, message, checkedAt}' },
+    pairingStatus: { from: 'any', payload: '{}', reply: '{paired, name?, server?, …}' },
+    ping: { from: 'any', payload: '{}', reply: '{}' },
+    timings: { from: 'any', payload: '{}', reply: '{timings}' },
+    getSettings: { from: 'extension', payload: '{}', reply: '{config, managed}' },
+    orgStatus: { from: 'extension', payload: '{host} | {tabId}', reply: '{org, host, setupOrigin, pack?, rows, failing, packNotes}' },
+    forgetOrg: { from: 'extension', payload: '{host} | {tabId}', reply: '{}' },
+    pair: { from: 'extension', payload: '{code, label?}', reply: '{paired, name, server, fingerprint, …}' },
+    unpair: { from: 'extension', payload: '{}', reply: '{paired: false}' },
+    confirmDetails: { from: 'extension', payload: '{id}', reply: '{server, org, app, keyPrefix, …}' },
+    confirmDecision: { from: 'extension', payload: '{id, confirm}', reply: '{receipt?}' },
+    recheck: { from: 'worker', payload: '{}', reply: 'none' },
+    pairingChanged: { from: 'worker', payload: '{}', reply: 'none' },
+  };
+
+  /** Error kinds a reply may carry: the core's (src/error.rs `Error::kind`) and the extension's. */
+  const ERROR_KINDS = [
+    // the core
+    'PackSyntax', 'PackInvalid', 'UnknownPack', 'BadInput', 'Pairing',
+    // the worker
+    'BadMessage', 'NoPack', 'NotPaired', 'Network', 'Refused', 'Busy', 'Gone', 'NotSent', 'CoreTrap', 'Internal',
+    // the content script, when the worker cannot be reached
+    'Disconnected',
+  ];
+
+  const TYPES = Object.freeze(Object.fromEntries(Object.keys(MESSAGES).map((t) => [t, t])));
+
+  /** One message to the worker; a failure to deliver becomes an error reply, never a throw. */
+  function send(msg) {
+    const down = (e) => ({ ok: false, error: { kind: 'Disconnected', message: `ECA Guard's worker did not answer (${String((e && e.message) || e)}).` } });
+    try {
+      return Promise.resolve(api.runtime.sendMessage(msg)).then((r) => r || down('no reply'), down);
+    } catch (e) {
+      return Promise.resolve(down(e));
+    }
+  }
+
+  globalThis.ecaGuardProtocol = Object.freeze({ api, MESSAGES, TYPES, ERROR_KINDS, send });
+})();
