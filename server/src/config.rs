@@ -26,6 +26,15 @@ pub struct Config {
     pub max_skew_secs: u64,
     /// Largest request body accepted, bytes.
     pub body_limit: usize,
+    /// How long a client may take to send a request's headers (and how long an idle
+    /// keep-alive connection stays open), seconds.
+    pub header_timeout_secs: u64,
+    /// How long a client may take to send a request's body, seconds.
+    pub body_timeout_secs: u64,
+    /// Connections served at once; more wait in the listen queue until one closes.
+    pub max_connections: usize,
+    /// Idle seconds before TCP keepalive probes check that a peer is still there.
+    pub tcp_keepalive_secs: u64,
     /// Command run after each new credential (`sh -c`), the credential as JSON on its stdin.
     pub hook: Option<String>,
     /// File rewritten atomically (mode 0600) with the current credential of every org and app.
@@ -43,6 +52,10 @@ impl Default for Config {
             pairing_ttl_secs: 600,
             max_skew_secs: 300,
             body_limit: 16 * 1024,
+            header_timeout_secs: 10,
+            body_timeout_secs: 10,
+            max_connections: 256,
+            tcp_keepalive_secs: 60,
             hook: None,
             sink: None,
         }
@@ -68,6 +81,18 @@ impl Config {
         }
         if self.body_limit < 1024 {
             return Err("`body_limit` must be at least 1024 bytes".into());
+        }
+        for (name, secs) in [
+            ("header_timeout_secs", self.header_timeout_secs),
+            ("body_timeout_secs", self.body_timeout_secs),
+            ("tcp_keepalive_secs", self.tcp_keepalive_secs),
+        ] {
+            if !(1..=3600).contains(&secs) {
+                return Err(format!("`{name}` must be 1 to 3600 seconds"));
+            }
+        }
+        if !(1..=65_536).contains(&self.max_connections) {
+            return Err("`max_connections` must be 1 to 65536".into());
         }
         Ok(())
     }

@@ -7,14 +7,14 @@
 
 pub mod config;
 pub mod handoff;
+pub mod http;
 pub mod store;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, State as AxState};
+use axum::body::{Body, Bytes};
+use axum::extract::State as AxState;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -22,6 +22,7 @@ use axum::{Json, Router};
 use eca_guard::pairing::{self, ErrorBody, ErrorDetail, KeyPair, OpenError, PairReply, Receipt, ServerInfo};
 
 pub use config::Config;
+pub use http::{serve, serve_on};
 use store::StoreError;
 
 /// Seconds since the Unix epoch.
@@ -130,6 +131,9 @@ pub enum AppError {
     /// Body over the limit.
     #[error("the request body is larger than {0} bytes")]
     TooLarge(usize),
+    /// The body did not arrive in time.
+    #[error("the request body did not arrive within {0} s")]
+    BodyTimeout(u64),
     /// Not JSON content type.
     #[error("send the sealed message as application/json")]
     ContentType,
@@ -179,6 +183,7 @@ impl AppError {
     pub fn code(&self) -> &'static str {
         match self {
             AppError::TooLarge(_) => "too_large",
+            AppError::BodyTimeout(_) => "body_timeout",
             AppError::ContentType => "content_type",
             AppError::WebOrigin => "web_origin",
             AppError::Malformed(_) => "malformed",
@@ -199,6 +204,7 @@ impl AppError {
     fn status(&self) -> StatusCode {
         match self {
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::BodyTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             AppError::ContentType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::WebOrigin
             | AppError::CodeUnknown
@@ -267,7 +273,6 @@ pub fn is_extension_origin(origin: &[u8]) -> bool {
 /// requests are refused outright (`web_origin`). CORS only decides who may read answers;
 /// what the server accepts is decided by the sealed messages.
 pub fn app(state: State) -> Router {
-    let limit = state.0.config.body_limit;
     let cors = tower_http::cors::CorsLayer::new()
         .allow_origin(tower_http::cors::AllowOrigin::predicate(|o, _| {
             is_extension_origin(o.as_bytes())
@@ -279,7 +284,6 @@ pub fn app(state: State) -> Router {
         .route("/v1/info", get(info))
         .route("/v1/pair", post(pair_handler))
         .route("/v1/credentials", post(credentials_handler))
-        .layer(DefaultBodyLimit::max(limit))
         .layer(cors)
         .with_state(state)
 }
@@ -288,8 +292,9 @@ async fn info(AxState(state): AxState<State>) -> Json<ServerInfo> {
     Json(state.0.info.clone())
 }
 
-/// Refuses web pages and non-JSON bodies, and maps body-limit rejections.
-fn check_request(state: &State, headers: &HeaderMap, body: Result<Bytes, BytesRejection>) -> Result<Bytes, AppError> {
+/// Refuses web pages and non-JSON bodies, then reads the body within the size limit and the
+/// body deadline (a client that stops sending mid-body is answered 408 and disconnected).
+async fn check_request(state: &State, headers: &HeaderMap, body: Body) -> Result<Bytes, AppError> {
     // The extension's worker sends `Origin: chrome-extension://…` (or moz-extension://) or none;
     // a web page's fetch sends its http(s) origin. No CORS headers are ever sent, so a page
     // cannot read answers anyway; this refuses its requests outright.
@@ -309,21 +314,23 @@ fn check_request(state: &State, headers: &HeaderMap, body: Result<Bytes, BytesRe
     if !json {
         return Err(AppError::ContentType);
     }
-    body.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::TooLarge(state.0.config.body_limit)
-        } else {
-            AppError::Malformed("the body could not be read".into())
-        }
-    })
+    read_body(&state.0.config, body).await
 }
 
-async fn pair_handler(
-    AxState(state): AxState<State>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Response, AppError> {
-    let body = check_request(&state, &headers, body)?;
+async fn read_body(cfg: &Config, body: Body) -> Result<Bytes, AppError> {
+    use http_body_util::BodyExt as _;
+    let limited = http_body_util::Limited::new(body, cfg.body_limit);
+    let deadline = std::time::Duration::from_secs(cfg.body_timeout_secs);
+    match tokio::time::timeout(deadline, limited.collect()).await {
+        Err(_) => Err(AppError::BodyTimeout(cfg.body_timeout_secs)),
+        Ok(Ok(collected)) => Ok(collected.to_bytes()),
+        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => Err(AppError::TooLarge(cfg.body_limit)),
+        Ok(Err(_)) => Err(AppError::Malformed("the body could not be read".into())),
+    }
+}
+
+async fn pair_handler(AxState(state): AxState<State>, headers: HeaderMap, body: Body) -> Result<Response, AppError> {
+    let body = check_request(&state, &headers, body).await?;
     let env = pairing::Envelope::parse(&body)?;
     let opened = pairing::open_pair(&state.0.keys, &env)?;
     state
@@ -354,9 +361,9 @@ fn sealed(body: Result<String, eca_guard::Error>) -> Result<Response, AppError> 
 async fn credentials_handler(
     AxState(state): AxState<State>,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> Result<Response, AppError> {
-    let body = check_request(&state, &headers, body)?;
+    let body = check_request(&state, &headers, body).await?;
     let env = pairing::Envelope::parse(&body)?;
     let browser_id = env
         .browser
@@ -436,48 +443,4 @@ async fn credentials_handler(
         server: state.0.config.name.clone(),
     };
     sealed(pairing::seal_receipt(&response, &receipt))
-}
-
-/// Serves until ctrl-c / SIGTERM.
-pub async fn serve(state: State) -> Result<(), String> {
-    let addr = state.0.config.listen;
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    serve_on(listener, state).await
-}
-
-/// Serves on a bound listener until ctrl-c / SIGTERM (benches and tests bind port 0).
-pub async fn serve_on(listener: tokio::net::TcpListener, state: State) -> Result<(), String> {
-    let local = listener.local_addr().map_err(|e| e.to_string())?;
-    tracing::info!(
-        listen = %local,
-        name = %state.0.config.name,
-        fingerprint = %state.0.info.fingerprint,
-        data = %state.0.data_dir.display(),
-        "eca-guard-server listening"
-    );
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown())
-        .await
-        .map_err(|e| e.to_string())
-}
-
-async fn shutdown() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! { () = ctrl_c => {}, () = term => {} }
-    tracing::info!("shutting down");
 }

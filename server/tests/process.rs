@@ -19,9 +19,24 @@ struct Running {
 }
 
 fn start(dir: &std::path::Path) -> Running {
-    let mut child = Command::new(BIN)
+    start_with(dir, &[], None)
+}
+
+/// Starts `serve` with extra arguments, under a file-descriptor limit when `nofile` is given.
+fn start_with(dir: &std::path::Path, extra: &[&std::ffi::OsStr], nofile: Option<u32>) -> Running {
+    let mut cmd = match nofile {
+        // `ulimit` is a shell builtin; nothing secret is on this command line.
+        Some(n) => {
+            let mut c = Command::new("sh");
+            c.args(["-c", &format!("ulimit -n {n} && exec \"$0\" \"$@\""), BIN]);
+            c
+        }
+        None => Command::new(BIN),
+    };
+    let mut child = cmd
         .args(["serve", "--listen", "127.0.0.1:0", "--data"])
         .arg(dir)
+        .args(extra)
         .env("RUST_LOG", "debug")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -279,4 +294,106 @@ fn pair_refuses_an_unreachable_address_and_codes_expire_single_use() {
         pairing::begin(code.trim()).unwrap().server,
         "http://veeam.acme.internal:8787"
     );
+}
+
+/// One plain `GET /v1/info` on a fresh connection; the whole answer, or why there is none.
+fn get_info(addr: &str, timeout: Duration) -> Result<String, String> {
+    use std::io::{Read as _, Write as _};
+    let mut s = std::net::TcpStream::connect(addr).map_err(|e| e.to_string())?;
+    s.set_read_timeout(Some(timeout)).map_err(|e| e.to_string())?;
+    write!(s, "GET /v1/info HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    s.read_to_end(&mut out).map_err(|e| format!("no answer: {e}"))?;
+    Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// What the server sent before closing `s` (EOF or reset), or `None` if it is still open at
+/// `deadline`.
+fn closed_by_server(mut s: std::net::TcpStream, deadline: Instant) -> Option<String> {
+    use std::io::Read as _;
+    let mut got = Vec::new();
+    let mut buf = [0u8; 1024];
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || s.set_read_timeout(Some(left)).is_err() {
+            return None;
+        }
+        match s.read(&mut buf) {
+            Ok(0) => return Some(String::from_utf8_lossy(&got).into_owned()),
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {
+                return Some(String::from_utf8_lossy(&got).into_owned())
+            }
+            Err(_) => return None,
+        }
+    }
+}
+
+#[test]
+fn slow_partial_requests_are_closed_and_a_normal_request_is_still_served() {
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("c.toml");
+    std::fs::write(
+        &cfg,
+        "header_timeout_secs = 1\nbody_timeout_secs = 1\nmax_connections = 64\n",
+    )
+    .unwrap();
+    // 200 descriptors: without a connection cap, 260 held connections exhaust them.
+    let mut server = start_with(dir.path(), &["--config".as_ref(), cfg.as_os_str()], Some(200));
+    let addr = server.addr.clone();
+
+    // 260 requests that never finish: half stop inside the headers, half inside the body.
+    let mut held = Vec::new();
+    for i in 0..260 {
+        let mut s = std::net::TcpStream::connect(&addr).unwrap();
+        let partial = if i % 2 == 0 {
+            format!("GET /v1/info HTTP/1.1\r\nHost: {addr}\r\nX-Slow: ")
+        } else {
+            format!(
+                "POST /v1/credentials HTTP/1.1\r\nHost: {addr}\r\ncontent-type: application/json\r\n\
+                 content-length: 4000\r\n\r\n{{\"v\":1,"
+            )
+        };
+        s.write_all(partial.as_bytes()).unwrap();
+        held.push(s);
+    }
+    // And one that trickles a header byte every 200 ms (each byte would reset a per-read timer).
+    let trickle_addr = addr.clone();
+    let trickler = std::thread::spawn(move || {
+        let mut s = std::net::TcpStream::connect(&trickle_addr).unwrap();
+        let t0 = Instant::now();
+        let _ = s.write_all(b"GET /v1/info HTTP/1.1\r\nX-Trickle: ");
+        while t0.elapsed() < Duration::from_secs(40) {
+            std::thread::sleep(Duration::from_millis(200));
+            if s.write_all(b"a").is_err() {
+                return true;
+            }
+        }
+        false
+    });
+
+    // A normal request is still served.
+    let t0 = Instant::now();
+    let answer = get_info(&addr, Duration::from_secs(25));
+    assert!(
+        answer.as_deref().is_ok_and(|a| a.starts_with("HTTP/1.1 200")),
+        "a normal request was not served: {answer:?}"
+    );
+    eprintln!("normal request served after {:?}", t0.elapsed());
+
+    // Every held request is closed by the server; those stuck in the body are told why (408).
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut open = 0;
+    for (i, s) in held.into_iter().enumerate() {
+        match closed_by_server(s, deadline) {
+            None => open += 1,
+            Some(answer) if i % 2 == 1 => assert!(answer.starts_with("HTTP/1.1 408"), "{answer}"),
+            Some(_) => {}
+        }
+    }
+    assert_eq!(open, 0, "{open} partial requests still open");
+    assert!(trickler.join().unwrap(), "the trickling request was never closed");
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
 }
