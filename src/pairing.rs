@@ -58,8 +58,11 @@ const BROWSER_ID_DOMAIN: &[u8] = b"eca-guard/v1/browser-id";
 /// gets them as [`Error::Pairing`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OpenError {
-    /// Not the expected shape (bad JSON, bad base64, wrong lengths, bad field values).
-    Malformed(String),
+    /// Not the expected shape (bad JSON, bad base64, wrong lengths). Fixed text: never what a
+    /// parser says, which quotes the sender's bytes (docs/server.md, "logs").
+    Malformed(&'static str),
+    /// The credentials inside do not pass [`Credentials::validate`].
+    Invalid(CredentialsError),
     /// The ciphertext does not open: tampered, sealed to another key, or not from this sender.
     Crypto,
 }
@@ -68,6 +71,7 @@ impl std::fmt::Display for OpenError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             OpenError::Malformed(why) => write!(f, "malformed message: {why}"),
+            OpenError::Invalid(why) => write!(f, "malformed message: {why}"),
             OpenError::Crypto => f.write_str("the message does not open (tampered, or not sealed by this peer)"),
         }
     }
@@ -83,8 +87,8 @@ fn err(msg: impl Into<String>) -> Error {
     Error::Pairing(msg.into())
 }
 
-fn malformed(msg: impl Into<String>) -> OpenError {
-    OpenError::Malformed(msg.into())
+fn malformed(msg: &'static str) -> OpenError {
+    OpenError::Malformed(msg)
 }
 
 const B64_ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -129,9 +133,9 @@ pub fn unb64(text: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
-fn unb64_fixed<const N: usize>(text: &str, what: &str) -> Result<[u8; N], OpenError> {
-    let v = unb64(text).ok_or_else(|| malformed(format!("{what} is not base64url")))?;
-    v.try_into().map_err(|_| malformed(format!("{what} must be {N} bytes")))
+/// `N` bytes from base64url; `bad` says which field is not (fixed text, see [`OpenError`]).
+fn unb64_fixed<const N: usize>(text: &str, bad: &'static str) -> Result<[u8; N], OpenError> {
+    unb64(text).and_then(|v| v.try_into().ok()).ok_or(malformed(bad))
 }
 
 /// Fills `buf` from the system's CSPRNG (`crypto.getRandomValues` in the browser).
@@ -149,6 +153,15 @@ pub fn fingerprint(public_key: &[u8]) -> [u8; 32] {
 pub fn short_fingerprint(fp: &[u8; 32]) -> String {
     let hex: Vec<String> = fp[..8].chunks(2).map(|c| format!("{:02x}{:02x}", c[0], c[1])).collect();
     hex.join("-")
+}
+
+/// Length of a browser id: base64url of 9 bytes.
+pub const BROWSER_ID_LEN: usize = 12;
+
+/// Whether `id` has the shape of a [`browser_id`]: checked before an id from the network is
+/// looked up or logged, so it can carry nothing else.
+pub fn is_browser_id(id: &str) -> bool {
+    id.len() == BROWSER_ID_LEN && id.bytes().all(|b| B64_ALPHABET.contains(&b))
 }
 
 /// The id the server gives a browser: derived from its public key, so both sides compute it.
@@ -409,9 +422,9 @@ pub struct Envelope {
 impl Envelope {
     /// Parses a posted body.
     pub fn parse(body: &[u8]) -> Result<Self, OpenError> {
-        let e: Envelope = serde_json::from_slice(body).map_err(|e| malformed(format!("not a sealed envelope: {e}")))?;
+        let e: Envelope = serde_json::from_slice(body).map_err(|_| malformed("not a sealed envelope"))?;
         if e.v != VERSION {
-            return Err(malformed(format!("unsupported protocol version {}", e.v)));
+            return Err(malformed("unsupported protocol version"));
         }
         Ok(e)
     }
@@ -480,41 +493,88 @@ pub fn key_prefix(key: &str) -> String {
     }
 }
 
-fn check_name(what: &str, v: &str) -> Result<(), String> {
-    if v.trim().is_empty() {
-        return Err(format!("the {what} is empty"));
-    }
-    if v.chars().count() > MAX_NAME {
-        return Err(format!("the {what} is longer than {MAX_NAME} characters"));
-    }
-    if v.chars().any(char::is_control) {
-        return Err(format!("the {what} contains control characters"));
-    }
-    Ok(())
+/// Why credentials are refused (both sides run [`Credentials::validate`]). Fixed messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CredentialsError {
+    /// The org is empty, too long or has control or format characters.
+    #[error("the org is not a valid org name")]
+    Org,
+    /// The app is empty, too long or has control or format characters.
+    #[error("the app is not a valid app name")]
+    App,
+    /// The consumer key is empty, too long or not printable ASCII without spaces.
+    #[error("the consumer key is empty, too long, or has characters a consumer key never has")]
+    Key,
+    /// The consumer secret is empty, too long or not printable ASCII without spaces.
+    #[error("the consumer secret is empty, too long, or has characters a consumer secret never has")]
+    Secret,
 }
 
-fn check_credential(what: &str, v: &str) -> Result<(), String> {
-    if v.is_empty() {
-        return Err(format!("the {what} is empty"));
-    }
-    if v.len() > MAX_CREDENTIAL {
-        return Err(format!("the {what} is longer than {MAX_CREDENTIAL} characters"));
-    }
-    if !v.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(format!(
-            "the {what} contains spaces or characters a consumer {what} never has"
-        ));
-    }
-    Ok(())
+/// Unicode format characters (general category Cf: bidi controls, zero-width characters, tag
+/// characters) and the line and paragraph separators: invisible, or they reorder or break the
+/// text around them, so a name or log line would not read as what it is.
+pub fn is_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{ad}'
+            | '\u{600}'..='\u{605}'
+            | '\u{61c}'
+            | '\u{6dd}'
+            | '\u{70f}'
+            | '\u{890}'..='\u{891}'
+            | '\u{8e2}'
+            | '\u{180e}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206f}'
+            | '\u{feff}'
+            | '\u{fff9}'..='\u{fffb}'
+            | '\u{110bd}'
+            | '\u{110cd}'
+            | '\u{13430}'..='\u{1343f}'
+            | '\u{1bca0}'..='\u{1bca3}'
+            | '\u{1d173}'..='\u{1d17a}'
+            | '\u{e0001}'
+            | '\u{e0020}'..='\u{e007f}'
+    )
+}
+
+/// A browser's free label as kept and shown: without control or format characters, at most
+/// [`MAX_NAME`] characters.
+pub fn clean_label(label: &str) -> String {
+    label
+        .chars()
+        .filter(|c| !c.is_control() && !is_format(*c))
+        .take(MAX_NAME)
+        .collect()
+}
+
+fn name_ok(v: &str) -> bool {
+    !v.trim().is_empty() && v.chars().count() <= MAX_NAME && !v.chars().any(char::is_control)
+}
+
+fn credential_ok(v: &str) -> bool {
+    !v.is_empty() && v.len() <= MAX_CREDENTIAL && v.bytes().all(|b| b.is_ascii_graphic())
 }
 
 impl Credentials {
     /// Checks lengths and characters (both sides run this).
-    pub fn validate(&self) -> Result<(), String> {
-        check_name("org", &self.org)?;
-        check_name("app name", &self.app)?;
-        check_credential("key", &self.consumer_key)?;
-        check_credential("secret", &self.consumer_secret)
+    pub fn validate(&self) -> Result<(), CredentialsError> {
+        if !name_ok(&self.org) {
+            return Err(CredentialsError::Org);
+        }
+        if !name_ok(&self.app) {
+            return Err(CredentialsError::App);
+        }
+        if !credential_ok(&self.consumer_key) {
+            return Err(CredentialsError::Key);
+        }
+        if !credential_ok(&self.consumer_secret) {
+            return Err(CredentialsError::Secret);
+        }
+        Ok(())
     }
 }
 
@@ -581,7 +641,10 @@ impl ResponseKey {
 
     /// From base64url.
     pub fn from_b64(text: &str) -> Result<Self, Error> {
-        Ok(ResponseKey(unb64_fixed::<32>(text, "response key")?))
+        Ok(ResponseKey(unb64_fixed::<32>(
+            text,
+            "the response key is not 32 bytes of base64url",
+        )?))
     }
 
     /// Seals a response body (server side). `aad` binds it to its request: the message id for
@@ -831,7 +894,7 @@ pub fn pair_request(code: &str, server_public_key: &str, label: &str) -> Result<
     let plain = PairPlain {
         token: b64(&c.token),
         browser_key: b64(browser.public()),
-        label: label.chars().filter(|c| !c.is_control()).take(MAX_NAME).collect(),
+        label: clean_label(label),
     };
     let plain = serde_json::to_vec(&plain).map_err(|e| err(e.to_string()))?;
     random(&mut [0u8; 1])?; // the HPKE calls below draw from the same source and would panic
@@ -945,7 +1008,7 @@ impl std::fmt::Debug for SealedCredentials {
 /// `keys` is [`Pairing::keys`].
 pub fn seal_credentials(keys: &str, credentials: &Credentials, now: u64) -> Result<SealedCredentials, Error> {
     let pairing = PairedKeys::from_token(keys)?;
-    credentials.validate().map_err(err)?;
+    credentials.validate().map_err(|e| err(e.to_string()))?;
     let mut id = [0u8; MESSAGE_ID_LEN];
     random(&mut id)?;
     let plain = CredentialsPlain {
@@ -999,7 +1062,7 @@ fn open_common(
     info: &[u8],
     aad: &[u8],
 ) -> Result<(Vec<u8>, ResponseKey), OpenError> {
-    let enc_raw = unb64_fixed::<32>(&env.enc, "enc")?;
+    let enc_raw = unb64_fixed::<32>(&env.enc, "enc is not 32 bytes of base64url")?;
     let ct = unb64(&env.ct).ok_or_else(|| malformed("ct is not base64url"))?;
     let enc = <Kem as hpke::Kem>::EncappedKey::from_bytes(&enc_raw).map_err(|_| malformed("enc is not a key"))?;
     let sk = server.hpke_secret()?;
@@ -1030,10 +1093,11 @@ pub fn open_pair(server: &KeyPair, env: &Envelope) -> Result<OpenedPair, OpenErr
         return Err(malformed("a pair request carries no browser id"));
     }
     let (plain, response) = open_common(&OpModeR::Base, server, env, INFO_PAIR, AAD_PAIR)?;
-    let p: PairPlain = serde_json::from_slice(&plain).map_err(|e| malformed(format!("pair request: {e}")))?;
-    let token = unb64_fixed::<TOKEN_LEN>(&p.token, "token")?;
-    let browser_key = unb64_fixed::<32>(&p.browser_key, "browser key")?;
-    let label: String = p.label.chars().filter(|c| !c.is_control()).take(MAX_NAME).collect();
+    let p: PairPlain =
+        serde_json::from_slice(&plain).map_err(|_| malformed("the pair request is not of the expected shape"))?;
+    let token = unb64_fixed::<TOKEN_LEN>(&p.token, "the token is not 16 bytes of base64url")?;
+    let browser_key = unb64_fixed::<32>(&p.browser_key, "the browser key is not 32 bytes of base64url")?;
+    let label = clean_label(&p.label);
     Ok(OpenedPair {
         token,
         browser_id: browser_id(&browser_key),
@@ -1049,12 +1113,16 @@ pub fn open_credentials(
     browser_key: &[u8],
     env: &Envelope,
 ) -> Result<(CredentialsPlain, ResponseKey), OpenError> {
-    let browser = env.browser.as_deref().ok_or_else(|| malformed("no browser id"))?;
+    let browser = env.browser.as_deref().ok_or(malformed("no browser id"))?;
+    if !is_browser_id(browser) {
+        return Err(malformed("the browser id is not well formed"));
+    }
     let mode = OpModeR::Auth(public_key(browser_key)?);
     let (plain, response) = open_common(&mode, server, env, INFO_CREDENTIALS, browser.as_bytes())?;
-    let p: CredentialsPlain = serde_json::from_slice(&plain).map_err(|e| malformed(format!("credentials: {e}")))?;
-    unb64_fixed::<MESSAGE_ID_LEN>(&p.id, "message id")?;
-    p.credentials.validate().map_err(OpenError::Malformed)?;
+    let p: CredentialsPlain = serde_json::from_slice(&plain)
+        .map_err(|_| malformed("the credentials message is not of the expected shape"))?;
+    unb64_fixed::<MESSAGE_ID_LEN>(&p.id, "the message id is not 16 bytes of base64url")?;
+    p.credentials.validate().map_err(OpenError::Invalid)?;
     Ok((p, response))
 }
 

@@ -140,9 +140,13 @@ pub enum AppError {
     /// A web page (not the extension) is calling.
     #[error("requests from web pages are not accepted")]
     WebOrigin,
-    /// Bad JSON, base64, lengths or field values.
+    /// Bad JSON, base64 or lengths. Fixed text: a parser's own message quotes what the client
+    /// sent, and would carry it into the log and the answer.
     #[error("malformed request: {0}")]
-    Malformed(String),
+    Malformed(&'static str),
+    /// Credentials that do not pass validation.
+    #[error("malformed request: {0}")]
+    Invalid(eca_guard::pairing::CredentialsError),
     /// Does not open.
     #[error("the message does not open: tampered, or not sealed by this browser for this server")]
     NotAuthentic,
@@ -186,7 +190,7 @@ impl AppError {
             AppError::BodyTimeout(_) => "body_timeout",
             AppError::ContentType => "content_type",
             AppError::WebOrigin => "web_origin",
-            AppError::Malformed(_) => "malformed",
+            AppError::Malformed(_) | AppError::Invalid(_) => "malformed",
             AppError::NotAuthentic => "not_authentic",
             AppError::CodeUnknown => "pairing_code_unknown",
             AppError::CodeExpired => "pairing_code_expired",
@@ -212,7 +216,9 @@ impl AppError {
             | AppError::CodeUsed
             | AppError::UnknownBrowser
             | AppError::RevokedBrowser => StatusCode::FORBIDDEN,
-            AppError::Malformed(_) | AppError::Stale(_) | AppError::Future(_) => StatusCode::BAD_REQUEST,
+            AppError::Malformed(_) | AppError::Invalid(_) | AppError::Stale(_) | AppError::Future(_) => {
+                StatusCode::BAD_REQUEST
+            }
             AppError::NotAuthentic => StatusCode::UNAUTHORIZED,
             AppError::AlreadyPaired | AppError::Replayed => StatusCode::CONFLICT,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -224,6 +230,7 @@ impl From<OpenError> for AppError {
     fn from(e: OpenError) -> Self {
         match e {
             OpenError::Malformed(why) => AppError::Malformed(why),
+            OpenError::Invalid(why) => AppError::Invalid(why),
             OpenError::Crypto => AppError::NotAuthentic,
         }
     }
@@ -325,7 +332,7 @@ async fn read_body(cfg: &Config, body: Body) -> Result<Bytes, AppError> {
         Err(_) => Err(AppError::BodyTimeout(cfg.body_timeout_secs)),
         Ok(Ok(collected)) => Ok(collected.to_bytes()),
         Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => Err(AppError::TooLarge(cfg.body_limit)),
-        Ok(Err(_)) => Err(AppError::Malformed("the body could not be read".into())),
+        Ok(Err(_)) => Err(AppError::Malformed("the body could not be read")),
     }
 }
 
@@ -343,7 +350,8 @@ async fn pair_handler(AxState(state): AxState<State>, headers: HeaderMap, body: 
             opened.label.clone(),
         )
         .await?;
-    tracing::info!(browser = %opened.browser_id, label = %opened.label, "browser paired");
+    // The label is the browser's free text: logged escaped (Debug), never raw.
+    tracing::info!(browser = %opened.browser_id, label = ?opened.label, "browser paired");
     let reply = PairReply {
         browser_id: opened.browser_id,
         name: state.0.config.name.clone(),
@@ -365,12 +373,10 @@ async fn credentials_handler(
 ) -> Result<Response, AppError> {
     let body = check_request(&state, &headers, body).await?;
     let env = pairing::Envelope::parse(&body)?;
-    let browser_id = env
-        .browser
-        .clone()
-        .ok_or_else(|| AppError::Malformed("no browser id".into()))?;
-    if browser_id.len() > 64 {
-        return Err(AppError::Malformed("browser id too long".into()));
+    let browser_id = env.browser.clone().ok_or(AppError::Malformed("no browser id"))?;
+    // Before any lookup or log line: an id of another shape could carry anything.
+    if !pairing::is_browser_id(&browser_id) {
+        return Err(AppError::Malformed("the browser id is not well formed"));
     }
     let found = {
         let conn = state
@@ -425,7 +431,7 @@ async fn credentials_handler(
         message = %plain.id,
         org = %c.org,
         app = %c.app,
-        key = %pairing::key_prefix(&c.consumer_key),
+        key = ?pairing::key_prefix(&c.consumer_key),
         version = outcome.version,
         unchanged = outcome.unchanged,
         "credentials stored"

@@ -198,7 +198,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                             b.id,
                             time(b.paired_at),
                             b.last_seen_at.map_or("never".into(), time),
-                            b.label
+                            shown(&b.label)
                         );
                     }
                 }
@@ -270,6 +270,20 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A browser's label for the terminal: labels are cleaned when paired, but one stored by an
+/// older version may still hold control or format characters; those are shown escaped.
+fn shown(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() || pairing::is_format(c) {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 fn shell_quote(s: &str) -> String {
