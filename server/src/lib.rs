@@ -90,6 +90,13 @@ impl State {
     /// Prepares the data directory and starts the writer.
     pub fn open(data_dir: &Path, config: Config) -> Result<Self, String> {
         config.validate()?;
+        if let Some(sink) = &config.sink {
+            let dir = sink
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            handoff::check_private_dir(dir).map_err(|e| format!("`sink`: {e}"))?;
+        }
         ensure_data_dir(data_dir)?;
         let keys = load_or_create_key(data_dir)?;
         let conn = open_db(data_dir)?;

@@ -1,0 +1,70 @@
+//! Files the server writes: the sink's temporary file, the directories it writes into, the
+//! modes of the key and the store.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![cfg(unix)]
+
+mod common;
+
+use std::os::unix::fs::PermissionsExt as _;
+
+use common::*;
+use eca_guard_server::{handoff, Config, State};
+
+fn mode(p: &std::path::Path) -> u32 {
+    std::fs::symlink_metadata(p).unwrap().permissions().mode() & 0o7777
+}
+
+fn private_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
+    dir
+}
+
+#[test]
+fn the_sink_writer_does_not_follow_a_symlink_planted_at_its_temporary_name() {
+    let dir = private_dir();
+    let victim = dir.path().join("attacker-owned");
+    std::fs::write(&victim, "").unwrap();
+    let sink = dir.path().join("sink.json");
+    // The name the writer used to pick (predictable: the process id), planted as a symlink.
+    let planted = dir.path().join(format!(".sink.json.tmp-{}", std::process::id()));
+    std::os::unix::fs::symlink(&victim, &planted).unwrap();
+
+    handoff::write_private_atomic(&sink, SECRET.as_bytes()).unwrap();
+
+    assert_eq!(
+        std::fs::read_to_string(&victim).unwrap(),
+        "",
+        "the secret landed in the planted file"
+    );
+    let meta = std::fs::symlink_metadata(&sink).unwrap();
+    assert!(meta.file_type().is_file(), "the sink is not a regular file");
+    assert_eq!(std::fs::read_to_string(&sink).unwrap(), SECRET);
+    assert_eq!(mode(&sink), 0o600);
+}
+
+#[test]
+fn a_sink_directory_that_others_can_write_is_refused() {
+    for m in [0o777, 0o1777, 0o770] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(m)).unwrap();
+        let sink = dir.path().join("sink.json");
+        assert!(
+            handoff::write_private_atomic(&sink, b"{}").is_err(),
+            "wrote into a {m:o} directory"
+        );
+        assert!(!sink.exists());
+        let data = tempfile::tempdir().unwrap();
+        let refused = State::open(
+            data.path(),
+            Config {
+                sink: Some(sink.clone()),
+                ..Config::default()
+            },
+        );
+        let Err(e) = refused else {
+            panic!("a sink in a {m:o} directory was accepted")
+        };
+        assert!(e.to_string().contains("others can write"), "{e}");
+    }
+}
