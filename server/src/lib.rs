@@ -37,16 +37,32 @@ pub const KEY_FILE: &str = "server.key";
 /// The database.
 pub const DB_FILE: &str = "store.sqlite3";
 
-/// Creates the data directory (0700) if needed.
+/// Creates the data directory (and any missing parent) with mode 0700. An existing directory
+/// is left as it is: it may be shared, and its mode is its owner's decision; the files the
+/// server puts in it are 0600 either way.
 pub fn ensure_data_dir(dir: &Path) -> Result<(), String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    if dir.is_dir() {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            if let Ok(meta) = std::fs::metadata(dir) {
+                if meta.permissions().mode() & 0o077 != 0 {
+                    tracing::debug!(path = %dir.display(), "the data directory is open to other users; its files are 0600");
+                }
+            }
+        }
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
-            .map_err(|e| format!("cannot restrict {}: {e}", dir.display()))?;
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
     }
-    Ok(())
+    builder
+        .create(dir)
+        .map_err(|e| format!("cannot create {}: {e}", dir.display()))
 }
 
 /// Loads the server's X25519 key from the data directory, creating it (mode 0600) on first use.

@@ -15,6 +15,9 @@ pub enum StoreError {
     /// SQLite said no.
     #[error("database: {0}")]
     Db(#[from] rusqlite::Error),
+    /// The database files could not be created or narrowed to 0600.
+    #[error("database file: {0}")]
+    Io(std::io::Error),
     /// The pairing code is not known.
     #[error("unknown pairing code")]
     CodeUnknown,
@@ -112,8 +115,43 @@ pub struct CredentialSummary {
     pub stored_at: i64,
 }
 
+/// Creates the database file with mode 0600 before SQLite opens it: SQLite creates its files
+/// 0644 (less the umask), and gives the `-wal` and `-shm` files the database file's mode. Files
+/// an older version left more open are narrowed to 0600 (docs/server.md, "Files").
+fn private_files(path: &Path) -> Result<(), StoreError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)
+        {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(StoreError::Io(e)),
+        }
+        let mut names = vec![path.to_path_buf()];
+        for suffix in ["-wal", "-shm"] {
+            let mut p = path.as_os_str().to_owned();
+            p.push(suffix);
+            names.push(p.into());
+        }
+        for p in names {
+            if let Ok(meta) = std::fs::symlink_metadata(&p) {
+                if meta.is_file() && meta.permissions().mode() & 0o077 != 0 {
+                    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).map_err(StoreError::Io)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Opens (and creates) the database with the durability settings.
 pub fn open(path: &Path) -> Result<Connection, StoreError> {
+    private_files(path)?;
     let conn = Connection::open(path)?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     // WAL + FULL: a commit returns only after the WAL is fsynced.

@@ -68,3 +68,32 @@ fn a_sink_directory_that_others_can_write_is_refused() {
         assert!(e.to_string().contains("others can write"), "{e}");
     }
 }
+
+#[tokio::test]
+async fn the_key_and_every_store_file_are_0600() {
+    let s = Server::new();
+    let p = s.pair("laptop").await;
+    let sealed = eca_guard::pairing::seal_credentials(&p.keys, &creds("o.example.com", "a", "k", "s"), now()).unwrap();
+    assert_eq!(
+        s.request("POST", "/v1/credentials", &sealed.body).await.0,
+        axum::http::StatusCode::OK
+    );
+    for f in ["server.key", "store.sqlite3", "store.sqlite3-wal", "store.sqlite3-shm"] {
+        let path = s.dir.path().join(f);
+        assert!(path.exists(), "{f} missing");
+        assert_eq!(mode(&path), 0o600, "{f}");
+    }
+}
+
+#[test]
+fn an_existing_data_directory_keeps_its_mode_and_a_new_one_is_0700() {
+    let shared = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(shared.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    eca_guard_server::ensure_data_dir(shared.path()).unwrap();
+    assert_eq!(mode(shared.path()), 0o755, "an existing directory was changed");
+
+    let new = shared.path().join("a/b");
+    eca_guard_server::ensure_data_dir(&new).unwrap();
+    assert_eq!(mode(&new), 0o700);
+    assert_eq!(mode(&shared.path().join("a")), 0o700, "a parent the server created");
+}
