@@ -82,6 +82,12 @@ impl Config {
         if self.body_limit < 1024 {
             return Err("`body_limit` must be at least 1024 bytes".into());
         }
+        if !(1..=86_400).contains(&self.max_skew_secs) {
+            return Err("`max_skew_secs` must be 1 to 86400 seconds".into());
+        }
+        if !(60..=86_400).contains(&self.pairing_ttl_secs) {
+            return Err("`pairing_ttl_secs` must be 60 to 86400 seconds".into());
+        }
         for (name, secs) in [
             ("header_timeout_secs", self.header_timeout_secs),
             ("body_timeout_secs", self.body_timeout_secs),

@@ -384,6 +384,18 @@ async fn pair_handler(AxState(state): AxState<State>, headers: HeaderMap, body: 
     sealed(pairing::seal_pair_reply(&opened.response, &reply))
 }
 
+/// Refuses a message dated more than `skew` seconds from `now` either way. Saturating: `ts`
+/// comes from the sender and may be anything up to `u64::MAX`.
+fn check_time(ts: u64, now: u64, skew: u64) -> Result<(), AppError> {
+    if ts < now.saturating_sub(skew) {
+        return Err(AppError::Stale(now - ts));
+    }
+    if ts > now.saturating_add(skew) {
+        return Err(AppError::Future(ts - now));
+    }
+    Ok(())
+}
+
 fn sealed(body: Result<String, eca_guard::Error>) -> Result<Response, AppError> {
     let body = body.map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response())
@@ -424,14 +436,7 @@ async fn credentials_handler(
         tracing::warn!(browser = %browser_id, "message does not open or is malformed");
         AppError::from(e)
     })?;
-    let now = now_secs();
-    let skew = state.0.config.max_skew_secs;
-    if plain.ts + skew < now {
-        return Err(AppError::Stale(now - plain.ts));
-    }
-    if plain.ts > now + skew {
-        return Err(AppError::Future(plain.ts - now));
-    }
+    check_time(plain.ts, now_secs(), state.0.config.max_skew_secs)?;
     let creds = plain.credentials.clone();
     let outcome = state
         .0

@@ -429,3 +429,16 @@ async fn hook_receives_the_credential_on_stdin() {
     assert!(text.contains("\"consumerKey\":\"KEY\""), "{text}");
     assert!(text.contains("acme 1"), "{text}");
 }
+
+#[tokio::test]
+async fn a_timestamp_at_the_end_of_time_is_refused_not_a_panic() {
+    // `ts + skew` overflowed: a panic in debug builds, a wrapped "not stale" in release.
+    let s = Server::new();
+    let p = s.pair("laptop").await;
+    let sealed = pairing::seal_credentials(&p.keys, &creds("o.example.com", "a", "k", "s"), u64::MAX).unwrap();
+    let (status, body) = s.request("POST", "/v1/credentials", &sealed.body).await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (StatusCode::BAD_REQUEST, "from_future")
+    );
+}
