@@ -945,14 +945,32 @@ fn complete_keys(pending: &PairPending) -> Result<PairedKeys, Error> {
     })
 }
 
-/// Opens the server's pair reply (`pending` is [`PairRequest::pending`]).
-pub fn pair_complete(pending: &str, body: &str) -> Result<Pairing, Error> {
+/// The one field of the pair reply that [`open_pair_reply`] checks.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ReplyBrowserId {
+    browser_id: String,
+}
+
+/// Opens the server's pair reply and checks that the server registered this browser's key:
+/// the one place both completions ([`pair_complete`], [`pair_complete_json`]) go through.
+/// Returns the pending pairing, the keys to keep and the reply's JSON text.
+fn open_pair_reply(pending: &str, body: &str) -> Result<(PairPending, PairedKeys, String), Error> {
     let pending = PairPending::from_token(pending)?;
-    let reply: PairReply = pending.response_key.open(body, AAD_PAIR_REPLY)?;
+    let text = pending.response_key.open_text(body, AAD_PAIR_REPLY)?;
     let keys = complete_keys(&pending)?;
-    if reply.browser_id != keys.browser_id {
+    let id: ReplyBrowserId = crate::json::from_str(&text).map_err(|_| err("the server's answer is not understood"))?;
+    if id.browser_id != keys.browser_id {
         return Err(err("the server registered another key than this browser's"));
     }
+    Ok((pending, keys, text))
+}
+
+/// Opens the server's pair reply (`pending` is [`PairRequest::pending`]).
+pub fn pair_complete(pending: &str, body: &str) -> Result<Pairing, Error> {
+    let (pending, keys, text) = open_pair_reply(pending, body)?;
+    let reply: PairReply =
+        crate::json::from_str(&text).map_err(|e| err(format!("the server's answer is not understood: {e}")))?;
     Ok(Pairing {
         keys: keys.to_token(),
         server: pending.server,
@@ -968,9 +986,7 @@ pub fn pair_complete(pending: &str, body: &str) -> Result<Pairing, Error> {
 /// `{"keys", "server", "fingerprint", "browserId", "reply": {<the server's authenticated reply>}}`,
 /// built without serde (every interpolated value is base64url, hex or a validated origin).
 pub fn pair_complete_json(pending: &str, body: &str) -> Result<String, Error> {
-    let pending = PairPending::from_token(pending)?;
-    let reply = pending.response_key.open_text(body, AAD_PAIR_REPLY)?;
-    let keys = complete_keys(&pending)?;
+    let (_, keys, reply) = open_pair_reply(pending, body)?;
     Ok(format!(
         r#"{{"keys":"{}","server":"{}","fingerprint":"{}","browserId":"{}","reply":{}}}"#,
         keys.to_token(),
@@ -1321,6 +1337,32 @@ mod tests {
             ..env
         };
         assert_eq!(open_credentials(&kp, &bk, &renamed).unwrap_err(), OpenError::Crypto);
+    }
+
+    #[test]
+    fn a_reply_for_another_browser_id_is_refused_by_both_completions() {
+        let (kp, info) = server();
+        let (code, _) = code_for(&kp);
+        let req = pair_request(&code, &info.public_key, "test").unwrap();
+        let opened = open_pair(&kp, &Envelope::parse(req.body.as_bytes()).unwrap()).unwrap();
+        let reply = PairReply {
+            browser_id: "AAAAAAAAAAAA".into(),
+            name: info.name.clone(),
+            callback_urls: vec![],
+            pack: None,
+        };
+        let body = seal_pair_reply(&opened.response, &reply).unwrap();
+        assert!(pair_complete(&req.pending, &body).is_err());
+        // The Wasm binding's path (the one the extension runs) makes the same check.
+        assert!(pair_complete_json(&req.pending, &body).is_err());
+        let good = PairReply {
+            browser_id: opened.browser_id.clone(),
+            ..reply
+        };
+        let body = seal_pair_reply(&opened.response, &good).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&pair_complete_json(&req.pending, &body).unwrap()).unwrap();
+        assert_eq!(json["browserId"], opened.browser_id.as_str());
+        assert_eq!(json["reply"]["browserId"], opened.browser_id.as_str());
     }
 
     #[test]
