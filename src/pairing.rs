@@ -39,7 +39,7 @@ pub const CODE_PREFIX: &str = "ecag1.";
 pub const TOKEN_LEN: usize = 16;
 /// Length of a message id, bytes.
 pub const MESSAGE_ID_LEN: usize = 16;
-/// Longest org or app name accepted, characters.
+/// Longest browser label kept, characters.
 pub const MAX_NAME: usize = 255;
 /// Longest consumer key or secret accepted, characters.
 pub const MAX_CREDENTIAL: usize = 512;
@@ -463,9 +463,9 @@ pub struct PairReply {
 #[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Credentials {
-    /// The org (its My Domain host, or org id).
+    /// The org: its My Domain API host, lower case ([`is_org_host`]).
     pub org: String,
-    /// The External Client App (or Connected App) name.
+    /// The External Client App (or Connected App): its API name or record id ([`is_app_name`]).
     pub app: String,
     /// Consumer key.
     pub consumer_key: String,
@@ -497,11 +497,13 @@ pub fn key_prefix(key: &str) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CredentialsError {
-    /// The org is empty, too long or has control or format characters.
-    #[error("the org is not a valid org name")]
+    /// The org is not a lower-case host name ([`is_org_host`]).
+    #[error("the org must be the org's lower-case host name, such as acme.my.salesforce.com")]
     Org,
-    /// The app is empty, too long or has control or format characters.
-    #[error("the app is not a valid app name")]
+    /// The app is neither an API name nor a record id ([`is_app_name`]).
+    #[error(
+        "the app must be its API name (a letter, then letters, digits or _, at most 80 characters) or its record id"
+    )]
     App,
     /// The consumer key is empty, too long or not printable ASCII without spaces.
     #[error("the consumer key is empty, too long, or has characters a consumer key never has")]
@@ -551,8 +553,30 @@ pub fn clean_label(label: &str) -> String {
         .collect()
 }
 
-fn name_ok(v: &str) -> bool {
-    !v.trim().is_empty() && v.chars().count() <= MAX_NAME && !v.chars().any(char::is_control)
+/// An org is the API host of its My Domain: a lower-case DNS host name (RFC 1123 labels of
+/// `a-z`, `0-9` and inner `-`, 1 to 63 characters each; at least two labels; at most 253
+/// characters). Nothing else can name a path, a shell word or a look-alike.
+pub fn is_org_host(v: &str) -> bool {
+    let label_ok = |l: &str| {
+        (1..=63).contains(&l.len())
+            && l.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    (1..=253).contains(&v.len()) && v.contains('.') && v.split('.').all(label_ok)
+}
+
+/// An app is its API name (a letter, then letters, digits or `_`; at most 80 characters, as
+/// Salesforce allows) or its record id (15 or 18 characters, starting with a digit, e.g.
+/// `0xI…`).
+pub fn is_app_name(v: &str) -> bool {
+    let b = v.as_bytes();
+    let api_name = (1..=80).contains(&b.len())
+        && b[0].is_ascii_alphabetic()
+        && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_');
+    let record_id = matches!(b.len(), 15 | 18) && b[0].is_ascii_digit() && b.iter().all(u8::is_ascii_alphanumeric);
+    api_name || record_id
 }
 
 fn credential_ok(v: &str) -> bool {
@@ -562,10 +586,10 @@ fn credential_ok(v: &str) -> bool {
 impl Credentials {
     /// Checks lengths and characters (both sides run this).
     pub fn validate(&self) -> Result<(), CredentialsError> {
-        if !name_ok(&self.org) {
+        if !is_org_host(&self.org) {
             return Err(CredentialsError::Org);
         }
-        if !name_ok(&self.app) {
+        if !is_app_name(&self.app) {
             return Err(CredentialsError::App);
         }
         if !credential_ok(&self.consumer_key) {
@@ -1363,6 +1387,81 @@ mod tests {
         let json: serde_json::Value = serde_json::from_str(&pair_complete_json(&req.pending, &body).unwrap()).unwrap();
         assert_eq!(json["browserId"], opened.browser_id.as_str());
         assert_eq!(json["reply"]["browserId"], opened.browser_id.as_str());
+    }
+
+    #[test]
+    fn an_org_is_a_host_name_and_an_app_an_api_name_or_record_id() {
+        let with = |org: &str, app: &str| {
+            Credentials {
+                org: org.into(),
+                app: app.into(),
+                ..creds()
+            }
+            .validate()
+        };
+        for org in [
+            "acme.my.salesforce.com",
+            "acme--dev.sandbox.my.salesforce.com",
+            "a.b",
+            "x1.example",
+        ] {
+            assert_eq!(with(org, "Veeam_Backup"), Ok(()), "{org}");
+        }
+        let long_label = format!("{}.example", "a".repeat(64));
+        let long_host = format!("{}.example", "a.".repeat(124));
+        for org in [
+            "../../etc",
+            "acme",
+            "ACME.my.salesforce.com",
+            "acme.my.salesforce.com\u{200b}",
+            "acme\u{202e}.example",
+            "a..b",
+            ".a.b",
+            "a.b.",
+            "-a.b",
+            "a-.b",
+            "a b.c",
+            "a;rm.c",
+            "a$(x).c",
+            "",
+            &long_label,
+            &long_host,
+        ] {
+            assert_eq!(with(org, "Veeam_Backup"), Err(CredentialsError::Org), "{org:?}");
+        }
+        let longest = format!("A{}", "b".repeat(79));
+        for app in [
+            "Veeam_Backup",
+            "a",
+            "Delphix_CRT",
+            &longest,
+            "0xIfj0000009EQL",
+            "0xI000000000001AAA",
+        ] {
+            assert_eq!(with("acme.my.salesforce.com", app), Ok(()), "{app}");
+        }
+        let too_long = format!("A{}", "b".repeat(80));
+        for app in [
+            "Veeam Backup",
+            "Veeam Backup\" $(touch pwned) \"",
+            "../x",
+            "_a",
+            "a-b",
+            "Veeam\u{202e}",
+            "Veeam\u{200b}",
+            "",
+            &too_long,
+            "0xI00000000001",
+            "0xI000000000001AA",
+            "0xI_00000000001",
+            "0xI000000000001AAAA",
+        ] {
+            assert_eq!(
+                with("acme.my.salesforce.com", app),
+                Err(CredentialsError::App),
+                "{app:?}"
+            );
+        }
     }
 
     #[test]
