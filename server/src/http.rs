@@ -42,7 +42,10 @@ pub async fn serve_on(listener: tokio::net::TcpListener, state: State) -> Result
         data = %state.0.data_dir.display(),
         "eca-guard-server listening"
     );
-    let router = crate::app(state);
+    if local.ip().is_unspecified() && cfg.public_url.is_none() {
+        tracing::warn!("listening on all addresses without `public_url`: only localhost names are answered");
+    }
+    let router = crate::app_on(state, local);
     let permits = Arc::new(tokio::sync::Semaphore::new(cfg.max_connections));
     let keepalive = socket2::TcpKeepalive::new()
         .with_time(Duration::from_secs(cfg.tcp_keepalive_secs))

@@ -7,6 +7,7 @@
 
 pub mod config;
 pub mod handoff;
+pub mod host;
 pub mod http;
 pub mod store;
 
@@ -200,6 +201,9 @@ pub enum AppError {
     /// Timestamp in the future.
     #[error("the message is dated {0} s in the future; check the computer's clock")]
     Future(u64),
+    /// The `Host` is not a name this server is configured for (DNS rebinding).
+    #[error("this server does not answer to that host name; use the address in the pairing code")]
+    WrongHost,
     /// Anything internal (details only in the log).
     #[error("internal error; see the server log")]
     Internal(String),
@@ -224,6 +228,7 @@ impl AppError {
             AppError::Replayed => "replayed",
             AppError::Stale(_) => "stale",
             AppError::Future(_) => "from_future",
+            AppError::WrongHost => "wrong_host",
             AppError::Internal(_) => "internal",
         }
     }
@@ -244,6 +249,7 @@ impl AppError {
             }
             AppError::NotAuthentic => StatusCode::UNAUTHORIZED,
             AppError::AlreadyPaired | AppError::Replayed => StatusCode::CONFLICT,
+            AppError::WrongHost => StatusCode::MISDIRECTED_REQUEST,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -302,7 +308,17 @@ pub fn is_extension_origin(origin: &[u8]) -> bool {
 /// even where it holds no host permission for it). Web origins get no CORS headers and their
 /// requests are refused outright (`web_origin`). CORS only decides who may read answers;
 /// what the server accepts is decided by the sealed messages.
+///
+/// Only the `Host` names of [`host::AllowedHosts`] for the configured listen address are
+/// answered; [`serve_on`] uses [`app_on`] with the address actually bound.
 pub fn app(state: State) -> Router {
+    let listen = state.0.config.listen;
+    app_on(state, listen)
+}
+
+/// [`app`] for a server listening on `local`.
+pub fn app_on(state: State, local: std::net::SocketAddr) -> Router {
+    let allowed = Arc::new(host::AllowedHosts::new(&state.0.config, local));
     let cors = tower_http::cors::CorsLayer::new()
         .allow_origin(tower_http::cors::AllowOrigin::predicate(|o, _| {
             is_extension_origin(o.as_bytes())
@@ -315,6 +331,7 @@ pub fn app(state: State) -> Router {
         .route("/v1/pair", post(pair_handler))
         .route("/v1/credentials", post(credentials_handler))
         .layer(cors)
+        .layer(axum::middleware::from_fn_with_state(allowed, host::check))
         .with_state(state)
 }
 

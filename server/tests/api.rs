@@ -454,3 +454,72 @@ async fn a_timestamp_at_the_end_of_time_is_refused_not_a_panic() {
         (StatusCode::BAD_REQUEST, "from_future")
     );
 }
+
+#[tokio::test]
+async fn only_the_hosts_the_server_is_configured_for_are_served() {
+    // DNS rebinding: a page at evil.example makes its name resolve to 127.0.0.1; its requests
+    // then reach this server with `Host: evil.example:8787`.
+    let s = Server::with(Config {
+        public_url: Some("http://veeam.acme.internal".into()),
+        ..Config::default()
+    });
+    let get = |host: &'static str| {
+        let s = &s;
+        async move {
+            s.raw(
+                Request::builder().method("GET").uri("/v1/info").header("host", host),
+                "",
+            )
+            .await
+        }
+    };
+    for host in [
+        "127.0.0.1:8787",
+        "localhost:8787",
+        "LOCALHOST:8787",
+        "[::1]:8787",
+        "veeam.acme.internal",
+        "veeam.acme.internal:80",
+    ] {
+        assert_eq!(get(host).await.0, StatusCode::OK, "{host}");
+    }
+    for host in [
+        "evil.example",
+        "evil.example:8787",
+        "127.0.0.1:9999",
+        "127.0.0.1",
+        "localhost",
+        "veeam.acme.internal:8787",
+        "127.0.0.1:8787.evil.example",
+        "127.0.0.1:8787@evil.example",
+    ] {
+        let (status, body) = get(host).await;
+        assert_eq!(
+            (status, error_code(&body).as_str()),
+            (StatusCode::MISDIRECTED_REQUEST, "wrong_host"),
+            "{host}"
+        );
+    }
+    // No Host at all (HTTP/1.1 requires one) is refused too, and so is a preflight.
+    let req = Request::builder()
+        .method("GET")
+        .uri("/v1/info")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let resp = tower::ServiceExt::oneshot(eca_guard_server::app(s.state.clone()), req)
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::MISDIRECTED_REQUEST);
+    let (status, _) = s
+        .raw(
+            Request::builder()
+                .method("OPTIONS")
+                .uri("/v1/credentials")
+                .header("host", "evil.example:8787")
+                .header("origin", "chrome-extension://abcdefghijklmnopabcdefghijklmnop")
+                .header("access-control-request-method", "POST"),
+            "",
+        )
+        .await;
+    assert_eq!(status, StatusCode::MISDIRECTED_REQUEST);
+}

@@ -64,8 +64,12 @@ impl Server {
         .await
     }
 
+    /// Sends a request through the router; `Host` is the default listen address unless given.
     pub async fn raw(&self, builder: axum::http::request::Builder, body: &str) -> (StatusCode, String) {
-        let req = builder.body(Body::from(body.to_owned())).unwrap();
+        let mut req = builder.body(Body::from(body.to_owned())).unwrap();
+        if !req.headers().contains_key("host") {
+            req.headers_mut().insert("host", "127.0.0.1:8787".parse().unwrap());
+        }
         let resp = app(self.state.clone()).oneshot(req).await.unwrap();
         let status = resp.status();
         let bytes = resp.into_body().collect().await.unwrap().to_bytes();
