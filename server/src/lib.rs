@@ -183,6 +183,12 @@ pub enum AppError {
     /// Used pairing code.
     #[error("this pairing code was already used; run `eca-guard-server pair` for a new one")]
     CodeUsed,
+    /// Cancelled pairing code.
+    #[error("this pairing code was cancelled; run `eca-guard-server pair` for a new one")]
+    CodeCancelled,
+    /// The browser's pairing does not cover this org.
+    #[error("this browser's pairing does not cover this org; pair it again with `eca-guard-server pair --org <org>`")]
+    OrgNotAllowed,
     /// Already paired.
     #[error("this browser key is already paired")]
     AlreadyPaired,
@@ -222,6 +228,8 @@ impl AppError {
             AppError::CodeUnknown => "pairing_code_unknown",
             AppError::CodeExpired => "pairing_code_expired",
             AppError::CodeUsed => "pairing_code_used",
+            AppError::CodeCancelled => "pairing_code_cancelled",
+            AppError::OrgNotAllowed => "org_not_allowed",
             AppError::AlreadyPaired => "already_paired",
             AppError::UnknownBrowser => "unknown_browser",
             AppError::RevokedBrowser => "revoked_browser",
@@ -242,6 +250,8 @@ impl AppError {
             | AppError::CodeUnknown
             | AppError::CodeExpired
             | AppError::CodeUsed
+            | AppError::CodeCancelled
+            | AppError::OrgNotAllowed
             | AppError::UnknownBrowser
             | AppError::RevokedBrowser => StatusCode::FORBIDDEN,
             AppError::Malformed(_) | AppError::Invalid(_) | AppError::Stale(_) | AppError::Future(_) => {
@@ -271,6 +281,7 @@ impl From<StoreError> for AppError {
             StoreError::CodeUnknown => AppError::CodeUnknown,
             StoreError::CodeExpired => AppError::CodeExpired,
             StoreError::CodeUsed => AppError::CodeUsed,
+            StoreError::CodeCancelled => AppError::CodeCancelled,
             StoreError::AlreadyPaired => AppError::AlreadyPaired,
             StoreError::Replayed => AppError::Replayed,
             StoreError::UnknownBrowser => AppError::UnknownBrowser,
@@ -454,6 +465,12 @@ async fn credentials_handler(
         AppError::from(e)
     })?;
     check_time(plain.ts, now_secs(), state.0.config.max_skew_secs)?;
+    if let Some(orgs) = &browser.orgs {
+        if !orgs.contains(&plain.credentials.org) {
+            tracing::warn!(browser = %browser_id, org = %plain.credentials.org, "org outside the browser's pairing scope");
+            return Err(AppError::OrgNotAllowed);
+        }
+    }
     let creds = plain.credentials.clone();
     let outcome = state
         .0

@@ -46,15 +46,23 @@ enum Command {
         #[arg(long)]
         sink: Option<PathBuf>,
     },
-    /// Print a one-time pairing code to paste into the extension's options page.
+    /// Print a one-time pairing code to paste into the extension's options page
+    /// (`pair list`, `pair cancel ID`: the codes not used yet).
+    #[command(args_conflicts_with_subcommands = true)]
     Pair {
         /// Address browsers reach this server at (default: `public_url` from the config, else
         /// http://<listen>).
         #[arg(long)]
         url: Option<String>,
-        /// Minutes the code stays valid.
-        #[arg(long, default_value_t = 10)]
-        minutes: u64,
+        /// Minutes the code stays valid (default: `pairing_ttl_secs` from the config, 10 min).
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1440))]
+        minutes: Option<u64>,
+        /// Only this org (its API host, e.g. acme.my.salesforce.com) may be sent by the browser
+        /// paired with this code; repeat for several. Default: any org.
+        #[arg(long = "org", value_name = "ORG")]
+        orgs: Vec<String>,
+        #[command(subcommand)]
+        action: Option<PairCmd>,
     },
     /// Paired browsers.
     Browsers {
@@ -91,6 +99,21 @@ enum BrowsersCmd {
     Revoke {
         /// Browser id (from `browsers list`). Ids are base64url and may begin with `-`.
         #[arg(allow_hyphen_values = true)]
+        id: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum PairCmd {
+    /// List the pairing codes not used yet (id, created, expires, orgs); never the code itself.
+    List {
+        /// Used, expired and cancelled codes too.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Cancel a code that was not used yet: pairing with it is refused from now on.
+    Cancel {
+        /// Code id (from `pair list`).
         id: String,
     },
 }
@@ -159,9 +182,48 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let rt = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
             rt.block_on(eca_guard_server::serve(state))?;
         }
-        Command::Pair { url, minutes } => {
+        Command::Pair {
+            action: Some(action), ..
+        } => {
+            let conn = eca_guard_server::open_db(&cli.data)?;
+            let now = eca_guard_server::now_secs() as i64;
+            match action {
+                PairCmd::List { all } => {
+                    let codes = store::pairing_codes(&conn, all, now).map_err(|e| e.to_string())?;
+                    if codes.is_empty() {
+                        eprintln!("no open pairing codes");
+                    }
+                    for c in codes {
+                        println!(
+                            "{}\t{}\tcreated {}\texpires {}\t{}",
+                            c.id,
+                            c.state(now),
+                            time(c.created_at),
+                            time(c.expires_at),
+                            scope(c.orgs.as_deref())
+                        );
+                    }
+                }
+                PairCmd::Cancel { id } => {
+                    if store::cancel_pairing_code(&conn, &id, now).map_err(|e| e.to_string())? {
+                        tracing::info!(code = %id, "pairing code cancelled");
+                        eprintln!("cancelled {id}");
+                    } else {
+                        eprintln!("eca-guard-server: no open pairing code {id} (see `pair list`)");
+                        return Ok(ExitCode::from(1));
+                    }
+                }
+            }
+        }
+        Command::Pair { url, minutes, orgs, .. } => {
             if url.is_some() {
                 config.public_url = url;
+            }
+            if let Some(o) = orgs.iter().find(|o| !pairing::is_org_host(o)) {
+                return Err(format!(
+                    "--org `{}`: an org is its lower-case API host name, such as acme.my.salesforce.com",
+                    o.escape_debug()
+                ));
             }
             let origin = config.public_origin()?;
             eca_guard_server::ensure_data_dir(&cli.data)?;
@@ -170,8 +232,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let mut token = [0u8; pairing::TOKEN_LEN];
             pairing::random(&mut token).map_err(|e| e.to_string())?;
             let now = eca_guard_server::now_secs() as i64;
-            let ttl = i64::try_from(minutes.saturating_mul(60)).unwrap_or(i64::MAX / 2).max(1);
-            store::create_pairing_code(&conn, &token, now, ttl).map_err(|e| e.to_string())?;
+            let ttl_secs = minutes.map_or(config.pairing_ttl_secs, |m| m * 60);
+            let ttl = i64::try_from(ttl_secs).unwrap_or(i64::MAX);
+            let id = store::create_pairing_code(&conn, &token, now, ttl, &orgs).map_err(|e| e.to_string())?;
+            let minutes = ttl_secs.div_ceil(60);
             let fp = pairing::fingerprint(keys.public());
             let code = PairingCode {
                 server: origin.clone(),
@@ -181,7 +245,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             .encode();
             eprintln!("Paste this code into ECA Guard's options page (valid {minutes} min, once):");
             println!("{code}");
-            eprintln!("Server {origin}, key fingerprint {}", pairing::short_fingerprint(&fp));
+            eprintln!(
+                "Server {origin}, key fingerprint {}; code id {id} ({}; `pair cancel {id}` to cancel it)",
+                pairing::short_fingerprint(&fp),
+                scope(Some(&orgs).filter(|o| !o.is_empty()).map(Vec::as_slice))
+            );
         }
         Command::Browsers { action } => {
             let conn = eca_guard_server::open_db(&cli.data)?;
@@ -194,10 +262,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     for b in list {
                         let state = if b.revoked_at.is_some() { "revoked" } else { "active" };
                         println!(
-                            "{}\t{state}\tpaired {}\tlast seen {}\t{}",
+                            "{}\t{state}\tpaired {}\tlast seen {}\t{}\t{}",
                             b.id,
                             time(b.paired_at),
                             b.last_seen_at.map_or("never".into(), time),
+                            scope(b.orgs.as_deref()),
                             shown(&b.label)
                         );
                     }
@@ -236,12 +305,13 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     }
                 } else {
                     println!(
-                        "{}\t{}\tv{}\t{}\t{}",
+                        "{}\t{}\tv{}\t{}\t{}\tfrom {}",
                         c.org,
                         c.app,
                         c.version,
                         c.key_prefix,
-                        time(c.stored_at)
+                        time(c.stored_at),
+                        c.browser_id
                     );
                 }
             }
@@ -270,6 +340,14 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// An org scope for listings: `orgs a, b`, or `any org`.
+fn scope(orgs: Option<&[String]>) -> String {
+    match orgs {
+        Some(o) => format!("orgs {}", o.join(", ")),
+        None => "any org".into(),
+    }
 }
 
 /// A browser's label for the terminal: labels are cleaned when paired, but one stored by an

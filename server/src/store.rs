@@ -27,6 +27,9 @@ pub enum StoreError {
     /// The pairing code was already used.
     #[error("pairing code already used")]
     CodeUsed,
+    /// The pairing code was cancelled (`pair cancel`).
+    #[error("pairing code cancelled")]
+    CodeCancelled,
     /// This browser key is already paired.
     #[error("browser already paired")]
     AlreadyPaired,
@@ -57,6 +60,8 @@ pub struct Browser {
     pub revoked_at: Option<i64>,
     /// Unix seconds of the last accepted message.
     pub last_seen_at: Option<i64>,
+    /// The orgs it may store credentials for (`pair --org`); `None`: any org.
+    pub orgs: Option<Vec<String>>,
 }
 
 /// One stored credential version.
@@ -113,6 +118,41 @@ pub struct CredentialSummary {
     pub key_prefix: String,
     /// Unix seconds of the current version.
     pub stored_at: i64,
+    /// The browser that sent the current version.
+    pub browser_id: String,
+}
+
+/// A pairing code as `pair list` shows it: never its token.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct PairingCodeInfo {
+    /// Short id: the first 8 hex digits of the token's SHA-256 (not secret).
+    pub id: String,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds.
+    pub expires_at: i64,
+    /// Unix seconds, once used.
+    pub used_at: Option<i64>,
+    /// Unix seconds, if cancelled.
+    pub cancelled_at: Option<i64>,
+    /// The orgs a browser paired with it may store credentials for; `None`: any org.
+    pub orgs: Option<Vec<String>>,
+}
+
+impl PairingCodeInfo {
+    /// `open`, `used`, `cancelled` or `expired` at `now`.
+    pub fn state(&self, now: i64) -> &'static str {
+        if self.used_at.is_some() {
+            "used"
+        } else if self.cancelled_at.is_some() {
+            "cancelled"
+        } else if self.expires_at <= now {
+            "expired"
+        } else {
+            "open"
+        }
+    }
 }
 
 /// Creates the database file with mode 0600 before SQLite opens it: SQLite creates its files
@@ -193,20 +233,114 @@ pub fn open(path: &Path) -> Result<Connection, StoreError> {
              UNIQUE (org, app, version)
          );",
     )?;
+    migrate(&conn)?;
     Ok(conn)
+}
+
+/// The schema version this code writes (`PRAGMA user_version`).
+const SCHEMA_VERSION: i64 = 2;
+
+/// Brings a store written by an older version up to [`SCHEMA_VERSION`], once, under a write
+/// lock (the CLI and the server may open the store at the same time).
+/// 2: pairing codes can be cancelled, and codes and browsers carry an org scope.
+fn migrate(conn: &Connection) -> Result<(), StoreError> {
+    let version = |c: &Connection| c.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0));
+    if version(conn)? >= SCHEMA_VERSION {
+        return Ok(());
+    }
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    let r = (|| {
+        if version(conn)? < 2 {
+            conn.execute_batch(
+                "ALTER TABLE pairing_codes ADD COLUMN cancelled_at INTEGER;
+                 ALTER TABLE pairing_codes ADD COLUMN orgs TEXT;
+                 ALTER TABLE browsers ADD COLUMN orgs TEXT;",
+            )?;
+        }
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        Ok(())
+    })();
+    match r {
+        Ok(()) => conn.execute_batch("COMMIT")?,
+        Err(_) => conn.execute_batch("ROLLBACK")?,
+    }
+    r
+}
+
+/// Org scopes are kept as one org per line (org names are host names: no newline in them).
+fn orgs_to_text(orgs: &[String]) -> Option<String> {
+    (!orgs.is_empty()).then(|| {
+        let mut v = orgs.to_vec();
+        v.sort();
+        v.dedup();
+        v.join("\n")
+    })
+}
+
+fn orgs_from_text(text: Option<String>) -> Option<Vec<String>> {
+    text.map(|t| t.lines().map(str::to_owned).collect())
+}
+
+fn short_id(token_hash: &[u8]) -> String {
+    token_hash.iter().take(4).map(|b| format!("{b:02x}")).collect()
 }
 
 fn token_hash(token: &[u8]) -> Vec<u8> {
     eca_guard::pairing::fingerprint(token).to_vec()
 }
 
-/// Records a new one-time pairing code valid until `now + ttl`.
-pub fn create_pairing_code(conn: &Connection, token: &[u8], now: i64, ttl: i64) -> Result<(), StoreError> {
+/// Records a new one-time pairing code valid until `now + ttl`, for a browser that may store
+/// credentials of `orgs` only (any org if empty). Returns its short id.
+pub fn create_pairing_code(
+    conn: &Connection,
+    token: &[u8],
+    now: i64,
+    ttl: i64,
+    orgs: &[String],
+) -> Result<String, StoreError> {
+    let hash = token_hash(token);
     conn.execute(
-        "INSERT INTO pairing_codes (token_hash, created_at, expires_at) VALUES (?1, ?2, ?3)",
-        params![token_hash(token), now, now + ttl],
+        "INSERT INTO pairing_codes (token_hash, created_at, expires_at, orgs) VALUES (?1, ?2, ?3, ?4)",
+        params![hash, now, now.saturating_add(ttl), orgs_to_text(orgs)],
     )?;
-    Ok(())
+    Ok(short_id(&hash))
+}
+
+/// Pairing codes, newest first: the open ones, or all of them.
+pub fn pairing_codes(conn: &Connection, all: bool, now: i64) -> Result<Vec<PairingCodeInfo>, StoreError> {
+    let mut st = conn.prepare(
+        "SELECT token_hash, created_at, expires_at, used_at, cancelled_at, orgs FROM pairing_codes
+         WHERE ?1 OR (used_at IS NULL AND cancelled_at IS NULL AND expires_at > ?2)
+         ORDER BY created_at DESC, token_hash",
+    )?;
+    let rows = st.query_map(params![all, now], |r| {
+        Ok(PairingCodeInfo {
+            id: short_id(&r.get::<_, Vec<u8>>(0)?),
+            created_at: r.get(1)?,
+            expires_at: r.get(2)?,
+            used_at: r.get(3)?,
+            cancelled_at: r.get(4)?,
+            orgs: orgs_from_text(r.get(5)?),
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Cancels the open pairing code with this short id; `false` if there is none. (Two open codes
+/// sharing a short id, a one-in-four-billion chance, are both cancelled: the safe side.)
+pub fn cancel_pairing_code(conn: &Connection, id: &str, now: i64) -> Result<bool, StoreError> {
+    let mut st = conn.prepare(
+        "SELECT token_hash FROM pairing_codes WHERE used_at IS NULL AND cancelled_at IS NULL AND expires_at > ?1",
+    )?;
+    let hashes: Vec<Vec<u8>> = st.query_map(params![now], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    let mut n = 0;
+    for h in hashes.iter().filter(|h| short_id(h) == id) {
+        n += conn.execute(
+            "UPDATE pairing_codes SET cancelled_at = ?1 WHERE token_hash = ?2 AND used_at IS NULL",
+            params![now, h],
+        )?;
+    }
+    Ok(n > 0)
 }
 
 /// Consumes a pairing code and registers the browser, in the caller's transaction.
@@ -218,19 +352,38 @@ pub fn pair(
     label: &str,
     now: i64,
 ) -> Result<(), StoreError> {
-    let row: Option<(i64, Option<i64>)> = conn
-        .query_row(
-            "SELECT expires_at, used_at FROM pairing_codes WHERE token_hash = ?1",
-            params![token_hash(token)],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    match row {
-        None => return Err(StoreError::CodeUnknown),
-        Some((_, Some(_))) => return Err(StoreError::CodeUsed),
-        Some((expires, None)) if expires <= now => return Err(StoreError::CodeExpired),
-        Some(_) => {}
+    struct Code {
+        expires_at: i64,
+        used: bool,
+        cancelled: bool,
+        orgs: Option<String>,
     }
+    let code = conn
+        .query_row(
+            "SELECT expires_at, used_at IS NOT NULL, cancelled_at IS NOT NULL, orgs FROM pairing_codes
+             WHERE token_hash = ?1",
+            params![token_hash(token)],
+            |r| {
+                Ok(Code {
+                    expires_at: r.get(0)?,
+                    used: r.get(1)?,
+                    cancelled: r.get(2)?,
+                    orgs: r.get(3)?,
+                })
+            },
+        )
+        .optional()?
+        .ok_or(StoreError::CodeUnknown)?;
+    if code.used {
+        return Err(StoreError::CodeUsed);
+    }
+    if code.cancelled {
+        return Err(StoreError::CodeCancelled);
+    }
+    if code.expires_at <= now {
+        return Err(StoreError::CodeExpired);
+    }
+    let orgs = code.orgs;
     let exists: bool = conn
         .query_row("SELECT 1 FROM browsers WHERE id = ?1", params![browser_id], |_| Ok(()))
         .optional()?
@@ -246,8 +399,8 @@ pub fn pair(
         return Err(StoreError::CodeUsed);
     }
     conn.execute(
-        "INSERT INTO browsers (id, public_key, label, paired_at) VALUES (?1, ?2, ?3, ?4)",
-        params![browser_id, public_key, label, now],
+        "INSERT INTO browsers (id, public_key, label, paired_at, orgs) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![browser_id, public_key, label, now, orgs],
     )?;
     Ok(())
 }
@@ -256,7 +409,7 @@ pub fn pair(
 pub fn browser(conn: &Connection, id: &str) -> Result<Option<Browser>, StoreError> {
     Ok(conn
         .query_row(
-            "SELECT id, public_key, label, paired_at, revoked_at, last_seen_at FROM browsers WHERE id = ?1",
+            "SELECT id, public_key, label, paired_at, revoked_at, last_seen_at, orgs FROM browsers WHERE id = ?1",
             params![id],
             browser_row,
         )
@@ -271,13 +424,14 @@ fn browser_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Browser> {
         paired_at: r.get(3)?,
         revoked_at: r.get(4)?,
         last_seen_at: r.get(5)?,
+        orgs: orgs_from_text(r.get(6)?),
     })
 }
 
 /// Every browser, oldest first.
 pub fn browsers(conn: &Connection) -> Result<Vec<Browser>, StoreError> {
     let mut st = conn.prepare(
-        "SELECT id, public_key, label, paired_at, revoked_at, last_seen_at FROM browsers ORDER BY paired_at, id",
+        "SELECT id, public_key, label, paired_at, revoked_at, last_seen_at, orgs FROM browsers ORDER BY paired_at, id",
     )?;
     let rows = st.query_map([], browser_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -364,7 +518,7 @@ pub fn store(conn: &Connection, m: &NewCredential<'_>, now: i64) -> Result<Store
 /// Current version of every org+app (optionally one org), sorted.
 pub fn list(conn: &Connection, org: Option<&str>) -> Result<Vec<CredentialSummary>, StoreError> {
     let mut st = conn.prepare(
-        "SELECT org, app, version, consumer_key, stored_at FROM credentials c
+        "SELECT org, app, version, consumer_key, stored_at, browser_id FROM credentials c
          WHERE version = (SELECT MAX(version) FROM credentials d WHERE d.org = c.org AND d.app = c.app)
            AND (?1 IS NULL OR org = ?1)
          ORDER BY org, app",
@@ -377,6 +531,7 @@ pub fn list(conn: &Connection, org: Option<&str>) -> Result<Vec<CredentialSummar
             version: r.get(2)?,
             key_prefix: eca_guard::pairing::key_prefix(&key),
             stored_at: r.get(4)?,
+            browser_id: r.get(5)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

@@ -523,3 +523,47 @@ async fn only_the_hosts_the_server_is_configured_for_are_served() {
         .await;
     assert_eq!(status, StatusCode::MISDIRECTED_REQUEST);
 }
+
+#[tokio::test]
+async fn a_pairing_scoped_to_orgs_cannot_store_credentials_of_another_org() {
+    let s = Server::new();
+    let code = s.code_with(
+        0,
+        600,
+        &["acme.my.salesforce.com", "acme--dev.sandbox.my.salesforce.com"],
+    );
+    let p = s.pair_with(&code, "scoped").await;
+    let any = s.pair("unscoped").await;
+    let send = |keys: String, org: &'static str| {
+        let s = &s;
+        async move {
+            let sealed = pairing::seal_credentials(&keys, &creds(org, "Veeam_Backup", "KEY", "SEC"), now()).unwrap();
+            s.request("POST", "/v1/credentials", &sealed.body).await
+        }
+    };
+    assert_eq!(send(p.keys.clone(), "acme.my.salesforce.com").await.0, StatusCode::OK);
+    let (status, body) = send(p.keys.clone(), "other.my.salesforce.com").await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (StatusCode::FORBIDDEN, "org_not_allowed")
+    );
+    assert!(store::get(&s.db(), "other.my.salesforce.com", "Veeam_Backup", None)
+        .unwrap()
+        .is_none());
+    // A pairing without a scope may store any org.
+    assert_eq!(
+        send(any.keys.clone(), "other.my.salesforce.com").await.0,
+        StatusCode::OK
+    );
+    let b = store::browser(&s.db(), &p.browser_id).unwrap().unwrap();
+    assert_eq!(
+        b.orgs.as_deref(),
+        Some(
+            &[
+                "acme--dev.sandbox.my.salesforce.com".to_owned(),
+                "acme.my.salesforce.com".to_owned()
+            ][..]
+        )
+    );
+    assert_eq!(store::browser(&s.db(), &any.browser_id).unwrap().unwrap().orgs, None);
+}

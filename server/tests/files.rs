@@ -97,3 +97,30 @@ fn an_existing_data_directory_keeps_its_mode_and_a_new_one_is_0700() {
     assert_eq!(mode(&new), 0o700);
     assert_eq!(mode(&shared.path().join("a")), 0o700, "a parent the server created");
 }
+
+#[test]
+fn a_store_written_by_the_previous_version_opens_and_is_migrated() {
+    let dir = private_dir();
+    let path = dir.path().join("store.sqlite3");
+    {
+        // The schema of the first release (no user_version, no cancel or org scope columns).
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch(
+            "CREATE TABLE pairing_codes (token_hash BLOB PRIMARY KEY, created_at INTEGER NOT NULL,
+                 expires_at INTEGER NOT NULL, used_at INTEGER, browser_id TEXT);
+             CREATE TABLE browsers (id TEXT PRIMARY KEY, public_key BLOB NOT NULL UNIQUE, label TEXT NOT NULL,
+                 paired_at INTEGER NOT NULL, revoked_at INTEGER, last_seen_at INTEGER);
+             INSERT INTO browsers (id, public_key, label, paired_at) VALUES ('AAAAAAAAAAAA', x'00', 'old', 1);",
+        )
+        .unwrap();
+    }
+    let conn = eca_guard_server::open_db(dir.path()).unwrap();
+    let b = eca_guard_server::store::browser(&conn, "AAAAAAAAAAAA")
+        .unwrap()
+        .unwrap();
+    assert_eq!((b.label.as_str(), b.orgs), ("old", None));
+    let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(v, 2);
+    drop(conn);
+    eca_guard_server::open_db(dir.path()).unwrap(); // and again: nothing left to do
+}

@@ -397,3 +397,83 @@ fn slow_partial_requests_are_closed_and_a_normal_request_is_still_served() {
     server.child.kill().unwrap();
     server.child.wait().unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pair_uses_the_configured_ttl_lists_cancels_and_scopes_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("c.toml");
+    std::fs::write(&cfg, "pairing_ttl_secs = 120\n").unwrap();
+    let cfg = cfg.to_str().unwrap();
+    let server = start(dir.path());
+    let url = format!("http://{}", server.addr);
+
+    // `pairing_ttl_secs` is the default validity.
+    let (ok, code, err) = cli(dir.path(), &["pair", "--config", cfg, "--url", &url]);
+    assert!(ok, "{err}");
+    assert!(err.contains("valid 2 min"), "{err}");
+    let conn = eca_guard_server::open_db(dir.path()).unwrap();
+    let ttl: i64 = conn
+        .query_row("SELECT expires_at - created_at FROM pairing_codes", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(ttl, 120);
+
+    // Listed with a short id and times, never the token or the code.
+    let token = pairing::b64(&pairing::PairingCode::decode(code.trim()).unwrap().token);
+    let (ok, list, err) = cli(dir.path(), &["pair", "list"]);
+    assert!(ok, "{err}");
+    assert_eq!(list.lines().count(), 1, "{list}");
+    assert!(!list.contains(&token) && !list.contains(code.trim()), "{list}");
+    assert!(list.contains("open") && list.contains("expires"), "{list}");
+    let id = list.split_whitespace().next().unwrap().to_owned();
+
+    // Cancelled: no longer listed as open, and pairing with it is refused.
+    let (ok, _, err) = cli(dir.path(), &["pair", "cancel", &id]);
+    assert!(ok, "{err}");
+    let (_, list, _) = cli(dir.path(), &["pair", "list"]);
+    assert!(!list.contains("open"), "{list}");
+    let client = reqwest::Client::new();
+    let start = pairing::begin(code.trim()).unwrap();
+    let info: pairing::ServerInfo = client.get(&start.info_url).send().await.unwrap().json().await.unwrap();
+    let req = pairing::pair_request(code.trim(), &info.public_key, "x").unwrap();
+    let resp = client
+        .post(&req.url)
+        .header("content-type", "application/json")
+        .body(req.body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 403);
+    assert!(resp.text().await.unwrap().contains("pairing_code_cancelled"));
+    let (ok, _, err) = cli(dir.path(), &["pair", "cancel", "ffffffff"]);
+    assert!(!ok && err.contains("no open pairing code"), "{err}");
+
+    // Scoped to orgs: `browsers list` shows the scope, `creds list` who wrote each version.
+    let (ok, _, err) = cli(dir.path(), &["pair", "--url", &url, "--org", "NOT A HOST"]);
+    assert!(!ok && err.contains("host name"), "{err}");
+    let (ok, code, err) = cli(dir.path(), &["pair", "--url", &url, "--org", "acme.my.salesforce.com"]);
+    assert!(ok, "{err}");
+    let req = pairing::pair_request(code.trim(), &info.public_key, "scoped").unwrap();
+    let resp = client
+        .post(&req.url)
+        .header("content-type", "application/json")
+        .body(req.body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let p = pairing::pair_complete(&req.pending, &resp.text().await.unwrap()).unwrap();
+    let (_, list, _) = cli(dir.path(), &["browsers", "list"]);
+    assert!(list.contains("orgs acme.my.salesforce.com"), "{list}");
+    let c = Credentials {
+        org: "acme.my.salesforce.com".into(),
+        app: "Veeam_Backup".into(),
+        consumer_key: "3MVG9Scoped".into(),
+        consumer_secret: "ScopedSecret-1".into(),
+    };
+    send(&client, &p.keys, &c).await.unwrap();
+    let (_, list, _) = cli(dir.path(), &["creds", "list"]);
+    assert!(list.contains(&format!("from {}", p.browser_id)), "{list}");
+    let mut server = server;
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+}
