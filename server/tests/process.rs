@@ -19,19 +19,19 @@ struct Running {
 }
 
 fn start(dir: &std::path::Path) -> Running {
-    start_with(dir, &[], None)
+    start_with(dir, &[], &[])
 }
 
-/// Starts `serve` with extra arguments, under a file-descriptor limit when `nofile` is given.
-fn start_with(dir: &std::path::Path, extra: &[&std::ffi::OsStr], nofile: Option<u32>) -> Running {
-    let mut cmd = match nofile {
-        // `ulimit` is a shell builtin; nothing secret is on this command line.
-        Some(n) => {
-            let mut c = Command::new("sh");
-            c.args(["-c", &format!("ulimit -n {n} && exec \"$0\" \"$@\""), BIN]);
+/// Starts `serve` with extra arguments, run through `wrap` (a program and its arguments that
+/// run the server: a shell that lowers a limit, strace) when it is not empty.
+fn start_with(dir: &std::path::Path, wrap: &[&std::ffi::OsStr], extra: &[&std::ffi::OsStr]) -> Running {
+    let mut cmd = match wrap {
+        [program, args @ ..] => {
+            let mut c = Command::new(program);
+            c.args(args).arg(BIN);
             c
         }
-        None => Command::new(BIN),
+        [] => Command::new(BIN),
     };
     let mut child = cmd
         .args(["serve", "--listen", "127.0.0.1:0", "--data"])
@@ -339,8 +339,14 @@ fn slow_partial_requests_are_closed_and_a_normal_request_is_still_served() {
         "header_timeout_secs = 1\nbody_timeout_secs = 1\nmax_connections = 64\n",
     )
     .unwrap();
-    // 200 descriptors: without a connection cap, 260 held connections exhaust them.
-    let mut server = start_with(dir.path(), &["--config".as_ref(), cfg.as_os_str()], Some(200));
+    // 200 descriptors: without a connection cap, 260 held connections exhaust them. `ulimit`
+    // is a shell builtin; nothing secret is on this command line.
+    let limited: [&std::ffi::OsStr; 3] = [
+        "sh".as_ref(),
+        "-c".as_ref(),
+        "ulimit -n 200 && exec \"$0\" \"$@\"".as_ref(),
+    ];
+    let mut server = start_with(dir.path(), &limited, &["--config".as_ref(), cfg.as_os_str()]);
     let addr = server.addr.clone();
 
     // 260 requests that never finish: half stop inside the headers, half inside the body.
@@ -476,4 +482,128 @@ async fn pair_uses_the_configured_ttl_lists_cancels_and_scopes_codes() {
     let mut server = server;
     server.child.kill().unwrap();
     server.child.wait().unwrap();
+}
+
+#[test]
+fn the_store_runs_in_wal_mode_with_synchronous_full() {
+    let dir = tempfile::tempdir().unwrap();
+    let conn = eca_guard_server::open_db(dir.path()).unwrap();
+    let sync: i64 = conn.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap();
+    let journal: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    assert_eq!((sync, journal.as_str()), (2, "wal"), "2 = FULL");
+}
+
+/// A syscall in an strace line: pid, name, and the rest, for a finished call or a resumed one.
+fn syscall(line: &str) -> Option<(&str, &str, &str)> {
+    let (pid, rest) = line.split_once(' ')?;
+    let rest = rest.trim_start();
+    if let Some(resumed) = rest.strip_prefix("<... ") {
+        let (name, after) = resumed.split_once(" resumed>")?;
+        return Some((pid, name, after));
+    }
+    let (name, after) = rest.split_once('(')?;
+    Some((pid, name, after))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stored_is_answered_only_after_the_wal_is_fsynced() {
+    // `kill -9` alone cannot tell synchronous=FULL from OFF (the page cache survives a killed
+    // process). The order of system calls can: the WAL's fsync must return before the answer
+    // is written to the socket.
+    if Command::new("strace").arg("-V").output().is_err() {
+        eprintln!("\n*** SKIPPED stored_is_answered_only_after_the_wal_is_fsynced: strace is not installed (./build.sh installs it) ***\n");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let trace = dir.path().join("trace.txt");
+    let strace: [&std::ffi::OsStr; 9] = [
+        "strace".as_ref(),
+        "-f".as_ref(),
+        "-qq".as_ref(),
+        "-yy".as_ref(),
+        "-s".as_ref(),
+        "48".as_ref(),
+        "-e".as_ref(),
+        "trace=read,recvfrom,write,writev,pwrite64,sendto,sendmsg,fsync,fdatasync".as_ref(),
+        "-o".as_ref(),
+    ];
+    let mut wrap = strace.to_vec();
+    wrap.push(trace.as_os_str());
+    let data = dir.path().join("data");
+    let mut server = start_with(&data, &wrap, &[]);
+    let client = reqwest::Client::new();
+    let p = pair(&client, &data, &server.addr, "traced").await;
+    let c = Credentials {
+        org: "acme.my.salesforce.com".into(),
+        app: "Veeam_Backup".into(),
+        consumer_key: "3MVG9Traced".into(),
+        consumer_secret: "TracedSecret-1".into(),
+    };
+    send(&client, &p.keys, &c).await.unwrap();
+    // SIGTERM the server (strace's child), so it exits and strace writes out the whole trace.
+    let text = loop {
+        let t = std::fs::read_to_string(&trace).unwrap_or_default();
+        if let Some(pid) = t.split_whitespace().next() {
+            break (pid.to_owned(), t);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(Command::new("kill").arg(&text.0).status().unwrap().success());
+    server.child.wait().unwrap();
+    let trace = std::fs::read_to_string(&trace).unwrap();
+
+    let lines: Vec<&str> = trace.lines().collect();
+    let is_socket = |after: &str| after.contains("<TCP:");
+    let request = lines
+        .iter()
+        .position(|l| {
+            syscall(l).is_some_and(|(_, name, after)| {
+                matches!(name, "read" | "recvfrom") && is_socket(after) && after.contains("POST /v1/credentials")
+            })
+        })
+        .expect("the credentials request is not in the trace");
+    let answer = request
+        + lines[request..]
+            .iter()
+            .position(|l| {
+                syscall(l).is_some_and(|(_, name, after)| {
+                    matches!(name, "write" | "writev" | "sendto" | "sendmsg")
+                        && is_socket(after)
+                        && after.contains("HTTP/1.1 200")
+                })
+            })
+            .expect("the answer is not in the trace");
+    // Between the two: a write to the WAL, then an fsync of the WAL that returned 0.
+    let mut wrote_wal = false;
+    let mut pending = std::collections::HashMap::new();
+    let mut synced_after_write = false;
+    for l in &lines[request..answer] {
+        let Some((pid, name, after)) = syscall(l) else { continue };
+        let wal = after.contains("-wal>");
+        match name {
+            "pwrite64" | "write" | "writev" if wal => wrote_wal = true,
+            "fsync" | "fdatasync" if after.contains("<unfinished") => {
+                pending.insert(pid, wal && wrote_wal);
+            }
+            "fsync" | "fdatasync" => {
+                let on_wal = if l.contains("resumed>") {
+                    pending.remove(pid).unwrap_or(false)
+                } else {
+                    wal && wrote_wal
+                };
+                synced_after_write |= on_wal && after.trim_end().ends_with("= 0");
+            }
+            _ => {}
+        }
+    }
+    assert!(
+        wrote_wal,
+        "no WAL write between the request and its answer:\n{}",
+        lines[request..=answer].join("\n")
+    );
+    assert!(
+        synced_after_write,
+        "the answer was written before the WAL was fsynced:\n{}",
+        lines[request..=answer].join("\n")
+    );
 }
