@@ -1221,6 +1221,63 @@ mod tests {
         }
     }
 
+    /// Strings written by the first release (before the module was split and its hand-written
+    /// token formats became one codec): they must still decode to the same values, and
+    /// encoding those values must give the same strings, byte for byte.
+    #[test]
+    fn tokens_and_codes_of_the_first_release_still_decode_byte_identically() {
+        let b = |start: u8| -> [u8; 32] { std::array::from_fn(|i| start.wrapping_add(i as u8 * 7)) };
+        let code = "ecag1.AQgPFh0kKzI5QEdOVVxjanF4f4aNlJuiqbC3vsXM09rIycrLzM3Oz9DR0tPU1dbXaHR0cDovL3ZlZWFtLmFjbWUuaW50ZXJuYWw6ODc4Nw";
+        let pending = "ecagp1.AwoRGB8mLTQ7QklQV15lbHN6gYiPlp2kq7K5wMfO1dwFDBMaISgvNj1ES1JZYGdudXyDipGYn6attLvCydDX3gkQFx4lLDM6QUhPVl1ka3J5gIeOlZyjqrG4v8bN1NviaHR0cHM6Ly9bOjoxXTo5NDQz";
+        let keys = "ecagk1.CxIZICcuNTxDSlFYX2ZtdHuCiZCXnqWss7rByM_W3eQNFBsiKTA3PkVMU1phaG92fYSLkpmgp661vMPK0djf5gwteVEyeF9hQmNEZUZodHRwOi8vMTI3LjAuMC4xOjg3ODc";
+        let response_key = "ERgfJi00O0JJUFdeZWxzeoGIj5adpKuyucDHztXc4-o";
+        let receipt_body = "ecagr1.uqMUG255e7HOZYVexZkowtIL-CCCY90F__P-4ze2q-z1f1eE-OMLa94TfvkFryio5Yz3wWq7j2HEjJaImIV94dviq-J5aq_PNvN9LmgwW7rijYfTljGYuR09jyC-yJ0UO0OEhrM-2gZ2-tjJyR68MQsn3YbQJpSZrfFUROyO0cwo5wbPcv1BoQAjDKwoUcvFQAkWTbX1c0HAHXx7Ja21TJfgp7m_0Nwu_NvR8V7z4b4o";
+
+        let c = PairingCode::decode(code).unwrap();
+        let want = PairingCode {
+            server: "http://veeam.acme.internal:8787".into(),
+            fingerprint: b(1),
+            token: std::array::from_fn(|i| 200 + i as u8),
+        };
+        assert!(c == want);
+        assert_eq!(want.encode(), code);
+
+        let p = PairPending::from_token(pending).unwrap();
+        let want = PairPending {
+            server: "https://[::1]:9443".into(),
+            server_key: b(3),
+            browser_secret: b(5),
+            response_key: ResponseKey(b(9)),
+        };
+        assert!(p == want);
+        assert_eq!(want.to_token(), pending);
+
+        let k = PairedKeys::from_token(keys).unwrap();
+        let want = PairedKeys {
+            server: "http://127.0.0.1:8787".into(),
+            server_key: b(11),
+            browser_secret: b(13),
+            browser_id: "-yQ2x_aBcDeF".into(),
+        };
+        assert!(k == want);
+        assert_eq!(want.to_token(), keys);
+
+        let rk = ResponseKey::from_b64(response_key).unwrap();
+        assert!(rk == ResponseKey(b(17)));
+        assert_eq!(rk.to_b64(), response_key);
+        let receipt = Receipt {
+            id: "AAECAwQFBgcICQoLDA0ODw".into(),
+            org: "acme.my.salesforce.com".into(),
+            app: "Veeam_Backup".into(),
+            key_prefix: "3MVG9abc…".into(),
+            version: 2,
+            unchanged: false,
+            server: "Veeam prod".into(),
+        };
+        assert_eq!(open_receipt(response_key, &receipt.id, receipt_body).unwrap(), receipt);
+        assert_eq!(seal_receipt(&rk, &receipt).unwrap(), receipt_body);
+    }
+
     #[test]
     fn base64url_matches_rfc4648() {
         for (raw, enc) in [
