@@ -79,6 +79,22 @@ struct HookInput<'a> {
     consumer_secret: &'a str,
 }
 
+/// Why the sink could not be rewritten (logged; the credential is already stored).
+#[derive(Debug, thiserror::Error)]
+enum SinkError {
+    #[error(transparent)]
+    Open(#[from] crate::SetupError),
+    #[error("reading the store: {0}")]
+    Store(#[from] crate::store::StoreError),
+    #[error("encoding the sink: {0}")]
+    Encode(#[from] serde_json::Error),
+    #[error("{}: {source}", path.display())]
+    Write {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+}
+
 #[derive(Serialize)]
 struct SinkFile {
     credentials: Vec<crate::store::StoredCredential>,
@@ -92,12 +108,12 @@ pub async fn after_store(state: &State, c: &Credentials, version: u32) {
         let _guard = state.0.sink_lock.lock().await;
         let dir = state.0.data_dir.clone();
         let sink = sink.clone();
-        let r = tokio::task::spawn_blocking(move || -> Result<usize, String> {
+        let r = tokio::task::spawn_blocking(move || -> Result<usize, SinkError> {
             let conn = crate::open_db(&dir)?;
-            let all = crate::store::current_all(&conn).map_err(|e| e.to_string())?;
+            let all = crate::store::current_all(&conn)?;
             let n = all.len();
-            let json = serde_json::to_vec_pretty(&SinkFile { credentials: all }).map_err(|e| e.to_string())?;
-            write_private_atomic(&sink, &json).map_err(|e| format!("{}: {e}", sink.display()))?;
+            let json = serde_json::to_vec_pretty(&SinkFile { credentials: all })?;
+            write_private_atomic(&sink, &json).map_err(|source| SinkError::Write { path: sink, source })?;
             Ok(n)
         })
         .await;

@@ -17,23 +17,26 @@ use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tower::ServiceExt as _;
 
-use crate::State;
+use crate::{SetupError, State};
 
 /// How long shutting down waits for open connections to finish their request.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
 /// Serves on the configured address until ctrl-c / SIGTERM.
-pub async fn serve(state: State) -> Result<(), String> {
+pub async fn serve(state: State) -> Result<(), SetupError> {
     let addr = state.config().listen;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
-        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+        .map_err(|source| SetupError::Listen { addr, source })?;
     serve_on(listener, state).await
 }
 
 /// Serves on a bound listener until ctrl-c / SIGTERM (benches and tests bind port 0).
-pub async fn serve_on(listener: tokio::net::TcpListener, state: State) -> Result<(), String> {
-    let local = listener.local_addr().map_err(|e| e.to_string())?;
+pub async fn serve_on(listener: tokio::net::TcpListener, state: State) -> Result<(), SetupError> {
+    let addr = state.config().listen;
+    let local = listener
+        .local_addr()
+        .map_err(|source| SetupError::Listen { addr, source })?;
     let cfg = state.config().clone();
     tracing::info!(
         listen = %local,

@@ -65,6 +65,7 @@ fn a_sink_directory_that_others_can_write_is_refused() {
         let Err(e) = refused else {
             panic!("a sink in a {m:o} directory was accepted")
         };
+        assert!(matches!(e, eca_guard_server::SetupError::SinkDir(_)), "{e:?}");
         assert!(e.to_string().contains("others can write"), "{e}");
     }
 }
