@@ -79,18 +79,25 @@
     return { consumerKey: k.value, consumerSecret: s.value };
   }
 
-  /** The app's name: the page header, the title, or the ECA id from the address. */
+  /**
+   * The app as the server keys its records (src/pairing/names.rs): the ECA's record id from the
+   * address, else the page's app name in API-name form (letters, digits, `_`), which is what
+   * Salesforce derives an API name from. Page text never reaches the server or a command as is.
+   */
   function appName() {
+    const id = location.pathname.match(/\/(0xI[0-9A-Za-z]{12}(?:[0-9A-Za-z]{3})?)\//);
+    if (id) return id[1];
     const generic = /^(setup|external client app manager|external client apps?|app manager|connected apps?|home|salesforce)$/i;
     const sel = '.slds-page-header__title, h1, .pageDescription, .pageType + .pageDescription';
-    for (const el of document.querySelectorAll(sel)) {
-      const t = el.textContent.replace(/\s+/g, ' ').trim();
-      if (t && t.length <= 255 && !generic.test(t)) return t;
+    const texts = [...document.querySelectorAll(sel)].map((el) => el.textContent);
+    texts.push(document.title.split('|')[0]);
+    for (const raw of texts) {
+      const t = raw.replace(/\s+/g, ' ').trim();
+      if (!t || generic.test(t)) continue;
+      const api = t.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 80);
+      if (/^[A-Za-z]/.test(api)) return api;
     }
-    const title = document.title.split('|')[0].replace(/\s+/g, ' ').trim();
-    if (title && !generic.test(title)) return title.slice(0, 255);
-    const id = location.pathname.match(/\/(0xI[0-9A-Za-z]{12,15})\//);
-    return id ? id[1] : 'unnamed app';
+    return 'unnamed_app';
   }
 
   let host = null; // <eca-guard-send>

@@ -24,6 +24,8 @@ const STATIC = resolve(HERE, '../fixtures/static');
 const HOST = 'acme.my.salesforce-setup.com';
 const ORG = 'acme.my.salesforce.com';
 const PAGE = '/lightning/setup/ManageExternalClientApplication/0xI000000000001AAA/consumer';
+// Records are keyed by the ECA's record id from the address (src/pairing/names.rs).
+const APP = '0xI000000000001AAA';
 
 function serverBinary() {
   for (const p of ['target/debug/eca-guard-server', 'target/release/eca-guard-server']) {
@@ -238,23 +240,23 @@ test('pair with a code, then send the revealed key and secret; the server get pr
   assert.ok(hostile.shadowRoots.every((m) => m === 'closed'));
   assert.ok(hostile.texts.every((t) => !t.includes(consumer.SECRET) && !t.includes('Send to')), 'read nothing of our UI');
   assert.equal(hostile.runtime, false, 'the page has no channel to the extension');
-  assert.equal(tryGet('Veeam Backup'), null, 'nothing was sent without a real click');
+  assert.equal(tryGet(APP), null, 'nothing was sent without a real click');
   assert.equal(tryGet('Evil'), null);
   assert.match(cli('creds', 'list'), /^$/);
 
   // The admin's click sends; the server's get prints the same credentials.
   await clickSend(page);
-  const got = await waitFor(() => tryGet('Veeam Backup'), 'the credential at the server');
+  const got = await waitFor(() => tryGet(APP), 'the credential at the server');
   assert.equal(got.consumerKey, consumer.KEY);
   assert.equal(got.consumerSecret, consumer.SECRET);
   assert.equal(got.version, 1);
-  const env1 = cli('get', '--org', ORG, '--app', 'Veeam Backup', '--format', 'env');
+  const env1 = cli('get', '--org', ORG, '--app', APP, '--format', 'env');
   assert.ok(env1.includes(`ECA_GUARD_CONSUMER_SECRET='${consumer.SECRET}'`));
   const done = await waitFor(async () => {
     const u = await guardUi(page);
     return u && u.text.includes('Sent to') ? u : null;
   }, 'the success line');
-  assert.match(done.text, /Sent to Veeam prod: acme\.my\.salesforce\.com \/ Veeam Backup, key 3MVG9fix…, stored\./);
+  assert.match(done.text, /Sent to Veeam prod: acme\.my\.salesforce\.com \/ 0xI000000000001AAA, key 3MVG9fix…, stored\./);
   assert.ok(!done.text.includes(consumer.SECRET));
 
   // Is the app live? Right after creation Salesforce does not know the key: explained, with a countdown.
@@ -287,11 +289,11 @@ test('pair with a code, then send the revealed key and secret; the server get pr
   await page.waitForTimeout(400);
   await clickSend(page);
   const v2 = await waitFor(() => {
-    const g = tryGet('Veeam Backup');
+    const g = tryGet(APP);
     return g && g.version === 2 ? g : null;
   }, 'version 2');
   assert.equal(v2.consumerSecret, consumer.ROTATED_SECRET);
-  assert.equal(JSON.parse(cli('get', '--org', ORG, '--app', 'Veeam Backup', '--version', '1')).consumerSecret, consumer.SECRET);
+  assert.equal(JSON.parse(cli('get', '--org', ORG, '--app', APP, '--version', '1')).consumerSecret, consumer.SECRET);
   await waitFor(async () => ((await guardUi(page))?.text || '').includes('stored as version 2'), 'the version 2 line');
 
   // No secret in extension storage, the worker's log, the server's log, or the page's hostile loot.
@@ -319,7 +321,7 @@ test('the legacy Connected App consumer details page (classic) sends too', async
   await page.waitForSelector('eca-guard-send', { state: 'attached' });
   await waitFor(async () => ((await guardUi(page))?.text || '').includes('Send to Veeam prod'), 'the button');
   await clickSend(page);
-  const got = await waitFor(() => tryGet('Veeam Legacy'), 'the legacy credential');
+  const got = await waitFor(() => tryGet('Veeam_Legacy'), 'the legacy credential');
   assert.equal(got.consumerKey, consumer.LEGACY_KEY);
   assert.equal(got.consumerSecret, consumer.LEGACY_SECRET);
 });
