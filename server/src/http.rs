@@ -3,7 +3,7 @@
 //! serves each connection with hyper's HTTP/1 and a timer, so headers (and the idle time of a
 //! keep-alive connection) have a deadline; caps the connections served at once (more wait in
 //! the kernel's listen queue); and turns TCP keepalive on, so vanished peers are noticed. The
-//! body deadline is applied where bodies are read (`read_body` in lib.rs). docs/server.md,
+//! body deadline is applied where bodies are read (`read_body` in api.rs). docs/server.md,
 //! "Limits", lists the settings.
 
 use std::sync::Arc;

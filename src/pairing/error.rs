@@ -100,7 +100,7 @@ impl From<PairingError> for crate::Error {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum OpenError {
     /// Not the expected shape (bad JSON, bad base64, wrong lengths). Fixed text: never what a
-    /// parser says, which quotes the sender's bytes (docs/server.md, "logs").
+    /// parser says, which quotes the sender's bytes (docs/server.md, "Every refusal").
     #[error("malformed message: {0}")]
     Malformed(&'static str),
     /// The credentials inside do not pass validation.
