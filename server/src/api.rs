@@ -1,5 +1,7 @@
 //! The HTTP API: the router and its three handlers.
 
+use std::sync::Arc;
+
 use axum::body::{Body, Bytes};
 use axum::extract::State as AxState;
 use axum::http::{header, HeaderMap};
@@ -7,7 +9,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use eca_guard::pairing::{self, PairReply, Receipt, ServerInfo};
-use std::sync::Arc;
 
 use crate::store::{self, StoreError};
 use crate::{handoff, host, now_secs, AppError, Config, State};
