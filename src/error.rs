@@ -1,5 +1,8 @@
 //! Typed errors, end to end: the Wasm binding turns each variant into a JS `Error` whose
-//! `name` is "EcaGuardError" and whose `kind` is the variant name.
+//! `name` is "EcaGuardError" and whose `kind` is the variant name (and, for pairing, whose
+//! `variant` is the [`PairingError`] variant's name).
+
+use crate::pairing::PairingError;
 
 /// Everything the core can refuse.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -43,7 +46,7 @@ pub enum Error {
     },
     /// A pairing or sealing step failed.
     #[error("pairing: {0}")]
-    Pairing(String),
+    Pairing(PairingError),
 }
 
 impl Error {

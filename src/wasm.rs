@@ -2,7 +2,8 @@
 //! remembers the last settings it parsed and validated, see `valid_config_from_js`).
 //! Typed structs cross the boundary as JSON (serde_json on this side, `JSON` on the other:
 //! one serde instantiation for boundary and pack files alike, see `from_js`); core errors become JS `Error`s
-//! with `name = "EcaGuardError"` and `kind = <variant>` so the extension can branch on them.
+//! with `name = "EcaGuardError"` and `kind = <variant>` (pairing errors also carry
+//! `variant = <PairingError variant>`) so the extension can branch on them.
 //! Exported functions are described in `//` comments and marked `skip_jsdoc`: wasm-bindgen
 //! copies `///` docs and generated JSDoc into the glue, which ships gzipped with the module.
 
@@ -15,6 +16,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::error::Error;
 use crate::pack;
+use crate::pairing::PairingError;
 
 /// The allocator: talc instead of std's dlmalloc (about 2.6 KB less gzipped Wasm, and faster).
 #[global_allocator]
@@ -59,6 +61,9 @@ fn to_js_error(e: &Error) -> JsValue {
     err.set_name("EcaGuardError");
     // Setting a property on a fresh Error object cannot fail; ignore the Result deliberately.
     let _ = js_sys::Reflect::set(&err, &"kind".into(), &e.kind().into());
+    if let Error::Pairing(p) = e {
+        let _ = js_sys::Reflect::set(&err, &"variant".into(), &p.variant().into());
+    }
     err.into()
 }
 
@@ -216,7 +221,7 @@ pub fn after_send(config: JsValue, pack_id: &str, org: &str, app: &str) -> Resul
     out(&pack::after_send(pack, org, app))
 }
 
-// ---- Pairing with an eca-guard-server and sealing credentials to it (src/pairing.rs) ----
+// ---- Pairing with an eca-guard-server and sealing credentials to it (src/pairing/) ----
 
 fn now_secs() -> u64 {
     // Date.now() is milliseconds since the epoch, always positive.
@@ -225,7 +230,7 @@ fn now_secs() -> u64 {
 
 /// JSON text from the core (already authenticated) to a JS value, without serde.
 fn json_out(text: &str) -> Result<JsValue, JsValue> {
-    js_sys::JSON::parse(text).map_err(|_| to_js_error(&Error::Pairing("the server's answer is not understood".into())))
+    js_sys::JSON::parse(text).map_err(|_| to_js_error(&Error::Pairing(PairingError::AnswerNotUnderstood)))
 }
 
 // `pairingBegin(code)` → `{server, originPattern, infoUrl, pairUrl, fingerprint}`: what to

@@ -63,6 +63,10 @@ const REFUSALS = {
   replayed: 'it had already received this message (a replay); send again.',
   stale: 'the message was too old when it arrived; check this computer\'s clock, then send again.',
   from_future: 'the message was dated in the future; check this computer\'s clock.',
+  pairing_code_cancelled: 'this pairing code was cancelled there; run "eca-guard-server pair" for a new one.',
+  org_not_allowed: 'this browser is paired for other orgs only (eca-guard-server pair --org); pair it for this org too.',
+  wrong_host: 'it is not configured for the address ECA Guard used; set public_url (or use the address in the pairing code).',
+  body_timeout: 'the message arrived too slowly; check the network, then send again.',
   internal: 'it hit an internal error; see the server\'s log.',
 };
 

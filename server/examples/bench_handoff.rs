@@ -84,7 +84,7 @@ async fn main() {
     for i in 0..browsers {
         let mut token = [0u8; 16];
         pairing::random(&mut token).unwrap();
-        store::create_pairing_code(&conn, &token, eca_guard_server::now_secs() as i64, 600).unwrap();
+        store::create_pairing_code(&conn, &token, eca_guard_server::now_secs() as i64, 600, &[]).unwrap();
         let code = pairing::PairingCode {
             server: base.clone(),
             fingerprint: fp,

@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::SetupError;
+
 /// Everything the server can be told. Every field has a default, so an empty file is valid.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(default, deny_unknown_fields)]
@@ -26,6 +28,15 @@ pub struct Config {
     pub max_skew_secs: u64,
     /// Largest request body accepted, bytes.
     pub body_limit: usize,
+    /// How long a client may take to send a request's headers (and how long an idle
+    /// keep-alive connection stays open), seconds.
+    pub header_timeout_secs: u64,
+    /// How long a client may take to send a request's body, seconds.
+    pub body_timeout_secs: u64,
+    /// Connections served at once; more wait in the listen queue until one closes.
+    pub max_connections: usize,
+    /// Idle seconds before TCP keepalive probes check that a peer is still there.
+    pub tcp_keepalive_secs: u64,
     /// Command run after each new credential (`sh -c`), the credential as JSON on its stdin.
     pub hook: Option<String>,
     /// File rewritten atomically (mode 0600) with the current credential of every org and app.
@@ -43,6 +54,10 @@ impl Default for Config {
             pairing_ttl_secs: 600,
             max_skew_secs: 300,
             body_limit: 16 * 1024,
+            header_timeout_secs: 10,
+            body_timeout_secs: 10,
+            max_connections: 256,
+            tcp_keepalive_secs: 60,
             hook: None,
             sink: None,
         }
@@ -51,37 +66,100 @@ impl Default for Config {
 
 impl Config {
     /// Reads a TOML file.
-    pub fn load(path: &Path) -> Result<Self, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let c: Config = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    pub fn load(path: &Path) -> Result<Self, SetupError> {
+        let text = std::fs::read_to_string(path).map_err(|source| SetupError::ReadConfig {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let c: Config = toml::from_str(&text).map_err(|e| SetupError::ParseConfig {
+            path: path.to_path_buf(),
+            source: Box::new(e),
+        })?;
         c.validate()?;
         Ok(c)
     }
 
     /// Checks what the types do not.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), SetupError> {
+        let invalid = |field, rule| Err(SetupError::Invalid { field, rule });
         if self.name.trim().is_empty() || self.name.chars().count() > 80 {
-            return Err("`name` must be 1 to 80 characters".into());
+            return invalid("name", "must be 1 to 80 characters");
         }
         if let Some(u) = &self.public_url {
-            eca_guard::pairing::normalise_server(u).map_err(|e| format!("`public_url`: {e}"))?;
+            normalise(u)?;
         }
         if self.body_limit < 1024 {
-            return Err("`body_limit` must be at least 1024 bytes".into());
+            return invalid("body_limit", "must be at least 1024 bytes");
+        }
+        if !(1..=86_400).contains(&self.max_skew_secs) {
+            return invalid("max_skew_secs", "must be 1 to 86400 seconds");
+        }
+        if !(60..=86_400).contains(&self.pairing_ttl_secs) {
+            return invalid("pairing_ttl_secs", "must be 60 to 86400 seconds");
+        }
+        for (field, secs) in [
+            ("header_timeout_secs", self.header_timeout_secs),
+            ("body_timeout_secs", self.body_timeout_secs),
+            ("tcp_keepalive_secs", self.tcp_keepalive_secs),
+        ] {
+            if !(1..=3600).contains(&secs) {
+                return invalid(field, "must be 1 to 3600 seconds");
+            }
+        }
+        if !(1..=65_536).contains(&self.max_connections) {
+            return invalid("max_connections", "must be 1 to 65536");
         }
         Ok(())
     }
 
     /// The origin that goes into pairing codes.
-    pub fn public_origin(&self) -> Result<String, String> {
+    pub fn public_origin(&self) -> Result<String, SetupError> {
         match &self.public_url {
-            Some(u) => eca_guard::pairing::normalise_server(u).map_err(|e| e.to_string()),
-            None if self.listen.ip().is_unspecified() => Err(format!(
-                "the server listens on {} (all addresses): set `public_url` in the config (or --url) to the \
-                 address browsers use",
-                self.listen
-            )),
-            None => eca_guard::pairing::normalise_server(&format!("http://{}", self.listen)).map_err(|e| e.to_string()),
+            Some(u) => normalise(u),
+            None if self.listen.ip().is_unspecified() => Err(SetupError::NoPublicUrl(self.listen)),
+            None => normalise(&format!("http://{}", self.listen)),
         }
+    }
+}
+
+fn normalise(url: &str) -> Result<String, SetupError> {
+    eca_guard::pairing::normalise_server(url).map_err(|source| SetupError::PublicUrl {
+        url: url.to_owned(),
+        source,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_out_of_range_names_its_field() {
+        let c = Config {
+            header_timeout_secs: 0,
+            ..Config::default()
+        };
+        assert!(matches!(
+            c.validate(),
+            Err(SetupError::Invalid {
+                field: "header_timeout_secs",
+                ..
+            })
+        ));
+        let c = Config {
+            public_url: Some("ftp://x".into()),
+            ..Config::default()
+        };
+        let e = c.validate().err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(e.starts_with("`public_url` `ftp://x`: "), "{e}");
+        let c = Config {
+            listen: SocketAddr::from(([0, 0, 0, 0], 8787)),
+            ..Config::default()
+        };
+        assert!(matches!(c.public_origin(), Err(SetupError::NoPublicUrl(_))));
+        assert_eq!(
+            Config::default().public_origin().ok().as_deref(),
+            Some("http://127.0.0.1:8787")
+        );
     }
 }

@@ -11,47 +11,62 @@ use tokio::io::AsyncWriteExt as _;
 
 use crate::State;
 
-/// Writes `bytes` to `path` atomically: a 0600 temporary file in the same directory, fsync,
-/// rename over the target, fsync the directory. Readers see the old file or the new one.
+/// Refuses a directory that another user could write into: whoever can write there can
+/// replace the file between our writes or plant names we would open (docs/server.md, "Files").
+/// Group- or world-writable (sticky or not), or owned by another user than us or root.
+pub fn check_private_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        let meta = std::fs::metadata(dir)?;
+        let owner = meta.uid();
+        let me = rustix::process::geteuid().as_raw();
+        if meta.mode() & 0o022 != 0 || (owner != me && owner != 0) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                format!(
+                    "others can write to {} (mode {:o}, owner uid {owner}): use a directory only this user can write",
+                    dir.display(),
+                    meta.mode() & 0o7777
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Writes `bytes` to `path` atomically: a 0600 temporary file with a random name, created
+/// exclusively (`O_EXCL`: a name planted in advance, symlink or not, is never opened) in the
+/// same directory, fsync, rename over the target, fsync the directory. Readers see the old file
+/// or the new one. The directory must be one only this user can write ([`check_private_dir`]).
 pub fn write_private_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
+    check_private_dir(dir)?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
     #[cfg(unix)]
     {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
+        use std::os::unix::fs::PermissionsExt as _;
+        builder.permissions(std::fs::Permissions::from_mode(0o600));
     }
-    let result = (|| {
-        let mut f = opts.open(&tmp)?;
-        #[cfg(unix)]
-        {
-            // The mode given to open() is masked by the umask; set it explicitly.
-            use std::os::unix::fs::PermissionsExt;
-            f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-        }
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        drop(f);
-        std::fs::rename(&tmp, path)?;
-        if let Ok(d) = std::fs::File::open(dir) {
-            // Directory fsync makes the rename durable; not supported everywhere, so best effort.
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    // Removed on drop if anything below fails.
+    let mut tmp = builder.tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    if let Ok(d) = std::fs::File::open(dir) {
+        // Directory fsync makes the rename durable; not supported everywhere, so best effort.
+        let _ = d.sync_all();
     }
-    result
+    Ok(())
 }
 
 #[derive(Serialize)]
@@ -62,6 +77,22 @@ struct HookInput<'a> {
     version: u32,
     consumer_key: &'a str,
     consumer_secret: &'a str,
+}
+
+/// Why the sink could not be rewritten (logged; the credential is already stored).
+#[derive(Debug, thiserror::Error)]
+enum SinkError {
+    #[error(transparent)]
+    Open(#[from] crate::SetupError),
+    #[error("reading the store: {0}")]
+    Store(#[from] crate::store::StoreError),
+    #[error("encoding the sink: {0}")]
+    Encode(#[from] serde_json::Error),
+    #[error("{}: {source}", path.display())]
+    Write {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
 }
 
 #[derive(Serialize)]
@@ -77,12 +108,12 @@ pub async fn after_store(state: &State, c: &Credentials, version: u32) {
         let _guard = state.0.sink_lock.lock().await;
         let dir = state.0.data_dir.clone();
         let sink = sink.clone();
-        let r = tokio::task::spawn_blocking(move || -> Result<usize, String> {
+        let r = tokio::task::spawn_blocking(move || -> Result<usize, SinkError> {
             let conn = crate::open_db(&dir)?;
-            let all = crate::store::current_all(&conn).map_err(|e| e.to_string())?;
+            let all = crate::store::current_all(&conn)?;
             let n = all.len();
-            let json = serde_json::to_vec_pretty(&SinkFile { credentials: all }).map_err(|e| e.to_string())?;
-            write_private_atomic(&sink, &json).map_err(|e| format!("{}: {e}", sink.display()))?;
+            let json = serde_json::to_vec_pretty(&SinkFile { credentials: all })?;
+            write_private_atomic(&sink, &json).map_err(|source| SinkError::Write { path: sink, source })?;
             Ok(n)
         })
         .await;

@@ -5,24 +5,26 @@
 //! [`app`] builds the router (testable with `tower::ServiceExt::oneshot`); [`State::open`]
 //! prepares the data directory (keys, database) and starts the store's writer thread.
 
+pub mod api;
 pub mod config;
+pub mod error;
 pub mod handoff;
+pub mod host;
+pub mod http;
+pub mod setup;
 pub mod store;
+pub mod text;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, State as AxState};
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
-use eca_guard::pairing::{self, ErrorBody, ErrorDetail, KeyPair, OpenError, PairReply, Receipt, ServerInfo};
+use eca_guard::pairing::{self, KeyPair, ServerInfo};
 
+pub use api::{app, app_on, is_extension_origin};
 pub use config::Config;
-use store::StoreError;
+pub use error::AppError;
+pub use http::{serve, serve_on};
+pub use setup::{ensure_data_dir, load_or_create_key, open_db, SetupError};
 
 /// Seconds since the Unix epoch.
 pub fn now_secs() -> u64 {
@@ -35,39 +37,6 @@ pub fn now_secs() -> u64 {
 pub const KEY_FILE: &str = "server.key";
 /// The database.
 pub const DB_FILE: &str = "store.sqlite3";
-
-/// Creates the data directory (0700) if needed.
-pub fn ensure_data_dir(dir: &Path) -> Result<(), String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
-            .map_err(|e| format!("cannot restrict {}: {e}", dir.display()))?;
-    }
-    Ok(())
-}
-
-/// Loads the server's X25519 key from the data directory, creating it (mode 0600) on first use.
-pub fn load_or_create_key(dir: &Path) -> Result<KeyPair, String> {
-    let path = dir.join(KEY_FILE);
-    match std::fs::read(&path) {
-        Ok(raw) => KeyPair::from_secret(&raw).map_err(|e| format!("{}: {e}", path.display())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let kp = KeyPair::generate().map_err(|e| e.to_string())?;
-            handoff::write_private_atomic(&path, kp.secret())
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-            tracing::info!(path = %path.display(), fingerprint = %pairing::short_fingerprint(&pairing::fingerprint(kp.public())), "created the server key");
-            Ok(kp)
-        }
-        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
-    }
-}
-
-/// Opens the database in the data directory.
-pub fn open_db(dir: &Path) -> Result<rusqlite::Connection, String> {
-    store::open(&dir.join(DB_FILE)).map_err(|e| format!("cannot open the store in {}: {e}", dir.display()))
-}
 
 /// Shared state of the HTTP server.
 #[derive(Clone)]
@@ -87,12 +56,19 @@ struct Inner {
 
 impl State {
     /// Prepares the data directory and starts the writer.
-    pub fn open(data_dir: &Path, config: Config) -> Result<Self, String> {
+    pub fn open(data_dir: &Path, config: Config) -> Result<Self, SetupError> {
         config.validate()?;
+        if let Some(sink) = &config.sink {
+            let dir = sink
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            handoff::check_private_dir(dir).map_err(SetupError::SinkDir)?;
+        }
         ensure_data_dir(data_dir)?;
         let keys = load_or_create_key(data_dir)?;
         let conn = open_db(data_dir)?;
-        let writer = store::Writer::start(conn).map_err(|e| format!("cannot start the store: {e}"))?;
+        let writer = store::Writer::start(conn).map_err(SetupError::Writer)?;
         let reader = std::sync::Mutex::new(open_db(data_dir)?);
         let info = ServerInfo {
             v: pairing::VERSION,
@@ -122,362 +98,4 @@ impl State {
     pub fn config(&self) -> &Config {
         &self.0.config
     }
-}
-
-/// Every refusal. The message is for people and never contains secrets or internals.
-#[derive(Debug, thiserror::Error)]
-pub enum AppError {
-    /// Body over the limit.
-    #[error("the request body is larger than {0} bytes")]
-    TooLarge(usize),
-    /// Not JSON content type.
-    #[error("send the sealed message as application/json")]
-    ContentType,
-    /// A web page (not the extension) is calling.
-    #[error("requests from web pages are not accepted")]
-    WebOrigin,
-    /// Bad JSON, base64, lengths or field values.
-    #[error("malformed request: {0}")]
-    Malformed(String),
-    /// Does not open.
-    #[error("the message does not open: tampered, or not sealed by this browser for this server")]
-    NotAuthentic,
-    /// Unknown pairing code.
-    #[error("this pairing code is not known here; run `eca-guard-server pair` for a new one")]
-    CodeUnknown,
-    /// Expired pairing code.
-    #[error("this pairing code has expired; run `eca-guard-server pair` for a new one")]
-    CodeExpired,
-    /// Used pairing code.
-    #[error("this pairing code was already used; run `eca-guard-server pair` for a new one")]
-    CodeUsed,
-    /// Already paired.
-    #[error("this browser key is already paired")]
-    AlreadyPaired,
-    /// Unknown browser.
-    #[error("this browser is not paired with this server; pair it again")]
-    UnknownBrowser,
-    /// Revoked browser.
-    #[error("this browser's pairing was revoked; pair it again")]
-    RevokedBrowser,
-    /// Replay.
-    #[error("this message was already received (replay)")]
-    Replayed,
-    /// Timestamp too old.
-    #[error("the message is too old (sealed {0} s ago); check the computer's clock and send again")]
-    Stale(u64),
-    /// Timestamp in the future.
-    #[error("the message is dated {0} s in the future; check the computer's clock")]
-    Future(u64),
-    /// Anything internal (details only in the log).
-    #[error("internal error; see the server log")]
-    Internal(String),
-}
-
-impl AppError {
-    /// Stable code for clients.
-    pub fn code(&self) -> &'static str {
-        match self {
-            AppError::TooLarge(_) => "too_large",
-            AppError::ContentType => "content_type",
-            AppError::WebOrigin => "web_origin",
-            AppError::Malformed(_) => "malformed",
-            AppError::NotAuthentic => "not_authentic",
-            AppError::CodeUnknown => "pairing_code_unknown",
-            AppError::CodeExpired => "pairing_code_expired",
-            AppError::CodeUsed => "pairing_code_used",
-            AppError::AlreadyPaired => "already_paired",
-            AppError::UnknownBrowser => "unknown_browser",
-            AppError::RevokedBrowser => "revoked_browser",
-            AppError::Replayed => "replayed",
-            AppError::Stale(_) => "stale",
-            AppError::Future(_) => "from_future",
-            AppError::Internal(_) => "internal",
-        }
-    }
-
-    fn status(&self) -> StatusCode {
-        match self {
-            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::ContentType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            AppError::WebOrigin
-            | AppError::CodeUnknown
-            | AppError::CodeExpired
-            | AppError::CodeUsed
-            | AppError::UnknownBrowser
-            | AppError::RevokedBrowser => StatusCode::FORBIDDEN,
-            AppError::Malformed(_) | AppError::Stale(_) | AppError::Future(_) => StatusCode::BAD_REQUEST,
-            AppError::NotAuthentic => StatusCode::UNAUTHORIZED,
-            AppError::AlreadyPaired | AppError::Replayed => StatusCode::CONFLICT,
-            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-}
-
-impl From<OpenError> for AppError {
-    fn from(e: OpenError) -> Self {
-        match e {
-            OpenError::Malformed(why) => AppError::Malformed(why),
-            OpenError::Crypto => AppError::NotAuthentic,
-        }
-    }
-}
-
-impl From<StoreError> for AppError {
-    fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::CodeUnknown => AppError::CodeUnknown,
-            StoreError::CodeExpired => AppError::CodeExpired,
-            StoreError::CodeUsed => AppError::CodeUsed,
-            StoreError::AlreadyPaired => AppError::AlreadyPaired,
-            StoreError::Replayed => AppError::Replayed,
-            StoreError::UnknownBrowser => AppError::UnknownBrowser,
-            other => AppError::Internal(other.to_string()),
-        }
-    }
-}
-
-impl IntoResponse for AppError {
-    fn into_response(self) -> Response {
-        let status = self.status();
-        // The log line names the refusal; Internal details go only to the log.
-        match &self {
-            AppError::Internal(detail) => tracing::error!(code = self.code(), detail = %detail, "request failed"),
-            _ => tracing::warn!(code = self.code(), status = status.as_u16(), reason = %self, "request refused"),
-        }
-        let body = ErrorBody {
-            error: ErrorDetail {
-                code: self.code().into(),
-                message: self.to_string(),
-            },
-        };
-        (status, Json(body)).into_response()
-    }
-}
-
-/// Whether an `Origin` is a browser extension's (Chromium or Firefox).
-pub fn is_extension_origin(origin: &[u8]) -> bool {
-    origin.starts_with(b"chrome-extension://") || origin.starts_with(b"moz-extension://")
-}
-
-/// The router: `GET /v1/info`, `POST /v1/pair`, `POST /v1/credentials`.
-///
-/// CORS: only extension origins are answered (so the extension's worker can reach the server
-/// even where it holds no host permission for it). Web origins get no CORS headers and their
-/// requests are refused outright (`web_origin`). CORS only decides who may read answers;
-/// what the server accepts is decided by the sealed messages.
-pub fn app(state: State) -> Router {
-    let limit = state.0.config.body_limit;
-    let cors = tower_http::cors::CorsLayer::new()
-        .allow_origin(tower_http::cors::AllowOrigin::predicate(|o, _| {
-            is_extension_origin(o.as_bytes())
-        }))
-        .allow_methods([axum::http::Method::GET, axum::http::Method::POST])
-        .allow_headers([header::CONTENT_TYPE])
-        .max_age(std::time::Duration::from_secs(600));
-    Router::new()
-        .route("/v1/info", get(info))
-        .route("/v1/pair", post(pair_handler))
-        .route("/v1/credentials", post(credentials_handler))
-        .layer(DefaultBodyLimit::max(limit))
-        .layer(cors)
-        .with_state(state)
-}
-
-async fn info(AxState(state): AxState<State>) -> Json<ServerInfo> {
-    Json(state.0.info.clone())
-}
-
-/// Refuses web pages and non-JSON bodies, and maps body-limit rejections.
-fn check_request(state: &State, headers: &HeaderMap, body: Result<Bytes, BytesRejection>) -> Result<Bytes, AppError> {
-    // The extension's worker sends `Origin: chrome-extension://…` (or moz-extension://) or none;
-    // a web page's fetch sends its http(s) origin. No CORS headers are ever sent, so a page
-    // cannot read answers anyway; this refuses its requests outright.
-    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        if origin.starts_with("http://") || origin.starts_with("https://") || origin == "null" {
-            return Err(AppError::WebOrigin);
-        }
-    }
-    let json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(';')
-                .next()
-                .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
-        });
-    if !json {
-        return Err(AppError::ContentType);
-    }
-    body.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::TooLarge(state.0.config.body_limit)
-        } else {
-            AppError::Malformed("the body could not be read".into())
-        }
-    })
-}
-
-async fn pair_handler(
-    AxState(state): AxState<State>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Response, AppError> {
-    let body = check_request(&state, &headers, body)?;
-    let env = pairing::Envelope::parse(&body)?;
-    let opened = pairing::open_pair(&state.0.keys, &env)?;
-    state
-        .0
-        .writer
-        .pair(
-            opened.token.to_vec(),
-            opened.browser_id.clone(),
-            opened.browser_key.to_vec(),
-            opened.label.clone(),
-        )
-        .await?;
-    tracing::info!(browser = %opened.browser_id, label = %opened.label, "browser paired");
-    let reply = PairReply {
-        browser_id: opened.browser_id,
-        name: state.0.config.name.clone(),
-        callback_urls: state.0.config.callback_urls.clone(),
-        pack: state.0.config.pack.clone(),
-    };
-    sealed(pairing::seal_pair_reply(&opened.response, &reply))
-}
-
-fn sealed(body: Result<String, eca_guard::Error>) -> Result<Response, AppError> {
-    let body = body.map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response())
-}
-
-async fn credentials_handler(
-    AxState(state): AxState<State>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Response, AppError> {
-    let body = check_request(&state, &headers, body)?;
-    let env = pairing::Envelope::parse(&body)?;
-    let browser_id = env
-        .browser
-        .clone()
-        .ok_or_else(|| AppError::Malformed("no browser id".into()))?;
-    if browser_id.len() > 64 {
-        return Err(AppError::Malformed("browser id too long".into()));
-    }
-    let found = {
-        let conn = state
-            .0
-            .reader
-            .lock()
-            .map_err(|_| AppError::Internal("store reader poisoned".into()))?;
-        store::browser(&conn, &browser_id)?
-    };
-    let browser = match found {
-        None => {
-            tracing::warn!(browser = %browser_id, "message from an unknown browser");
-            return Err(AppError::UnknownBrowser);
-        }
-        Some(b) if b.revoked_at.is_some() => {
-            tracing::warn!(browser = %browser_id, "message from a revoked browser");
-            return Err(AppError::RevokedBrowser);
-        }
-        Some(b) => b,
-    };
-    let (plain, response) = pairing::open_credentials(&state.0.keys, &browser.public_key, &env).map_err(|e| {
-        tracing::warn!(browser = %browser_id, "message does not open or is malformed");
-        AppError::from(e)
-    })?;
-    let now = now_secs();
-    let skew = state.0.config.max_skew_secs;
-    if plain.ts + skew < now {
-        return Err(AppError::Stale(now - plain.ts));
-    }
-    if plain.ts > now + skew {
-        return Err(AppError::Future(plain.ts - now));
-    }
-    let creds = plain.credentials.clone();
-    let outcome = state
-        .0
-        .writer
-        .store(
-            plain.id.clone(),
-            browser_id.clone(),
-            i64::try_from(plain.ts).unwrap_or(i64::MAX),
-            creds,
-        )
-        .await
-        .inspect_err(|e| {
-            if matches!(e, StoreError::Replayed) {
-                tracing::warn!(browser = %browser_id, message = %plain.id, "replayed message");
-            }
-        })?;
-    let c = &plain.credentials;
-    tracing::info!(
-        browser = %browser_id,
-        message = %plain.id,
-        org = %c.org,
-        app = %c.app,
-        key = %pairing::key_prefix(&c.consumer_key),
-        version = outcome.version,
-        unchanged = outcome.unchanged,
-        "credentials stored"
-    );
-    if !outcome.unchanged {
-        handoff::after_store(&state, c, outcome.version).await;
-    }
-    let receipt = Receipt {
-        id: plain.id.clone(),
-        org: c.org.clone(),
-        app: c.app.clone(),
-        key_prefix: pairing::key_prefix(&c.consumer_key),
-        version: outcome.version,
-        unchanged: outcome.unchanged,
-        server: state.0.config.name.clone(),
-    };
-    sealed(pairing::seal_receipt(&response, &receipt))
-}
-
-/// Serves until ctrl-c / SIGTERM.
-pub async fn serve(state: State) -> Result<(), String> {
-    let addr = state.0.config.listen;
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    serve_on(listener, state).await
-}
-
-/// Serves on a bound listener until ctrl-c / SIGTERM (benches and tests bind port 0).
-pub async fn serve_on(listener: tokio::net::TcpListener, state: State) -> Result<(), String> {
-    let local = listener.local_addr().map_err(|e| e.to_string())?;
-    tracing::info!(
-        listen = %local,
-        name = %state.0.config.name,
-        fingerprint = %state.0.info.fingerprint,
-        data = %state.0.data_dir.display(),
-        "eca-guard-server listening"
-    );
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown())
-        .await
-        .map_err(|e| e.to_string())
-}
-
-async fn shutdown() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! { () = ctrl_c => {}, () = term => {} }
-    tracing::info!("shutting down");
 }

@@ -6,7 +6,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use eca_guard::pairing::{self, PairingCode};
-use eca_guard_server::{store, Config};
+use eca_guard_server::store::{self, StoreError};
+use eca_guard_server::text::{scope, shell_quote, shown, time};
+use eca_guard_server::{Config, SetupError};
 
 /// `println!` that stops quietly when stdout is closed (`eca-guard-server creds list | head`)
 /// instead of panicking with "failed printing to stdout: Broken pipe".
@@ -46,15 +48,23 @@ enum Command {
         #[arg(long)]
         sink: Option<PathBuf>,
     },
-    /// Print a one-time pairing code to paste into the extension's options page.
+    /// Print a one-time pairing code to paste into the extension's options page
+    /// (`pair list`, `pair cancel ID`: the codes not used yet).
+    #[command(args_conflicts_with_subcommands = true)]
     Pair {
         /// Address browsers reach this server at (default: `public_url` from the config, else
         /// http://<listen>).
         #[arg(long)]
         url: Option<String>,
-        /// Minutes the code stays valid.
-        #[arg(long, default_value_t = 10)]
-        minutes: u64,
+        /// Minutes the code stays valid (default: `pairing_ttl_secs` from the config, 10 min).
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1440))]
+        minutes: Option<u64>,
+        /// Only this org (its API host, e.g. acme.my.salesforce.com) may be sent by the browser
+        /// paired with this code; repeat for several. Default: any org.
+        #[arg(long = "org", value_name = "ORG")]
+        orgs: Vec<String>,
+        #[command(subcommand)]
+        action: Option<PairCmd>,
     },
     /// Paired browsers.
     Browsers {
@@ -91,6 +101,21 @@ enum BrowsersCmd {
     Revoke {
         /// Browser id (from `browsers list`). Ids are base64url and may begin with `-`.
         #[arg(allow_hyphen_values = true)]
+        id: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum PairCmd {
+    /// List the pairing codes not used yet (id, created, expires, orgs); never the code itself.
+    List {
+        /// Used, expired and cancelled codes too.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Cancel a code that was not used yet: pairing with it is refused from now on.
+    Cancel {
+        /// Code id (from `pair list`).
         id: String,
     },
 }
@@ -135,14 +160,31 @@ fn main() -> ExitCode {
     }
 }
 
-fn load_config(cli: &Cli) -> Result<Config, String> {
+/// Why a command failed (printed, exit status 2).
+#[derive(Debug, thiserror::Error)]
+enum CliError {
+    #[error(transparent)]
+    Setup(#[from] SetupError),
+    #[error("the store: {0}")]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Core(#[from] eca_guard::Error),
+    #[error("cannot start the runtime: {0}")]
+    Runtime(std::io::Error),
+    #[error("--org `{0}`: an org is its lower-case API host name, such as acme.my.salesforce.com")]
+    BadOrg(String),
+    #[error("cannot write JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+fn load_config(cli: &Cli) -> Result<Config, SetupError> {
     match &cli.config {
         Some(p) => Config::load(p),
         None => Ok(Config::default()),
     }
 }
 
-fn run(cli: Cli) -> Result<ExitCode, String> {
+fn run(cli: Cli) -> Result<ExitCode, CliError> {
     let mut config = load_config(&cli)?;
     match cli.command {
         Command::Serve { listen, hook, sink } => {
@@ -156,22 +198,60 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 config.sink = sink;
             }
             let state = eca_guard_server::State::open(&cli.data, config)?;
-            let rt = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+            let rt = tokio::runtime::Runtime::new().map_err(CliError::Runtime)?;
             rt.block_on(eca_guard_server::serve(state))?;
         }
-        Command::Pair { url, minutes } => {
+        Command::Pair {
+            action: Some(action), ..
+        } => {
+            let conn = eca_guard_server::open_db(&cli.data)?;
+            let now = eca_guard_server::now_secs() as i64;
+            match action {
+                PairCmd::List { all } => {
+                    let codes = store::pairing_codes(&conn, all, now)?;
+                    if codes.is_empty() {
+                        eprintln!("no open pairing codes");
+                    }
+                    for c in codes {
+                        println!(
+                            "{}\t{}\tcreated {}\texpires {}\t{}",
+                            c.id,
+                            c.state(now),
+                            time(c.created_at),
+                            time(c.expires_at),
+                            scope(c.orgs.as_deref())
+                        );
+                    }
+                }
+                PairCmd::Cancel { id } => {
+                    if store::cancel_pairing_code(&conn, &id, now)? {
+                        tracing::info!(code = %id, "pairing code cancelled");
+                        eprintln!("cancelled {id}");
+                    } else {
+                        eprintln!("eca-guard-server: no open pairing code {id} (see `pair list`)");
+                        return Ok(ExitCode::from(1));
+                    }
+                }
+            }
+        }
+        Command::Pair { url, minutes, orgs, .. } => {
             if url.is_some() {
                 config.public_url = url;
+            }
+            if let Some(o) = orgs.iter().find(|o| !pairing::is_org_host(o)) {
+                return Err(CliError::BadOrg(o.escape_debug().to_string()));
             }
             let origin = config.public_origin()?;
             eca_guard_server::ensure_data_dir(&cli.data)?;
             let keys = eca_guard_server::load_or_create_key(&cli.data)?;
             let conn = eca_guard_server::open_db(&cli.data)?;
             let mut token = [0u8; pairing::TOKEN_LEN];
-            pairing::random(&mut token).map_err(|e| e.to_string())?;
+            pairing::random(&mut token)?;
             let now = eca_guard_server::now_secs() as i64;
-            let ttl = i64::try_from(minutes.saturating_mul(60)).unwrap_or(i64::MAX / 2).max(1);
-            store::create_pairing_code(&conn, &token, now, ttl).map_err(|e| e.to_string())?;
+            let ttl_secs = minutes.map_or(config.pairing_ttl_secs, |m| m * 60);
+            let ttl = i64::try_from(ttl_secs).unwrap_or(i64::MAX);
+            let id = store::create_pairing_code(&conn, &token, now, ttl, &orgs)?;
+            let minutes = ttl_secs.div_ceil(60);
             let fp = pairing::fingerprint(keys.public());
             let code = PairingCode {
                 server: origin.clone(),
@@ -181,29 +261,34 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             .encode();
             eprintln!("Paste this code into ECA Guard's options page (valid {minutes} min, once):");
             println!("{code}");
-            eprintln!("Server {origin}, key fingerprint {}", pairing::short_fingerprint(&fp));
+            eprintln!(
+                "Server {origin}, key fingerprint {}; code id {id} ({}; `pair cancel {id}` to cancel it)",
+                pairing::short_fingerprint(&fp),
+                scope(Some(&orgs).filter(|o| !o.is_empty()).map(Vec::as_slice))
+            );
         }
         Command::Browsers { action } => {
             let conn = eca_guard_server::open_db(&cli.data)?;
             match action {
                 BrowsersCmd::List => {
-                    let list = store::browsers(&conn).map_err(|e| e.to_string())?;
+                    let list = store::browsers(&conn)?;
                     if list.is_empty() {
                         eprintln!("no paired browsers");
                     }
                     for b in list {
                         let state = if b.revoked_at.is_some() { "revoked" } else { "active" };
                         println!(
-                            "{}\t{state}\tpaired {}\tlast seen {}\t{}",
+                            "{}\t{state}\tpaired {}\tlast seen {}\t{}\t{}",
                             b.id,
                             time(b.paired_at),
                             b.last_seen_at.map_or("never".into(), time),
-                            b.label
+                            scope(b.orgs.as_deref()),
+                            shown(&b.label)
                         );
                     }
                 }
                 BrowsersCmd::Revoke { id } => {
-                    if store::revoke(&conn, &id, eca_guard_server::now_secs() as i64).map_err(|e| e.to_string())? {
+                    if store::revoke(&conn, &id, eca_guard_server::now_secs() as i64)? {
                         tracing::info!(browser = %id, "browser revoked");
                         eprintln!("revoked {id}");
                     } else {
@@ -217,13 +302,13 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             action: CredsCmd::List { org, history },
         } => {
             let conn = eca_guard_server::open_db(&cli.data)?;
-            let list = store::list(&conn, org.as_deref()).map_err(|e| e.to_string())?;
+            let list = store::list(&conn, org.as_deref())?;
             if list.is_empty() {
                 eprintln!("no credentials stored");
             }
             for c in list {
                 if history {
-                    for v in store::history(&conn, &c.org, &c.app).map_err(|e| e.to_string())? {
+                    for v in store::history(&conn, &c.org, &c.app)? {
                         println!(
                             "{}\t{}\tv{}\t{}\t{}\tfrom {}",
                             v.org,
@@ -236,12 +321,13 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     }
                 } else {
                     println!(
-                        "{}\t{}\tv{}\t{}\t{}",
+                        "{}\t{}\tv{}\t{}\t{}\tfrom {}",
                         c.org,
                         c.app,
                         c.version,
                         c.key_prefix,
-                        time(c.stored_at)
+                        time(c.stored_at),
+                        c.browser_id
                     );
                 }
             }
@@ -253,12 +339,12 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             format,
         } => {
             let conn = eca_guard_server::open_db(&cli.data)?;
-            let Some(c) = store::get(&conn, &org, &app, version).map_err(|e| e.to_string())? else {
+            let Some(c) = store::get(&conn, &org, &app, version)? else {
                 eprintln!("eca-guard-server: nothing stored for org `{org}` app `{app}` (see `creds list`)");
                 return Ok(ExitCode::from(1));
             };
             match format {
-                Format::Json => println!("{}", serde_json::to_string_pretty(&c).map_err(|e| e.to_string())?),
+                Format::Json => println!("{}", serde_json::to_string_pretty(&c)?),
                 Format::Env => {
                     println!("ECA_GUARD_ORG={}", shell_quote(&c.org));
                     println!("ECA_GUARD_APP={}", shell_quote(&c.app));
@@ -270,31 +356,6 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn shell_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', r"'\''"))
-}
-
-fn time(secs: i64) -> String {
-    // UTC, ISO 8601, without a date crate: days since the epoch to a civil date (H. Hinnant).
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
 }
 
 #[cfg(test)]

@@ -151,7 +151,7 @@ async fn unknown_and_revoked_browsers_are_refused() {
     // Sealed by a browser paired with another server: unknown here (and to the wrong key).
     let mut keys = pairing::PairedKeys::from_token(&stranger.keys).unwrap();
     keys.server_key = pairing::unb64(&s.state.info().public_key).unwrap().try_into().unwrap();
-    let sealed = pairing::seal_credentials(&keys.to_token(), &creds("o", "a", "k", "s"), now()).unwrap();
+    let sealed = pairing::seal_credentials(&keys.to_token(), &creds("o.example.com", "a", "k", "s"), now()).unwrap();
     let (status, body) = s.request("POST", "/v1/credentials", &sealed.body).await;
     assert_eq!(
         (status, error_code(&body).as_str()),
@@ -159,23 +159,29 @@ async fn unknown_and_revoked_browsers_are_refused() {
     );
 
     let p = s.pair("laptop").await;
-    let ok = pairing::seal_credentials(&p.keys, &creds("o", "a", "k", "s"), now()).unwrap();
+    let ok = pairing::seal_credentials(&p.keys, &creds("o.example.com", "a", "k", "s"), now()).unwrap();
     assert_eq!(s.request("POST", "/v1/credentials", &ok.body).await.0, StatusCode::OK);
     assert!(store::revoke(&s.db(), &p.browser_id, now() as i64).unwrap());
-    let sealed = pairing::seal_credentials(&p.keys, &creds("o", "a", "k2", "s2"), now()).unwrap();
+    let sealed = pairing::seal_credentials(&p.keys, &creds("o.example.com", "a", "k2", "s2"), now()).unwrap();
     let (status, body) = s.request("POST", "/v1/credentials", &sealed.body).await;
     assert_eq!(
         (status, error_code(&body).as_str()),
         (StatusCode::FORBIDDEN, "revoked_browser")
     );
-    assert_eq!(store::get(&s.db(), "o", "a", None).unwrap().unwrap().consumer_key, "k");
+    assert_eq!(
+        store::get(&s.db(), "o.example.com", "a", None)
+            .unwrap()
+            .unwrap()
+            .consumer_key,
+        "k"
+    );
 }
 
 #[tokio::test]
 async fn replayed_stale_and_future_messages_are_refused() {
     let s = Server::new();
     let p = s.pair("laptop").await;
-    let sealed = pairing::seal_credentials(&p.keys, &creds("o", "a", "k", "s"), now()).unwrap();
+    let sealed = pairing::seal_credentials(&p.keys, &creds("o.example.com", "a", "k", "s"), now()).unwrap();
     assert_eq!(
         s.request("POST", "/v1/credentials", &sealed.body).await.0,
         StatusCode::OK
@@ -183,16 +189,16 @@ async fn replayed_stale_and_future_messages_are_refused() {
     let (status, body) = s.request("POST", "/v1/credentials", &sealed.body).await;
     assert_eq!((status, error_code(&body).as_str()), (StatusCode::CONFLICT, "replayed"));
 
-    let old = pairing::seal_credentials(&p.keys, &creds("o", "a", "k2", "s2"), now() - 3600).unwrap();
+    let old = pairing::seal_credentials(&p.keys, &creds("o.example.com", "a", "k2", "s2"), now() - 3600).unwrap();
     let (status, body) = s.request("POST", "/v1/credentials", &old.body).await;
     assert_eq!((status, error_code(&body).as_str()), (StatusCode::BAD_REQUEST, "stale"));
-    let future = pairing::seal_credentials(&p.keys, &creds("o", "a", "k2", "s2"), now() + 3600).unwrap();
+    let future = pairing::seal_credentials(&p.keys, &creds("o.example.com", "a", "k2", "s2"), now() + 3600).unwrap();
     let (status, body) = s.request("POST", "/v1/credentials", &future.body).await;
     assert_eq!(
         (status, error_code(&body).as_str()),
         (StatusCode::BAD_REQUEST, "from_future")
     );
-    assert_eq!(store::history(&s.db(), "o", "a").unwrap().len(), 1);
+    assert_eq!(store::history(&s.db(), "o.example.com", "a").unwrap().len(), 1);
 }
 
 #[tokio::test]
@@ -200,7 +206,7 @@ async fn tampered_messages_are_refused() {
     let s = Server::new();
     let p = s.pair("laptop").await;
     let q = s.pair("desktop").await;
-    let sealed = pairing::seal_credentials(&p.keys, &creds("o", "a", "k", "s"), now()).unwrap();
+    let sealed = pairing::seal_credentials(&p.keys, &creds("o.example.com", "a", "k", "s"), now()).unwrap();
     for (field, i) in [("ct", 0), ("ct", 40), ("enc", 5)] {
         let bad = flip(&sealed.body, field, i);
         let (status, body) = s.request("POST", "/v1/credentials", &bad).await;
@@ -379,22 +385,28 @@ async fn rotation_keeps_history_and_identical_resend_is_unchanged() {
     let p = s.pair("laptop").await;
     let mut versions = Vec::new();
     for (k, sec) in [("KEY1", "SEC1"), ("KEY1", "SEC1"), ("KEY2", "SEC2"), ("KEY3", "SEC3")] {
-        let sealed = pairing::seal_credentials(&p.keys, &creds("o", "a", k, sec), now()).unwrap();
+        let sealed = pairing::seal_credentials(&p.keys, &creds("o.example.com", "a", k, sec), now()).unwrap();
         let (status, body) = s.request("POST", "/v1/credentials", &sealed.body).await;
         assert_eq!(status, StatusCode::OK);
         let r = pairing::open_receipt(&sealed.response_key, &sealed.message_id, &body).unwrap();
         versions.push((r.version, r.unchanged));
     }
     assert_eq!(versions, vec![(1, false), (1, true), (2, false), (3, false)]);
-    let h = store::history(&s.db(), "o", "a").unwrap();
+    let h = store::history(&s.db(), "o.example.com", "a").unwrap();
     let keys: Vec<_> = h.iter().map(|c| c.consumer_key.as_str()).collect();
     assert_eq!(keys, vec!["KEY1", "KEY2", "KEY3"]);
     assert_eq!(
-        store::get(&s.db(), "o", "a", Some(1)).unwrap().unwrap().consumer_secret,
+        store::get(&s.db(), "o.example.com", "a", Some(1))
+            .unwrap()
+            .unwrap()
+            .consumer_secret,
         "SEC1"
     );
     assert_eq!(
-        store::get(&s.db(), "o", "a", None).unwrap().unwrap().consumer_secret,
+        store::get(&s.db(), "o.example.com", "a", None)
+            .unwrap()
+            .unwrap()
+            .consumer_secret,
         "SEC3"
     );
 }
@@ -412,7 +424,7 @@ async fn hook_receives_the_credential_on_stdin() {
         ..Config::default()
     });
     let p = s.pair("laptop").await;
-    let sealed = pairing::seal_credentials(&p.keys, &creds("acme", "app", "KEY", SECRET), now()).unwrap();
+    let sealed = pairing::seal_credentials(&p.keys, &creds("acme.example.com", "app", "KEY", SECRET), now()).unwrap();
     assert_eq!(
         s.request("POST", "/v1/credentials", &sealed.body).await.0,
         StatusCode::OK
@@ -420,12 +432,138 @@ async fn hook_receives_the_credential_on_stdin() {
     let mut text = String::new();
     for _ in 0..100 {
         text = std::fs::read_to_string(&out).unwrap_or_default();
-        if text.contains("acme 1") {
+        if text.contains("acme.example.com 1") {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     assert!(text.contains(SECRET), "{text}");
     assert!(text.contains("\"consumerKey\":\"KEY\""), "{text}");
-    assert!(text.contains("acme 1"), "{text}");
+    assert!(text.contains("acme.example.com 1"), "{text}");
+}
+
+#[tokio::test]
+async fn a_timestamp_at_the_end_of_time_is_refused_not_a_panic() {
+    // `ts + skew` overflowed: a panic in debug builds, a wrapped "not stale" in release.
+    let s = Server::new();
+    let p = s.pair("laptop").await;
+    let sealed = pairing::seal_credentials(&p.keys, &creds("o.example.com", "a", "k", "s"), u64::MAX).unwrap();
+    let (status, body) = s.request("POST", "/v1/credentials", &sealed.body).await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (StatusCode::BAD_REQUEST, "from_future")
+    );
+}
+
+#[tokio::test]
+async fn only_the_hosts_the_server_is_configured_for_are_served() {
+    // DNS rebinding: a page at evil.example makes its name resolve to 127.0.0.1; its requests
+    // then reach this server with `Host: evil.example:8787`.
+    let s = Server::with(Config {
+        public_url: Some("http://veeam.acme.internal".into()),
+        ..Config::default()
+    });
+    let get = |host: &'static str| {
+        let s = &s;
+        async move {
+            s.raw(
+                Request::builder().method("GET").uri("/v1/info").header("host", host),
+                "",
+            )
+            .await
+        }
+    };
+    for host in [
+        "127.0.0.1:8787",
+        "localhost:8787",
+        "LOCALHOST:8787",
+        "[::1]:8787",
+        "veeam.acme.internal",
+        "veeam.acme.internal:80",
+    ] {
+        assert_eq!(get(host).await.0, StatusCode::OK, "{host}");
+    }
+    for host in [
+        "evil.example",
+        "evil.example:8787",
+        "127.0.0.1:9999",
+        "127.0.0.1",
+        "localhost",
+        "veeam.acme.internal:8787",
+        "127.0.0.1:8787.evil.example",
+        "127.0.0.1:8787@evil.example",
+    ] {
+        let (status, body) = get(host).await;
+        assert_eq!(
+            (status, error_code(&body).as_str()),
+            (StatusCode::MISDIRECTED_REQUEST, "wrong_host"),
+            "{host}"
+        );
+    }
+    // No Host at all (HTTP/1.1 requires one) is refused too, and so is a preflight.
+    let req = Request::builder()
+        .method("GET")
+        .uri("/v1/info")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let resp = tower::ServiceExt::oneshot(eca_guard_server::app(s.state.clone()), req)
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::MISDIRECTED_REQUEST);
+    let (status, _) = s
+        .raw(
+            Request::builder()
+                .method("OPTIONS")
+                .uri("/v1/credentials")
+                .header("host", "evil.example:8787")
+                .header("origin", "chrome-extension://abcdefghijklmnopabcdefghijklmnop")
+                .header("access-control-request-method", "POST"),
+            "",
+        )
+        .await;
+    assert_eq!(status, StatusCode::MISDIRECTED_REQUEST);
+}
+
+#[tokio::test]
+async fn a_pairing_scoped_to_orgs_cannot_store_credentials_of_another_org() {
+    let s = Server::new();
+    let code = s.code_with(
+        0,
+        600,
+        &["acme.my.salesforce.com", "acme--dev.sandbox.my.salesforce.com"],
+    );
+    let p = s.pair_with(&code, "scoped").await;
+    let any = s.pair("unscoped").await;
+    let send = |keys: String, org: &'static str| {
+        let s = &s;
+        async move {
+            let sealed = pairing::seal_credentials(&keys, &creds(org, "Veeam_Backup", "KEY", "SEC"), now()).unwrap();
+            s.request("POST", "/v1/credentials", &sealed.body).await
+        }
+    };
+    assert_eq!(send(p.keys.clone(), "acme.my.salesforce.com").await.0, StatusCode::OK);
+    let (status, body) = send(p.keys.clone(), "other.my.salesforce.com").await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (StatusCode::FORBIDDEN, "org_not_allowed")
+    );
+    assert!(store::get(&s.db(), "other.my.salesforce.com", "Veeam_Backup", None)
+        .unwrap()
+        .is_none());
+    // A pairing without a scope may store any org.
+    assert_eq!(
+        send(any.keys.clone(), "other.my.salesforce.com").await.0,
+        StatusCode::OK
+    );
+    let b = store::browser(&s.db(), &p.browser_id).unwrap().unwrap();
+    assert_eq!(
+        b.orgs.as_deref(),
+        Some(
+            &[
+                "acme--dev.sandbox.my.salesforce.com".to_owned(),
+                "acme.my.salesforce.com".to_owned()
+            ][..]
+        )
+    );
+    assert_eq!(store::browser(&s.db(), &any.browser_id).unwrap().unwrap().orgs, None);
 }

@@ -8,16 +8,26 @@ use common::*;
 use eca_guard::pairing;
 use eca_guard_server::Config;
 
+/// The log of this test binary. Global, in a test binary of its own: scoped subscribers race
+/// with other tests' threads. Tests share it, so each looks for its own markers.
+fn logs() -> LogBuf {
+    static LOGS: std::sync::OnceLock<LogBuf> = std::sync::OnceLock::new();
+    LOGS.get_or_init(|| {
+        let logs = LogBuf::default();
+        let subscriber = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new("trace"))
+            .with_writer(logs.clone())
+            .with_ansi(false)
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).unwrap();
+        logs
+    })
+    .clone()
+}
+
 #[tokio::test]
 async fn logs_never_contain_secrets() {
-    let logs = LogBuf::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new("trace"))
-        .with_writer(logs.clone())
-        .with_ansi(false)
-        .finish();
-    // Global, in a test binary of its own: scoped subscribers race with other tests' threads.
-    tracing::subscriber::set_global_default(subscriber).unwrap();
+    let logs = logs();
 
     let dir = tempfile::tempdir().unwrap();
     let sink = dir.path().join("sink.json");
@@ -62,4 +72,44 @@ async fn logs_never_contain_secrets() {
         use std::os::unix::fs::PermissionsExt;
         assert_eq!(std::fs::metadata(&sink).unwrap().permissions().mode() & 0o777, 0o600);
     }
+}
+
+#[tokio::test]
+async fn unauthenticated_values_cannot_forge_log_lines() {
+    let logs = logs();
+    let s = Server::new();
+    let p = s.pair("laptop").await;
+    let sealed = pairing::seal_credentials(&p.keys, &creds("o.example.com", "a", "k", "s"), now()).unwrap();
+    let mut env: serde_json::Value = serde_json::from_str(&sealed.body).unwrap();
+
+    // A browser id that carries a fake log line and a terminal escape.
+    env["browser"] = "AAAA\u{1b}[2K credentials stored org=forged1.example".into();
+    let (status, body) = s.request("POST", "/v1/credentials", &env.to_string()).await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (StatusCode::BAD_REQUEST, "malformed")
+    );
+
+    // An unknown field whose name is a fake log line: the parser's text quotes it.
+    env["browser"] = p.browser_id.clone().into();
+    env["\u{1b}[31m credentials stored org=forged2.example"] = 1.into();
+    let (status, body) = s.request("POST", "/v1/credentials", &env.to_string()).await;
+    assert_eq!(
+        (status, error_code(&body).as_str()),
+        (StatusCode::BAD_REQUEST, "malformed")
+    );
+    assert!(!body.contains("forged2"), "the parser's text was echoed: {body}");
+
+    // A pairing label with a bidi override (labels are free text, shown and logged).
+    let code = s.code();
+    let req = pairing::pair_request(&code, &s.state.info().public_key, "laptop\u{202e}forged3").unwrap();
+    assert_eq!(s.request("POST", "/v1/pair", &req.body).await.0, StatusCode::OK);
+
+    let text = logs.text();
+    assert!(text.contains("forged3"), "the label is logged: {text}");
+    for forged in ["forged1", "forged2"] {
+        assert!(!text.contains(forged), "{forged} reached the log: {text}");
+    }
+    assert!(!text.contains('\u{1b}'), "a raw ESC reached the log");
+    assert!(!text.contains('\u{202e}'), "a raw bidi override reached the log");
 }

@@ -63,3 +63,12 @@ test('error kinds cover the core and the worker', () => {
   for (const { text } of sources) for (const m of text.matchAll(/kind: '(\w+)'/g)) js.add(m[1]);
   assert.deepEqual([...js].filter((k) => !ERROR_KINDS.includes(k)), [], 'worker kinds missing from the protocol');
 });
+
+test('every refusal code the server can send has the extension\'s own sentence', () => {
+  const rust = readFileSync(join(ROOT, 'server/src/error.rs'), 'utf8');
+  const codes = [...rust.split('pub fn code(&self)')[1].split('\n    }\n')[0].matchAll(/=> "(\w+)"/g)].map((m) => m[1]).sort();
+  const js = readFileSync(join(EXT, 'worker/pairing.js'), 'utf8').split('const REFUSALS = {')[1].split('\n};')[0];
+  const mapped = [...js.matchAll(/^  (\w+):/gm)].map((m) => m[1]).sort();
+  assert.ok(codes.length > 10, `server codes: ${codes}`);
+  assert.deepEqual(mapped, codes);
+});

@@ -12,4 +12,14 @@ const r = core.check({ page: 'new-eca', oauthEnabled: false }, { pack: 'veeam-ec
 if (!r.findings.some((f) => f.rule === 'oauth-disabled')) throw new Error('smoke: no oauth-disabled finding');
 const packs = core.listPacks([]);
 if (packs.length < 3) throw new Error('smoke: built-in packs missing');
+// Core errors are JS Errors with a kind, and pairing errors name their variant (src/wasm.rs).
+let err = null;
+try {
+  core.pairingBegin('not a code');
+} catch (e) {
+  err = e;
+}
+if (!err || err.name !== 'EcaGuardError' || err.kind !== 'Pairing' || err.variant !== 'NotACode') {
+  throw new Error(`smoke: a bad pairing code gave ${err && `${err.name}/${err.kind}/${err.variant}`}`);
+}
 console.log(`    smoke ok: ${packs.length} packs, check → ${r.findings.length} finding(s)`);

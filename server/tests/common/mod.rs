@@ -36,10 +36,16 @@ impl Server {
 
     /// A pairing code valid for `ttl` seconds from `now_offset` seconds from now.
     pub fn code_at(&self, now_offset: i64, ttl: i64) -> String {
+        self.code_with(now_offset, ttl, &[])
+    }
+
+    /// A pairing code for browsers that may store credentials of `orgs` only (any if empty).
+    pub fn code_with(&self, now_offset: i64, ttl: i64, orgs: &[&str]) -> String {
         let mut token = [0u8; 16];
         pairing::random(&mut token).unwrap();
         let now = eca_guard_server::now_secs() as i64 + now_offset;
-        store::create_pairing_code(&self.db(), &token, now, ttl).unwrap();
+        let orgs: Vec<String> = orgs.iter().map(|o| (*o).to_owned()).collect();
+        store::create_pairing_code(&self.db(), &token, now, ttl, &orgs).unwrap();
         let key = pairing::unb64(&self.state.info().public_key).unwrap();
         PairingCode {
             server: "http://127.0.0.1:8787".into(),
@@ -64,8 +70,12 @@ impl Server {
         .await
     }
 
+    /// Sends a request through the router; `Host` is the default listen address unless given.
     pub async fn raw(&self, builder: axum::http::request::Builder, body: &str) -> (StatusCode, String) {
-        let req = builder.body(Body::from(body.to_owned())).unwrap();
+        let mut req = builder.body(Body::from(body.to_owned())).unwrap();
+        if !req.headers().contains_key("host") {
+            req.headers_mut().insert("host", "127.0.0.1:8787".parse().unwrap());
+        }
         let resp = app(self.state.clone()).oneshot(req).await.unwrap();
         let status = resp.status();
         let bytes = resp.into_body().collect().await.unwrap().to_bytes();
@@ -74,7 +84,12 @@ impl Server {
 
     /// Pairs a new browser through the HTTP API.
     pub async fn pair(&self, label: &str) -> Pairing {
-        let code = self.code();
+        self.pair_with(&self.code(), label).await
+    }
+
+    /// Pairs a new browser with a given code.
+    pub async fn pair_with(&self, code: &str, label: &str) -> Pairing {
+        let code = code.to_owned();
         let (status, info) = self.request("GET", "/v1/info", "").await;
         assert_eq!(status, StatusCode::OK);
         let info: pairing::ServerInfo = serde_json::from_str(&info).unwrap();
