@@ -91,9 +91,11 @@ install_deps() {
 WASM_RUSTFLAGS='--cfg sha2_backend_soft="compact" -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none'
 WASM_BUILD_STD=(-Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size)
 
-# wasm_module <out dir> [cargo args...]: the Wasm core, bound for the web and optimized, in <out dir>.
+# wasm_module <out dir> <name> [cargo args...]: one Wasm module of the core, bound for the web
+# and optimized, as <out dir>/<name>.js and <name>_bg.wasm. build_wasm makes two from the same
+# crate (src/wasm/mod.rs): the checker, and the pairing module (feature wasm-pairing).
 wasm_module() {
-  local out=$1; shift
+  local out=$1 name=$2; shift 2
   step "cargo build --profile wasm-release --target wasm32-unknown-unknown -p eca-guard $* (std from source)"
   if [ "${WASM_FALLBACK:-0}" = 1 ]; then
     PATH=/usr/bin:$PATH RUSTC_BOOTSTRAP=1 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$WASM_RUSTFLAGS" \
@@ -103,24 +105,30 @@ wasm_module() {
     RUSTC_BOOTSTRAP=1 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$WASM_RUSTFLAGS" \
       cargo build --profile wasm-release --target wasm32-unknown-unknown -p eca-guard "${WASM_BUILD_STD[@]}" "$@"
   fi
-  step "wasm-bindgen --target web → $out"
-  rm -rf "$out"
-  wasm-bindgen --target web --no-typescript --out-dir "$out" \
+  step "wasm-bindgen --target web → $out/$name.js"
+  mkdir -p "$out"
+  wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name "$name" \
     target/wasm32-unknown-unknown/wasm-release/eca_guard.wasm
   step "wasm-opt -Oz"
   "$E2E/node_modules/.bin/wasm-opt" -Oz --enable-reference-types --enable-bulk-memory \
     --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --strip-debug --strip-producers --strip-target-features \
-    "$out/eca_guard_bg.wasm" -o "$out/eca_guard_bg.opt.wasm"
-  mv "$out/eca_guard_bg.opt.wasm" "$out/eca_guard_bg.wasm"
-  # The built-in packs travel beside the module, not inside it (src/pack/builtin.rs).
+    "$out/${name}_bg.wasm" -o "$out/${name}_bg.opt.wasm"
+  mv "$out/${name}_bg.opt.wasm" "$out/${name}_bg.wasm"
+}
+
+# The built-in packs travel beside the modules, not inside them (src/pack/builtin.rs).
+built_in_packs() {
   node -e 'const fs = require("fs"); const dir = "src/packs";
     const packs = fs.readdirSync(dir).filter((f) => f.endsWith(".json")).sort().map((f) => JSON.parse(fs.readFileSync(`${dir}/${f}`, "utf8")));
-    fs.writeFileSync(process.argv[1], JSON.stringify(packs));' "$out/built-in-packs.json"
+    fs.writeFileSync(process.argv[1], JSON.stringify(packs));' "$1/built-in-packs.json"
 }
 
 build_wasm() {
-  wasm_module extension/pkg
-  step "smoke test: the optimized module loads and checks under node"
+  rm -rf extension/pkg
+  wasm_module extension/pkg eca_guard
+  wasm_module extension/pkg eca_guard_pairing --features wasm-pairing
+  built_in_packs extension/pkg
+  step "smoke test: the optimized modules load, check and pair under node"
   node "$E2E/smoke.mjs" "$ROOT/extension/pkg"
 }
 
@@ -185,15 +193,21 @@ bench_native() { cargo run --release --quiet --example bench_check; }
 # The extension's module through its JS API; then a copy built with the `bench` feature times
 # the core check inside the module (target/bench-pkg; the extension's module stays as built).
 bench_wasm() {
-  wasm_module target/bench-pkg --features bench >/dev/null
+  rm -rf target/bench-pkg
+  wasm_module target/bench-pkg eca_guard --features bench >/dev/null
+  built_in_packs target/bench-pkg
   node "$E2E/bench-wasm.mjs" "$ROOT/extension/pkg" "$ROOT/target/bench-pkg"
 }
 bench_size() {
-  local w=extension/pkg/eca_guard_bg.wasm j=extension/pkg/eca_guard.js
-  local raw gz
-  raw=$(( $(wc -c <"$w") + $(wc -c <"$j") ))
-  gz=$(( $(gzip -9c "$w" | wc -c) + $(gzip -9c "$j" | wc -c) ))
-  printf 'size: wasm+glue %d KB raw, %d KB gzipped (target <= 100 KB gz)\n' $((raw / 1024)) $((gz / 1024))
+  local total=0 m w j raw gz
+  for m in eca_guard eca_guard_pairing; do
+    w=extension/pkg/${m}_bg.wasm j=extension/pkg/$m.js
+    raw=$(( $(wc -c <"$w") + $(wc -c <"$j") ))
+    gz=$(( $(gzip -9c "$w" | wc -c) + $(gzip -9c "$j" | wc -c) ))
+    total=$((total + gz))
+    printf 'size: %s wasm+glue %d KB raw, %d KB gzipped (%d B)\n' "$m" $((raw / 1024)) $((gz / 1024)) "$gz"
+  done
+  printf 'size: the checker loads at every worker start (target <= 100 KB gz); the pairing module only to pair or send; both %d KB gz\n' $((total / 1024))
 }
 bench_browser() { (cd "$E2E" && node bench-browser.mjs); }
 bench_classic() { (cd "$E2E" && node bench-classic.mjs); } # classic pages in the Aloha iframe: per load, warm, idle

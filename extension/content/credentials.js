@@ -78,8 +78,6 @@
   // (worker/app-id.js, same shapes). The label below is only ever shown, as text.
   const API_NAME_LABEL = /^\s*api name\s*:?\s*$/i;
   const API_NAME = /^[A-Za-z][A-Za-z0-9_]{0,79}$/;
-  const RECORD_ID = /^[0-9][A-Za-z0-9]{14}([A-Za-z0-9]{3})?$/;
-  const API_HOST = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
 
   /**
    * The API Name the page shows: the first text after its label, if that has an API name's
@@ -99,17 +97,6 @@
     return undefined;
   }
 
-  /**
-   * `eca-guard-server get …` for the record the server stored, or null. Printed only for an org
-   * and app of the strict shapes above (the receipt's, which the server checked too), and
-   * single-quoted anyway: a command the admin pastes must never carry page text.
-   */
-  function getCommand(receipt) {
-    const app = receipt.app;
-    if (!API_HOST.test(receipt.org) || !(API_NAME.test(app) || RECORD_ID.test(app))) return null;
-    return `eca-guard-server get --org '${receipt.org}' --app '${app}'`;
-  }
-
   /** The app's label for our own status line: the page header, the title, or the ECA id from the address. */
   function appName() {
     const generic = /^(setup|external client app manager|external client apps?|app manager|connected apps?|home|salesforce)$/i;
@@ -127,7 +114,6 @@
   let host = null; // <eca-guard-send>
   let ui = null; // {button, status, live, …}
   let serverName = null;
-  let serverPack = null;
 
   // "Is the app live?" after a send: the consumer key only (never the secret), retried every
   // 30 s while Salesforce says it does not know the key yet, for up to 10 minutes.
@@ -169,34 +155,26 @@
     probeTimer = setTimeout(checkLive, RETRY_MS);
   }
 
-  function guide(receipt) {
-    // Veeam has no API for the key and secret: the admin enters them in Veeam's wizard.
-    if (serverPack !== 'veeam-eca') return;
+  /** The integration's next steps, from its pack (the worker gets them from the core: a command
+   * in them only for shape-checked values, and shown as text, never as HTML). */
+  function guide(steps) {
+    if (!steps || !Array.isArray(steps.steps) || !steps.steps.length) return;
     ui.guide.hidden = false;
-    ui.guide.innerHTML = '<b>Next, in Veeam Backup for Salesforce</b><ol></ol>';
-    const command = getCommand(receipt);
-    const steps = [
-      command
-        ? ['On the server, print the credentials (or use the sink file):', command]
-        : ['On the server, find the credentials with (or use the sink file):', 'eca-guard-server creds list'],
-      'In Veeam Backup for Salesforce, open Configuration › Salesforce Organizations, select this org and choose Edit.',
-      'Enter the Consumer Key and the Consumer Secret of this External Client App and finish the wizard.',
-      'Choose "Re-authorize connection" and sign in to Salesforce as the integration user.',
-      'New credentials can take up to 10 minutes to become active: if the sign-in fails with "client identifier invalid", wait and re-authorize again.',
-    ];
-    const ol = ui.guide.querySelector('ol');
-    for (const s of steps) {
+    const title = document.createElement('b');
+    title.textContent = String(steps.title || '');
+    const ol = document.createElement('ol');
+    for (const s of steps.steps) {
       const li = document.createElement('li');
-      if (Array.isArray(s)) {
+      li.textContent = String(s.text || '');
+      if (typeof s.command === 'string') {
         const code = document.createElement('code');
         code.setAttribute('part', 'command');
-        code.textContent = s[1];
-        li.append(s[0], document.createElement('br'), code);
-      } else {
-        li.textContent = s;
+        code.textContent = s.command;
+        li.append(document.createElement('br'), code);
       }
       ol.append(li);
     }
+    ui.guide.replaceChildren(title, ol);
   }
 
   function build() {
@@ -275,7 +253,7 @@
       const named = label && label !== r.app ? ` ("${label}")` : '';
       show('ok', `Sent to ${r.server}: ${r.org} / ${r.app}${named}, key ${r.keyPrefix}, ${what}.`);
       host.dataset.sent = r.unchanged ? 'unchanged' : String(r.version);
-      guide(r);
+      guide(reply.afterSend);
       probeKey = read.consumerKey; // the key only; the secret is not kept
       probeStart = Date.now();
       checkLive();
@@ -303,7 +281,6 @@
   async function refreshServer() {
     const r = await send({ type: T.pairingStatus });
     serverName = r && r.ok && r.paired ? r.name : null;
-    serverPack = r && r.ok && r.paired ? r.pack : null;
     label();
   }
 

@@ -3,21 +3,10 @@
 // them to the checks, or forget the pairing. The worker does the work (worker/pairing.js);
 // nothing here sees a consumer secret.
 import '../shared/protocol.js';
+import { pairingCore } from '../worker/crypto.js';
 
 const { api, TYPES: T, send } = globalThis.ecaGuardProtocol;
 
-
-/** The server origin inside a code (`ecag1.` + base64url(fingerprint ‖ token ‖ origin)). */
-function originOf(code) {
-  const body = code.replace(/\s+/g, '').replace(/^ecag1\./, '');
-  try {
-    const bin = atob(body.replace(/-/g, '+').replace(/_/g, '/'));
-    const origin = bin.slice(48);
-    return /^https?:\/\/[^/\s]+$/.test(origin) ? origin : null;
-  } catch (_) {
-    return null;
-  }
-}
 
 function el(tag, attrs = {}, text = '') {
   const e = document.createElement(tag);
@@ -78,17 +67,26 @@ function fail(msg) {
   error.textContent = msg || '';
 }
 
+// The pairing module decodes the code here, in the click: the browser grants the host permission
+// only within the click's own task, so it must not wait for anything first.
+let crypto = null;
+pairingCore().then((c) => (crypto = c), () => {});
+
 pairBtn.addEventListener('click', async () => {
   fail('');
   const text = code.value.trim();
-  const origin = originOf(text);
-  if (!origin) return fail('This is not an ECA Guard pairing code (it starts with "ecag1."); copy it again from the server.');
+  let start;
+  try {
+    start = (crypto || (await pairingCore())).pairingBegin(text);
+  } catch (e) {
+    return fail((e && e.message) || 'This is not an ECA Guard pairing code; copy it again from the server.');
+  }
   pairBtn.disabled = true;
   try {
     // Ask for access to the server now, inside the click (browsers require a user gesture).
     // The server also answers the extension's own origin, so pairing goes on either way.
     try {
-      if (api.permissions && api.permissions.request) await api.permissions.request({ origins: [`${origin}/*`] });
+      if (api.permissions && api.permissions.request) await api.permissions.request({ origins: [start.originPattern] });
     } catch (_) {
       /* declined or not grantable: go on */
     }

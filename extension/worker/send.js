@@ -14,10 +14,12 @@
 // forward, so a page cannot swap what the window shows just before the admin clicks Confirm.
 import '../shared/protocol.js';
 import { ready } from './core.js';
+import { pairingCore } from './crypto.js';
 import { GuardError } from './errors.js';
 import { isSetupSurface, senderOrg } from './org.js';
 import { API_HOST, appOf, shownLabel } from './app-id.js';
 import { loadPairing, post } from './pairing.js';
+import { settings } from './settings.js';
 
 const { api, TYPES: T } = globalThis.ecaGuardProtocol;
 
@@ -57,6 +59,7 @@ function keyHint(key) {
 /** Checks a send from a content script and puts it up for confirmation. */
 async function sendCredentials(msg, sender) {
   const core = await ready;
+  pairingCore().catch(() => {}); // ready by the time the admin confirms
   const p = await loadPairing({ withKeys: true });
   if (!p || !p.keys) {
     throw new GuardError('NotPaired', 'ECA Guard is not paired with a server yet: open ECA Guard options and paste a pairing code.');
@@ -109,7 +112,7 @@ async function sendCredentials(msg, sender) {
       page: pageOrigin,
       expiresAt: Date.now() + CONFIRM_MS,
     },
-    credentials: { keys: p.keys, org: org.apiHost, app: which.app, key, secret },
+    credentials: { keys: p.keys, org: org.apiHost, app: which.app, key, secret, pack: p.pack || null },
   };
   const answer = new Promise((resolve, reject) => Object.assign(mine, { resolve, reject }));
   pending = mine;
@@ -129,13 +132,24 @@ async function sendCredentials(msg, sender) {
   return answer;
 }
 
-/** Seals and posts `c` (the admin chose Confirm). */
+/** Seals and posts `c` (the admin chose Confirm); the reply carries the integration's next
+ * steps from its pack (the paired server's pack, else the one chosen in the options). */
 async function deliver(c, server) {
-  const core = await ready;
-  const sealed = core.sealCredentials(c.keys, c.org, c.app, c.key, c.secret);
+  const crypto = await pairingCore();
+  const sealed = crypto.sealCredentials(c.keys, c.org, c.app, c.key, c.secret);
   const text = await post(sealed.url, sealed.body);
-  const receipt = core.openReceipt(sealed.responseKey, sealed.messageId, text);
-  return { receipt, server };
+  const receipt = crypto.openReceipt(sealed.responseKey, sealed.messageId, text);
+  return { receipt, server, afterSend: await nextSteps(c.pack, receipt) };
+}
+
+async function nextSteps(packId, receipt) {
+  try {
+    const [core, { config }] = await Promise.all([ready, settings()]);
+    const id = packId || config.pack;
+    return id ? core.afterSend(config, id, receipt.org, receipt.app) : null;
+  } catch (_) {
+    return null; // an unknown pack, or settings that do not parse: the status line says enough
+  }
 }
 
 /** The waiting send a message from the confirm window is about; `Gone` if there is none. */

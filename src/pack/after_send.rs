@@ -15,7 +15,18 @@ pub struct Steps {
     /// Heading.
     pub title: String,
     /// The steps, in order.
-    pub steps: Vec<String>,
+    pub steps: Vec<Step>,
+}
+
+/// One step: its words, and the command it names (shown apart, for copying).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Step {
+    /// The words (without the command).
+    pub text: String,
+    /// The command, when the step has `{getCommand}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub command: Option<String>,
 }
 
 /// A lower-case DNS host name with at least one dot (`acme.my.salesforce.com`).
@@ -58,14 +69,24 @@ pub fn get_command(org: &str, app: &str) -> Option<String> {
     })
 }
 
-/// The pack's steps for a credential sent as `org` / `app`.
+/// The pack's steps for a credential sent as `org` / `app`. A value of another shape gets
+/// `creds list` (which lists every record) instead of a `get` command.
 pub fn after_send(pack: &Pack, org: &str, app: &str) -> Option<Steps> {
     let a = pack.after_send.as_ref()?;
-    let command = get_command(org, app)
-        .unwrap_or_else(|| "eca-guard-server creds list (then its get command for this app's record)".to_string());
+    let command = get_command(org, app).unwrap_or_else(|| "eca-guard-server creds list".to_string());
+    let step = |s: &String| match s.split_once("{getCommand}") {
+        Some((before, after)) => Step {
+            text: format!("{}{}", before.trim_end(), after).trim().to_string(),
+            command: Some(command.clone()),
+        },
+        None => Step {
+            text: s.clone(),
+            command: None,
+        },
+    };
     Some(Steps {
         title: a.title.clone(),
-        steps: a.steps.iter().map(|s| s.replace("{getCommand}", &command)).collect(),
+        steps: a.steps.iter().map(step).collect(),
     })
 }
 
@@ -94,5 +115,13 @@ mod tests {
             assert_eq!(get_command(org, "Veeam_Backup"), None, "{org:?}");
         }
         assert_eq!(shell_quote("a'b"), r"'a'\''b'");
+        let veeam = crate::pack::find("veeam-eca", &[]).expect("pack");
+        let steps = after_send(veeam, "acme.my.salesforce.com", "0xIfj0000009EQL").expect("steps");
+        let first = &steps.steps[0];
+        assert_eq!(first.command.as_deref(), Some("eca-guard-server get --org 'acme.my.salesforce.com' --app '0xIfj0000009EQL'"));
+        assert!(!first.text.contains("{getCommand}") && first.text.starts_with("On the server"), "{}", first.text);
+        let bad = after_send(veeam, "acme.my.salesforce.com", "Veeam Backup\" $(touch x) \"").expect("steps");
+        assert_eq!(bad.steps[0].command.as_deref(), Some("eca-guard-server creds list"));
+        assert!(bad.steps.iter().all(|s| !s.text.contains("touch")));
     }
 }

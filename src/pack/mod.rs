@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::Error;
 use crate::json::Pairs;
 
-pub use after_send::{after_send, get_command, is_app_id, is_host, shell_quote, Steps};
+pub use after_send::{after_send, get_command, is_app_id, is_host, shell_quote, Step, Steps};
 pub use params::{ParamKind, ParamSpec, ParamValue, Params, FIXED as FIXED_PARAMS};
 pub use rules::{BoolRule, CallbackRule, ChoiceRule, Rule, Rules, ScopeRule, SourceOnly, TrailingSlash};
 pub use validate::{validate, validate_custom};

@@ -312,8 +312,8 @@ test('a revoked browser gets a clear error on the page', async () => {
 test('a pairing an earlier version kept in chrome.storage.local moves out of it at the next start, and still sends', async () => {
   // Pair as the earlier version did: the core's own functions (under node), the record it kept.
   const pkg = join(EXT, 'pkg');
-  const core = await import(pathToFileURL(join(pkg, 'eca_guard.js')).href);
-  core.initSync({ module: readFileSync(join(pkg, 'eca_guard_bg.wasm')) });
+  const core = await import(pathToFileURL(join(pkg, 'eca_guard_pairing.js')).href);
+  core.initSync({ module: readFileSync(join(pkg, 'eca_guard_pairing_bg.wasm')) });
   const code = cli('pair', '--url', `http://${env.addr}`).trim();
   const start = core.pairingBegin(code);
   const info = await (await fetch(start.infoUrl)).json();

@@ -1,4 +1,4 @@
-// Smoke test for the optimized Wasm (toolchain.md: a broken wasm-opt fails silently; prove the
+// Smoke test for the optimized Wasm modules (docs/toolchain.md: a broken wasm-opt fails silently; prove the
 // module instantiates and checks before it is packaged). Usage: node smoke.mjs <pkg dir>
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,10 +12,14 @@ const r = core.check({ page: 'new-eca', oauthEnabled: false }, { pack: 'veeam-ec
 if (!r.findings.some((f) => f.rule === 'oauth-disabled')) throw new Error('smoke: no oauth-disabled finding');
 const packs = core.listPacks([]);
 if (packs.length < 3) throw new Error('smoke: built-in packs missing');
-// Core errors are JS Errors with a kind, and pairing errors name their variant (src/wasm.rs).
+// The pairing module (src/wasm/pairing.rs): core errors are JS Errors with a kind, and pairing
+// errors name their variant.
+const pairing = await import(pathToFileURL(join(dir, 'eca_guard_pairing.js')).href);
+pairing.initSync({ module: readFileSync(join(dir, 'eca_guard_pairing_bg.wasm')) });
+if (typeof core.pairingBegin !== 'undefined') throw new Error('smoke: the checker carries the pairing exports');
 let err = null;
 try {
-  core.pairingBegin('not a code');
+  pairing.pairingBegin('not a code');
 } catch (e) {
   err = e;
 }

@@ -1,26 +1,29 @@
-//! The Wasm binding: convert in, call the core, convert out. No logic lives here (it only
-//! remembers the last settings it parsed and validated, see `valid_config_from_js`).
-//! Typed structs cross the boundary as JSON (serde_json on this side, `JSON` on the other:
-//! one serde instantiation for boundary and pack files alike, see `from_js`); core errors become JS `Error`s
-//! with `name = "EcaGuardError"` and `kind = <variant>` (pairing errors also carry
-//! `variant = <PairingError variant>`) so the extension can branch on them.
-//! Exported functions are described in `//` comments and marked `skip_jsdoc`: wasm-bindgen
-//! copies `///` docs and generated JSDoc into the glue, which ships gzipped with the module.
+//! The checker module's exports (src/wasm/mod.rs says why there are two modules).
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::error::Error;
-use crate::pack;
-use crate::pairing::PairingError;
+use serde::de::DeserializeOwned;
 
-/// The allocator: talc instead of std's dlmalloc (about 2.6 KB less gzipped Wasm, and faster).
-#[global_allocator]
-static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+use super::{bad_input, out, to_js_error};
+#[cfg(feature = "bench")]
+use super::to_json;
+use crate::pack;
+
+/// Typed values cross as JSON: one serde_json instantiation serves the boundary and pack
+/// files alike, which halves the serde code in the module (the Wasm size budget is tight).
+fn from_js<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, JsValue> {
+    crate::json::from_str(&json_text(value, what)?).map_err(|e| bad_input(what, e.to_string()))
+}
+
+fn json_text(value: &JsValue, what: &str) -> Result<String, JsValue> {
+    js_sys::JSON::stringify(value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| bad_input(what, "it cannot be turned into JSON".into()))
+}
 
 // Registers the browser's URL parser with the core (once per instance).
 //
@@ -56,37 +59,6 @@ fn browser_url(text: &str) -> Result<crate::urls::ParsedUrl, String> {
     })
 }
 
-fn to_js_error(e: &Error) -> JsValue {
-    let err = js_sys::Error::new(&e.to_string());
-    err.set_name("EcaGuardError");
-    // Setting a property on a fresh Error object cannot fail; ignore the Result deliberately.
-    let _ = js_sys::Reflect::set(&err, &"kind".into(), &e.kind().into());
-    if let Error::Pairing(p) = e {
-        let _ = js_sys::Reflect::set(&err, &"variant".into(), &p.variant().into());
-    }
-    err.into()
-}
-
-fn bad_input(what: &str, reason: String) -> JsValue {
-    to_js_error(&Error::BadInput {
-        what: what.into(),
-        reason,
-    })
-}
-
-/// Typed values cross as JSON: one serde_json instantiation serves the boundary and pack
-/// files alike, which halves the serde code in the module (the Wasm size budget is tight).
-fn from_js<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, JsValue> {
-    crate::json::from_str(&json_text(value, what)?).map_err(|e| bad_input(what, e.to_string()))
-}
-
-fn json_text(value: &JsValue, what: &str) -> Result<String, JsValue> {
-    js_sys::JSON::stringify(value)
-        .ok()
-        .and_then(|s| s.as_string())
-        .ok_or_else(|| bad_input(what, "it cannot be turned into JSON".into()))
-}
-
 thread_local! {
     /// The settings of the last check, parsed and validated, by their JSON text: every check
     /// sends them, and they change only when the user (or a policy) changes them.
@@ -105,18 +77,6 @@ fn valid_config_from_js(value: &JsValue) -> Result<Rc<crate::Config>, JsValue> {
     let config = Rc::new(config);
     CONFIG.set(Some((text, config.clone())));
     Ok(config)
-}
-
-/// A reply as JSON text: one allocation for a typical reply instead of a doubling series from
-/// 128 bytes.
-fn to_json<T: Serialize>(value: &T) -> Result<String, JsValue> {
-    let mut buf = Vec::with_capacity(8 * 1024);
-    serde_json::to_writer(&mut buf, value).map_err(|e| bad_input("result", e.to_string()))?;
-    String::from_utf8(buf).map_err(|e| bad_input("result", e.to_string()))
-}
-
-fn out<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    js_sys::JSON::parse(&to_json(value)?)
 }
 
 // `check(snapshot, config)` → `{pack, packName, findings, counts, notes}`.
@@ -219,67 +179,6 @@ pub fn after_send(config: JsValue, pack_id: &str, org: &str, app: &str) -> Resul
     let config = valid_config_from_js(&config)?;
     let pack = pack::find(pack_id, &config.custom_packs).map_err(|e| to_js_error(&e))?;
     out(&pack::after_send(pack, org, app))
-}
-
-// ---- Pairing with an eca-guard-server and sealing credentials to it (src/pairing/) ----
-
-fn now_secs() -> u64 {
-    // Date.now() is milliseconds since the epoch, always positive.
-    (js_sys::Date::now() / 1000.0) as u64
-}
-
-/// JSON text from the core (already authenticated) to a JS value, without serde.
-fn json_out(text: &str) -> Result<JsValue, JsValue> {
-    js_sys::JSON::parse(text).map_err(|_| to_js_error(&Error::Pairing(PairingError::AnswerNotUnderstood)))
-}
-
-// `pairingBegin(code)` → `{server, originPattern, infoUrl, pairUrl, fingerprint}`: what to
-// fetch next (and which host permission to request).
-#[wasm_bindgen(js_name = pairingBegin, skip_jsdoc)]
-pub fn pairing_begin(code: &str) -> Result<JsValue, JsValue> {
-    out(&crate::pairing::begin(code).map_err(|e| to_js_error(&e))?)
-}
-
-// `pairingRequest(code, serverPublicKey, label)` → `{url, body, pending}`: `serverPublicKey`
-// is `publicKey` from `GET infoUrl`; it must match the code's fingerprint. POST `body`; keep
-// `pending` (a string) in memory for `pairingComplete`.
-#[wasm_bindgen(js_name = pairingRequest, skip_jsdoc)]
-pub fn pairing_request(code: &str, server_public_key: &str, label: &str) -> Result<JsValue, JsValue> {
-    out(&crate::pairing::pair_request(code, server_public_key, label).map_err(|e| to_js_error(&e))?)
-}
-
-// `pairingComplete(pending, responseText)` (HTTP 200 only) →
-// `{keys, server, fingerprint, browserId, reply: {name, callbackUrls, pack, …}}`: keep it in
-// chrome.storage.local; `keys` holds this browser's own key, never a consumer secret.
-#[wasm_bindgen(js_name = pairingComplete, skip_jsdoc)]
-pub fn pairing_complete(pending: &str, response: &str) -> Result<JsValue, JsValue> {
-    json_out(&crate::pairing::pair_complete_json(pending, response).map_err(|e| to_js_error(&e))?)
-}
-
-// `sealCredentials(keys, org, app, consumerKey, consumerSecret)` →
-// `{url, body, responseKey, messageId}`. POST `body`; open a 200 answer with `openReceipt`.
-#[wasm_bindgen(js_name = sealCredentials, skip_jsdoc)]
-pub fn seal_credentials(
-    keys: &str,
-    org: String,
-    app: String,
-    consumer_key: String,
-    consumer_secret: String,
-) -> Result<JsValue, JsValue> {
-    let c = crate::pairing::Credentials {
-        org,
-        app,
-        consumer_key,
-        consumer_secret,
-    };
-    out(&crate::pairing::seal_credentials(keys, &c, now_secs()).map_err(|e| to_js_error(&e))?)
-}
-
-// `openReceipt(responseKey, messageId, responseText)` (HTTP 200 only) →
-// `{id, org, app, keyPrefix, version, unchanged, server}`, or an error if it is not authentic.
-#[wasm_bindgen(js_name = openReceipt, skip_jsdoc)]
-pub fn open_receipt(response_key: &str, message_id: &str, response: &str) -> Result<JsValue, JsValue> {
-    json_out(&crate::pairing::open_receipt_json(response_key, message_id, response).map_err(|e| to_js_error(&e))?)
 }
 
 // `orgFromHost(host)` → `{key, myDomain, sandbox, kind, surface, apiHost, notes}`, or `null`
