@@ -4,7 +4,7 @@
 #   ./build.sh build    build only (dist/chromium, dist/firefox)
 #   ./build.sh test     build, cargo test --workspace, real-browser tests (headless Chromium, Firefox ESR)
 #   ./build.sh bench    build, then print the speed and size figures
-# Facts behind each step: ../shared/toolchain.md (verified on Debian 12).
+# Facts behind each step: docs/toolchain.md (verified on Debian 12).
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -63,7 +63,7 @@ install_deps() {
 
   if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WB_VERSION" ]; then
     step "cargo install wasm-bindgen-cli --version $WB_VERSION (a few minutes, once)"
-    # No --locked: a locked transitive version is missing from the registry (toolchain.md).
+    # No --locked: a locked transitive version is missing from the registry (docs/toolchain.md).
     cargo install wasm-bindgen-cli --version "$WB_VERSION"
   fi
 
@@ -72,20 +72,20 @@ install_deps() {
     [ ! -d "$E2E/node_modules/puppeteer-core" ] ||
     [ "$E2E/package-lock.json" -nt "$E2E/node_modules/.package-lock.json" ]; then
     step "npm install in tests/e2e (playwright-core, puppeteer-core, binaryen's wasm-opt)"
-    # Debian's binaryen silently breaks reference-types output; npm's is current (toolchain.md).
+    # Debian's binaryen silently breaks reference-types output; npm's is current (docs/toolchain.md).
     # puppeteer-core downloads no browser; the variable makes sure of it (system browsers only).
     (cd "$E2E" && export PUPPETEER_SKIP_DOWNLOAD=1 && if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi)
   fi
 }
 
-# The Wasm core is built for size (budget: 100 KB gzipped with its glue, issue 3):
+# The Wasm core is built for size (the checker module's budget: 100 KB gzipped with its glue):
 # - std is compiled from source with the wasm-release profile (opt-level "z") and std's own
 #   optimize_for_size feature, instead of the prebuilt speed-optimized std;
 # - panic=immediate-abort: a panic traps at once (`RuntimeError: unreachable` in JS, which the
 #   worker reports, worker/errors.js) instead of formatting a message nobody reads in a service
 #   worker; this drops every panic message and the formatting behind them;
 # - no file/line/column strings for panic locations (nothing would print them).
-# These are unstable flags, hence RUSTC_BOOTSTRAP=1 on the stable toolchain (toolchain.md's
+# These are unstable flags, hence RUSTC_BOOTSTRAP=1 on the stable toolchain (docs/toolchain.md's
 # fallback does the same). The sha2 flag repeats .cargo/config.toml: this variable replaces it.
 # Together: about 14 KB gzipped less than the prebuilt std with panic=abort (bench_size).
 WASM_RUSTFLAGS='--cfg sha2_backend_soft="compact" -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none'
@@ -139,7 +139,7 @@ assemble() {
   for b in chromium firefox; do
     cp -r extension "dist/$b"
   done
-  # Chromium ignores background.scripts and Firefox ignores service_worker (toolchain.md), so
+  # Chromium ignores background.scripts and Firefox ignores service_worker (docs/toolchain.md), so
   # one manifest serves both; each copy drops the key its browser would warn about.
   node -e '
     const fs = require("fs");

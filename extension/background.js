@@ -1,13 +1,13 @@
 // ECA Guard service worker (Chromium) / event page (Firefox). An ES module with static imports
 // only: import() throws in a module service worker, and a top-level await stops it from
-// registering at all (toolchain.md). Listeners are registered synchronously at the top level
+// registering at all (docs/toolchain.md). Listeners are registered synchronously at the top level
 // so a worker woken by a message sees it; async work hangs off promises (worker/core.js `ready`).
 //
-// Message protocol: shared/protocol.js lists every message type and who may send it; one handler
+// Message protocol: protocol.js lists every message type and who may send it; one handler
 // per type, assembled from the worker/*.js modules. To add a message: add it to the protocol,
 // write its handler in worker/<area>.js (exported in `handlers`), then add one import line and
 // one spread below (docs/CONTRIBUTING.md, "Add a message").
-import './shared/protocol.js';
+import './protocol.js';
 import { handlers as checkHandlers } from './worker/check.js';
 import { handlers as settingsHandlers, settings, watchSettings } from './worker/settings.js';
 import { handlers as diagHandlers } from './worker/diag.js';

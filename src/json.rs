@@ -4,7 +4,7 @@
 //! Why: serde's derived `Deserialize` for a struct can also read it from an array
 //! (`["veeam-eca", "Veeam", …]`), and serde_json compiles that path for every struct it reads.
 //! Nobody writes packs, settings or page snapshots as arrays, and that dead path was about
-//! 4.5 KB of the gzipped Wasm module (issue 3's size budget). [`MapOnly`] asks serde_json for a
+//! 4.5 KB of the gzipped Wasm module (whose size has a budget: README, Speed). [`MapOnly`] asks serde_json for a
 //! map wherever a struct is expected, so the array path is never instantiated; everything else
 //! (values, error messages with line and column) is serde_json's own.
 

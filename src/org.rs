@@ -1,6 +1,6 @@
 //! Org awareness: which org and which kind of org a Salesforce host belongs to.
 //!
-//! Host shapes (salesforce-facts.md, "Hosts a content script must match"; enhanced domains):
+//! Host shapes (docs/salesforce-facts.md, "Hosts a content script must match"; enhanced domains):
 //! `acme.my.salesforce.com` (API and classic), `acme.my.salesforce-setup.com` (Setup),
 //! `acme.lightning.force.com` (Lightning), partitions as a second label
 //! (`acme--uat.sandbox.my.salesforce-setup.com`, `acme-dev-ed.develop.…`, `….scratch.…`,

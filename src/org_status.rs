@@ -344,6 +344,37 @@ fn from_finding(r: &mut Row, status: Status, f: &Finding) {
     }
 }
 
+fn v_text(values: &[Shown], f: Field) -> String {
+    values
+        .iter()
+        .find(|v| v.field == f)
+        .map(|v| v.shown.clone())
+        .unwrap_or_default()
+}
+
+/// For the IP ranges row: which of its two lists is not read yet, and where to read it.
+fn ranges_tail(r: &Row) -> String {
+    let has = |f: Field| r.values.iter().any(|v| v.field == f);
+    let not_read = |f: Field| r.could_not_read.iter().find(|c| c.field == f).map(|c| c.reason.clone());
+    let mut notes = Vec::new();
+    if !has(Field::TrustedIpRanges) {
+        notes.push(match not_read(Field::TrustedIpRanges) {
+            Some(why) => format!("Trusted IP ranges could not be read ({why})."),
+            None => "Trusted IP ranges not read yet (Network Access).".to_string(),
+        });
+    }
+    if !has(Field::LoginIpRanges) {
+        notes.push(match not_read(Field::LoginIpRanges) {
+            Some(why) => format!("Profile Login IP Ranges could not be read ({why})."),
+            None => {
+                "The integration user's profile Login IP Ranges not read yet (open the profile in Setup › Profiles)."
+                    .to_string()
+            }
+        });
+    }
+    notes.iter().map(|n| format!(" {n}")).collect()
+}
+
 fn verdict(r: &mut Row, fields: &[Field], pack: &Pack, mine: &[&Finding], has_rule: bool, page: &str) {
     let ranges = fields[0].spec().kind == Kind::Ranges;
     let worst = |s: Severity| mine.iter().copied().find(|f| f.severity == s);
@@ -361,6 +392,8 @@ fn verdict(r: &mut Row, fields: &[Field], pack: &Pack, mine: &[&Finding], has_ru
         }
         if ranges {
             r.fix = "Open Network Access, and the integration user's profile, in this org.".into();
+            let tail = ranges_tail(r);
+            r.why.push_str(&tail);
         }
         return;
     }
@@ -370,9 +403,12 @@ fn verdict(r: &mut Row, fields: &[Field], pack: &Pack, mine: &[&Finding], has_ru
         r.why = format!("No requirement from {}; shown for reference.", pack.name);
         return;
     }
-    let unrecognised = mine
-        .iter()
-        .any(|f| f.severity == Severity::Warning && f.message.contains("does not recognise"));
+    // A choice shown in words ECA Guard does not know is "cannot tell", not "wrong".
+    let unrecognised = fields.iter().any(|f| {
+        matches!(f.spec().kind, Kind::Choice(_))
+            && r.values.iter().any(|v| v.field == *f)
+            && f.spec().choice_value(&v_text(&r.values, *f)).is_none()
+    });
     if let Some(f) = worst(Severity::Error).or_else(|| worst(Severity::Warning).filter(|_| !unrecognised)) {
         from_finding(r, Status::Fail, f);
         if ranges {
@@ -397,6 +433,10 @@ fn verdict(r: &mut Row, fields: &[Field], pack: &Pack, mine: &[&Finding], has_ru
             Some(v) if !ranges => format!("Currently {}, as {} needs.", v.shown, pack.name),
             _ => "The server's addresses are inside the org's IP ranges.".into(),
         };
+    }
+    if ranges {
+        let tail = ranges_tail(r);
+        r.why.push_str(&tail);
     }
 }
 

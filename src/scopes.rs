@@ -2,7 +2,7 @@
 //!
 //! Setup shows scopes as "Label (protocol, names)". Labels drift between releases and are
 //! translated; the parenthesised protocol names do not, so matching is by those names first
-//! (../shared/salesforce-facts.md, "OAuth scopes"). Metadata files use their own tokens
+//! (docs/salesforce-facts.md, "OAuth scopes"). Metadata files use their own tokens
 //! (`ExtlClntAppOauthSettings.commaSeparatedOauthScopes`, e.g. "Api, RefreshToken").
 
 use serde::Serialize;
@@ -35,7 +35,7 @@ const fn s(
     }
 }
 
-/// Every scope Setup offers (salesforce-facts.md, table "OAuth scopes").
+/// Every scope Setup offers (docs/salesforce-facts.md, table "OAuth scopes").
 pub const SCOPES: &[Scope] = &[
     s("full", "Full access", &["full"], &["Full"]),
     s("api", "Manage user data via APIs", &["api"], &["Api"]),

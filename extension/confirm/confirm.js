@@ -3,7 +3,7 @@
 // worker; only a click on Send here makes the worker seal and post. The worker closes this
 // window when the send is done, cancelled or timed out, and the Salesforce page's status line
 // says which.
-import '../shared/protocol.js';
+import '../protocol.js';
 
 const { api, TYPES: T, send } = globalThis.ecaGuardProtocol;
 const $ = (id) => document.getElementById(id);

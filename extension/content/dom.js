@@ -4,7 +4,7 @@
 //
 // Why a deep query: Lightning Setup renders base components in synthetic shadow (a flattened
 // light DOM, where plain querySelectorAll works) but components may opt into native shadow
-// (real open shadow roots). We walk both (salesforce-dom.md §0.3, §7). We never use LWC ids
+// (real open shadow roots). We walk both (docs/salesforce-dom.md §0.3, §7). We never use LWC ids
 // (rewritten with numeric suffixes) nor lwc-* attributes (internal).
 (() => {
   'use strict';
@@ -66,31 +66,6 @@
     return null;
   }
 
-  /** Own visible text of a label-ish element, without help text and assistive spans. */
-  function labelText(el) {
-    return norm(el.textContent);
-  }
-
-  /**
-   * Finds the base-component host whose label is one of `labels` (exact match after
-   * normalising, case-insensitive). Label elements per component (salesforce-dom.md §0.4):
-   * checkbox `span[part=label]` / `.slds-form-element__label`, text `label`, textarea `label`,
-   * combobox `label`, dual listbox `div[part=dual-listbox] > div` (group label).
-   */
-  function findHost(doc, labels, hostSelector = HOSTS) {
-    const wanted = labels.map((l) => norm(l).toLowerCase());
-    const candidates = queryAll(
-      doc,
-      'label, span.slds-form-element__label, span[part="label"], legend, [id^="group-label"], .slds-form-element__legend'
-    );
-    for (const el of candidates) {
-      if (!wanted.includes(labelText(el).toLowerCase())) continue;
-      const host = closestDeep(el, hostSelector);
-      if (host) return host;
-    }
-    return null;
-  }
-
   /** querySelector inside a host, in its shadow root when it has one, else its light DOM. */
   function within(host, selector) {
     return query(host, selector);
@@ -126,5 +101,5 @@
     return out.map((l) => l.replace(/\s+/g, ' ').trim()).filter(Boolean);
   }
 
-  g.dom = { HOSTS, norm, roots, queryAll, query, parentOf, closestDeep, findHost, within, withinAll, visible, lines };
+  g.dom = { HOSTS, norm, roots, queryAll, query, parentOf, closestDeep, within, withinAll, visible, lines };
 })();

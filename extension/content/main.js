@@ -1,6 +1,6 @@
 // ECA Guard content script, part 4 of 4: finds the page reader, reads the form on every change,
 // asks the service worker to check it (the Wasm core cannot run here: Setup's CSP lacks
-// 'wasm-unsafe-eval', toolchain.md) and paints the reply.
+// 'wasm-unsafe-eval', docs/toolchain.md) and paints the reply.
 //
 // Latency: input/change/click and DOM mutations schedule one read in a microtask, so a keystroke
 // is read, sent and painted within the same frame when the worker answers in time. A snapshot

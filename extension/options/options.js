@@ -3,7 +3,7 @@
 // pages allow 'wasm-unsafe-eval') to list packs and validate custom ones before they are kept.
 import { ready } from '../worker/core.js';
 
-import '../shared/protocol.js';
+import '../protocol.js';
 
 const { api, TYPES: T, send } = globalThis.ecaGuardProtocol;
 const KEY = 'ecaGuard';

@@ -2,7 +2,7 @@
 // pair, see which server (name, address, key fingerprint, its pack and callback URLs), apply
 // them to the checks, or forget the pairing. The worker does the work (worker/pairing.js);
 // nothing here sees a consumer secret.
-import '../shared/protocol.js';
+import '../protocol.js';
 import { pairingCore } from '../worker/crypto.js';
 
 const { api, TYPES: T, send } = globalThis.ecaGuardProtocol;

@@ -4,7 +4,7 @@
 //
 // Which tab: `?host=<host>` or `?tab=<id>` when given (tests open popup.html in a tab, where
 // the "active tab" is the popup itself); otherwise the active tab of the last focused window.
-import '../shared/protocol.js';
+import '../protocol.js';
 
 const { api, TYPES: T, send } = globalThis.ecaGuardProtocol;
 const $ = (id) => document.getElementById(id);
@@ -73,7 +73,7 @@ function renderRow(r) {
   li.append(el('div', { class: 'why' }, r.why));
   if (r.fix) li.append(el('div', { class: 'fix' }, el('b', {}, 'Fix: '), r.fix));
   const links = el('div', { class: 'links' });
-  const fixIn = el('span', {}, 'Fix in Setup: ', link(r.setupUrl, r.setupLabel, 'setup'));
+  const fixIn = el('span', {}, 'Fix in Setup: ', link(r.setup.url, r.setup.label, 'setup'));
   for (const m of r.setupMore || []) fixIn.append(', ', link(m.url, m.label, 'setup'));
   links.append(fixIn);
   if (r.source) links.append(el('span', {}, 'Source: ', link(r.source.url, r.source.title, 'source')));

@@ -1,7 +1,7 @@
 // Answers a content script's check message (`{snapshot}`) with `{ok, result}`. The org's notes go
 // into the result; the org memory and the action badge are updated after the reply (org.js), so
 // a keystroke's highlight never waits for storage or badge IPCs.
-import '../shared/protocol.js';
+import '../protocol.js';
 import { ready, timings } from './core.js';
 import { settings } from './settings.js';
 import { GuardError } from './errors.js';

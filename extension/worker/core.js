@@ -1,6 +1,6 @@
 // Loads the Wasm core once per worker lifetime. `ready` resolves to the module's exports.
 // The Wasm URL is passed explicitly: the glue's default (import.meta.url) is not reliable in a
-// service worker (toolchain.md).
+// service worker (docs/toolchain.md).
 import init, * as core from '../pkg/eca_guard.js';
 
 const api = globalThis.browser || globalThis.chrome;

@@ -1,7 +1,7 @@
 // The pairing module (pairing and sealing, with its HPKE crypto): a second Wasm module, loaded
 // on first use only, to pair or to send. Most worker starts only check pages and never pay for
 // it (src/wasm/mod.rs says why the core is built as two modules).
-import '../shared/protocol.js';
+import '../protocol.js';
 import init, * as pairing from '../pkg/eca_guard_pairing.js';
 
 const { api } = globalThis.ecaGuardProtocol;

@@ -2,7 +2,7 @@
 // (`./build.sh bench`) times it as the bare content-script ↔ worker round trip that the
 // keystroke-to-highlight latency is compared with. `timings` reports the worker's start-up
 // milestones (no page data, no settings).
-import '../shared/protocol.js';
+import '../protocol.js';
 import { timings } from './core.js';
 
 const { TYPES: T } = globalThis.ecaGuardProtocol;

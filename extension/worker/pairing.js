@@ -5,7 +5,7 @@
 // an opaque string from the core), plus the server's name, callback URLs and pack. Never a
 // consumer secret. It is kept by worker/pairing-store.js, out of reach of content scripts;
 // they ask `pairingStatus` instead, and hear `pairingChanged` when it changes.
-import '../shared/protocol.js';
+import '../protocol.js';
 import { pairingCore } from './crypto.js';
 import { GuardError } from './errors.js';
 import { clearPairing, readPairing, writePairing } from './pairing-store.js';

@@ -12,7 +12,7 @@
 //
 // One send waits at a time: while one does, another is refused and the open window is brought
 // forward, so a page cannot swap what the window shows just before the admin clicks Confirm.
-import '../shared/protocol.js';
+import '../protocol.js';
 import { ready } from './core.js';
 import { pairingCore } from './crypto.js';
 import { GuardError } from './errors.js';

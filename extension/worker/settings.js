@@ -1,7 +1,7 @@
 // Settings: chrome.storage.local `ecaGuard` (the user's choice, written by the options page),
 // overridden key by key by chrome.storage.managed `ecaGuard` (enterprise policy, same shape,
 // managed_schema.json). Contract, "Configuration".
-import '../shared/protocol.js';
+import '../protocol.js';
 const { api, TYPES: T } = globalThis.ecaGuardProtocol;
 
 export const KEY = 'ecaGuard';
@@ -93,6 +93,12 @@ export function salesforceTabPatterns() {
 }
 
 /** On any settings change: drop the cache and ask open Salesforce pages to check again. */
+const changed = [];
+/** Calls `fn()` after every settings change (the badge's counts depend on the pack). */
+export function onSettingsChange(fn) {
+  changed.push(fn);
+}
+
 export function watchSettings() {
   api.storage.onChanged.addListener((changes, area) => {
     if (area === 'managed') {
@@ -102,6 +108,7 @@ export function watchSettings() {
     }
     if (area !== 'local' || !(KEY in changes || MANAGED_CACHE in changes)) return;
     cached = null;
+    for (const fn of changed) fn();
     api.tabs.query({ url: salesforceTabPatterns() }).then(
       (tabs) => {
         for (const t of tabs) api.tabs.sendMessage(t.id, { type: T.recheck }).catch(() => {});

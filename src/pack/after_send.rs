@@ -91,6 +91,7 @@ pub fn after_send(pack: &Pack, org: &str, app: &str) -> Option<Steps> {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used)] // Reason: a test stops at the value it cannot get.
 mod tests {
     use super::*;
 
@@ -118,8 +119,15 @@ mod tests {
         let veeam = crate::pack::find("veeam-eca", &[]).expect("pack");
         let steps = after_send(veeam, "acme.my.salesforce.com", "0xIfj0000009EQL").expect("steps");
         let first = &steps.steps[0];
-        assert_eq!(first.command.as_deref(), Some("eca-guard-server get --org 'acme.my.salesforce.com' --app '0xIfj0000009EQL'"));
-        assert!(!first.text.contains("{getCommand}") && first.text.starts_with("On the server"), "{}", first.text);
+        assert_eq!(
+            first.command.as_deref(),
+            Some("eca-guard-server get --org 'acme.my.salesforce.com' --app '0xIfj0000009EQL'")
+        );
+        assert!(
+            !first.text.contains("{getCommand}") && first.text.starts_with("On the server"),
+            "{}",
+            first.text
+        );
         let bad = after_send(veeam, "acme.my.salesforce.com", "Veeam Backup\" $(touch x) \"").expect("steps");
         assert_eq!(bad.steps[0].command.as_deref(), Some("eca-guard-server creds list"));
         assert!(bad.steps.iter().all(|s| !s.text.contains("touch")));

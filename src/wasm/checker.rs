@@ -7,9 +7,9 @@ use wasm_bindgen::prelude::*;
 
 use serde::de::DeserializeOwned;
 
-use super::{bad_input, out, to_js_error};
 #[cfg(feature = "bench")]
 use super::to_json;
+use super::{bad_input, out, to_js_error};
 use crate::pack;
 
 /// Typed values cross as JSON: one serde_json instantiation serves the boundary and pack

@@ -65,4 +65,3 @@ pub fn seal_credentials(
 pub fn open_receipt(response_key: &str, message_id: &str, response: &str) -> Result<JsValue, JsValue> {
     json_out(&crate::pairing::open_receipt_json(response_key, message_id, response).map_err(|e| to_js_error(&e))?)
 }
-

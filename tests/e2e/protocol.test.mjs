@@ -1,4 +1,4 @@
-// The one message protocol (extension/shared/protocol.js) against the code that uses it, without
+// The one message protocol (extension/protocol.js) against the code that uses it, without
 // a browser: every message type is spelled only there, every handler has its entry and every entry
 // its handler, and the error kinds cover the core's (src/error.rs) and the worker's.
 import { test } from 'node:test';
@@ -11,7 +11,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const EXT = join(ROOT, 'extension');
 
 globalThis.chrome = { runtime: {} };
-await import(join(EXT, 'shared/protocol.js'));
+await import(join(EXT, 'protocol.js'));
 const { MESSAGES, ERROR_KINDS, TYPES } = globalThis.ecaGuardProtocol;
 
 function files(dir) {
@@ -21,7 +21,7 @@ function files(dir) {
     return p.endsWith('.js') ? [p] : [];
   });
 }
-const sources = files(EXT).filter((p) => !p.endsWith('shared/protocol.js')).map((p) => ({ path: relative(ROOT, p), text: readFileSync(p, 'utf8') }));
+const sources = files(EXT).filter((p) => p !== join(EXT, 'protocol.js')).map((p) => ({ path: relative(ROOT, p), text: readFileSync(p, 'utf8') }));
 
 test('no message type is spelled outside the protocol', () => {
   const types = Object.keys(MESSAGES).join('|');

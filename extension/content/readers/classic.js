@@ -1,5 +1,5 @@
 // Helpers for classic Setup pages (Java "_ui" pages and Visualforce) that Lightning shows in the
-// Aloha iframe (salesforce-dom.md §0.2). The content script runs inside that iframe itself
+// Aloha iframe (docs/salesforce-dom.md §0.2). The content script runs inside that iframe itself
 // (all_frames), so these read their own document and never reach across frames.
 //
 // Classic pages lay settings out as table.detailList rows of td/th.labelCol + td.dataCol. We go
@@ -16,7 +16,7 @@
     return dom.norm(text).replace(/\s*:$/, '').toLowerCase();
   }
 
-  /** True in a classic Setup document (salesforce-dom.md §0.1: `body.sfdcBody`). */
+  /** True in a classic Setup document (docs/salesforce-dom.md §0.1: `body.sfdcBody`). */
   function isClassic(doc) {
     return !!(doc.body && doc.body.classList.contains('sfdcBody'));
   }

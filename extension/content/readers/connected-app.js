@@ -1,4 +1,4 @@
-// Reader for the legacy Connected App pages (pack veeam-connected-app; salesforce-dom.md §1):
+// Reader for the legacy Connected App pages (pack veeam-connected-app; docs/salesforce-dom.md §1):
 // the classic Visualforce New/Edit page (/app/mgmt/forceconnectedapps/forceAppEdit.apexp) and
 // its detail page (…/forceAppDetail.apexp), shown by Lightning in the Aloha iframe; this script
 // runs inside that iframe (all_frames).

@@ -1,5 +1,5 @@
 // Reader for the External Client App detail page, the second phase after the app is created
-// (salesforce-dom.md §2, §3; salesforce-facts.md "Setup pages"):
+// (docs/salesforce-dom.md §2, §3; docs/salesforce-facts.md "Setup pages"):
 // /lightning/setup/ManageExternalClientApplication/<0xI… id>/detail, tabs Settings and Policies.
 // - Settings › OAuth Settings: callback, scopes, flow and security toggles as saved;
 // - Policies › OAuth Policies: Permitted Users, IP Relaxation, Refresh Token Policy.

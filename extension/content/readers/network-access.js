@@ -1,4 +1,4 @@
-// Reader for IP ranges on classic Setup pages inside the Aloha iframe (salesforce-dom.md §5):
+// Reader for IP ranges on classic Setup pages inside the Aloha iframe (docs/salesforce-dom.md §5):
 // - Network Access (/05G, Lightning /lightning/setup/NetworkAccess/home): the org's trusted IP
 //   ranges, a related-list table (table.list: tr.headerRow th…, tr.dataRow) with Start/End IP
 //   Address columns;

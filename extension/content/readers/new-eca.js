@@ -1,10 +1,10 @@
 // Reader for the "New External Client App" form (Setup › External Client App Manager › New).
-// Its URL is not public (salesforce-dom.md §1), so detection is by content: the "Enable OAuth"
+// Its URL is not public (docs/salesforce-dom.md §1), so detection is by content: the "Enable OAuth"
 // checkbox next to a scopes dual listbox or the "Distribution State" picklist.
 //
 // Labels come from a per-locale table; add a locale by adding one object to LABELS. Scopes are
 // read by their shown text, whose parenthesised protocol names are not translated, so the core
-// recognises them in any language (salesforce-facts.md, "OAuth scopes").
+// recognises them in any language (docs/salesforce-facts.md, "OAuth scopes").
 (() => {
   'use strict';
   const g = globalThis.ecaGuard;

@@ -1,6 +1,6 @@
 // Reader for Setup › Security › Session Settings, the classic page /_ui/system/security/
 // SessionSettings that Lightning (/lightning/setup/SecuritySession/home) shows in the Aloha
-// iframe (salesforce-dom.md §4). This script runs inside that iframe (all_frames).
+// iframe (docs/salesforce-dom.md §4). This script runs inside that iframe (all_frames).
 //
 // The checkboxes carry positional ids (p23…) that shift when Salesforce adds a setting, so they
 // are found by label text: label[for] → checkbox, else the checkbox in the same row
