@@ -37,21 +37,42 @@ pub fn in_ranges(ip: IpAddr, ranges: &[IpRange]) -> bool {
     })
 }
 
-/// The integration server's addresses: `serverAddresses` plus IP literals among the callbacks.
-pub fn server_addresses(params: &Params) -> Vec<IpAddr> {
-    let mut out: Vec<IpAddr> = params.server_addresses.iter().filter_map(|a| parse_ip(a)).collect();
-    for u in &params.callback_urls {
-        if let Ok(parsed) = crate::urls::parse(u.trim()) {
-            let ip = match parsed.host {
-                Some(crate::urls::Host::Ip(ip)) => Some(ip),
-                _ => None,
-            };
-            if let Some(ip) = ip.filter(|ip| !ip.is_loopback() && !out.contains(ip)) {
-                out.push(ip);
-            }
+/// Whether Salesforce can ever see `ip` as a sign-in's source: private (RFC 1918, unique
+/// local), loopback, link-local, shared (CGNAT) and unspecified addresses never reach it
+/// untranslated, so checking them against the org's ranges would raise a false error
+/// (docs/salesforce-facts.md, "Login IP ranges: which addresses are checked").
+fn is_public(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            !(v4.is_private()
+                || v4.is_loopback()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || (a == 100 && (64..128).contains(&b)))
+        }
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => is_public(IpAddr::V4(v4)),
+            None => !(v6.is_loopback() || v6.is_unspecified() || v6.is_unique_local() || v6.is_unicast_link_local()),
+        },
+    }
+}
+
+/// The addresses the integration connects to Salesforce from, as the admin entered them
+/// (`serverAddresses`), split into the public ones, which are checked, and the private ones,
+/// which are not. Callback URLs are where Salesforce sends the browser back to, not where the
+/// integration connects from, so their addresses are never taken for server addresses.
+pub fn server_addresses(params: &Params) -> (Vec<IpAddr>, Vec<IpAddr>) {
+    let mut public = Vec::new();
+    let mut private = Vec::new();
+    for ip in params.server_addresses.iter().filter_map(|a| parse_ip(a)) {
+        let list = if is_public(ip) { &mut public } else { &mut private };
+        if !list.contains(&ip) {
+            list.push(ip);
         }
     }
-    out
+    (public, private)
 }
 
 /// The integration server's addresses against the login IP ranges (error) and the trusted IP
@@ -65,14 +86,24 @@ pub fn check(ctx: &mut Ctx<'_>, source: &str, params: &Params, snap: &Snapshot) 
             Severity::Warning,
         ),
     ];
-    let addresses = server_addresses(params);
+    let (addresses, private) = server_addresses(params);
     let pack_name = ctx.pack_name();
     for (f, ranges, severity) in lists {
         let Some(ranges) = ranges else { continue };
         if ranges.is_empty() && f == Field::LoginIpRanges {
             continue; // no login IP ranges: logins are allowed from anywhere
         }
-        if addresses.is_empty() {
+        for ip in &private {
+            ctx.push(
+                "login-ip-range",
+                Severity::Info,
+                Some(f),
+                format!("{ip} is a private address: Salesforce sees the public address it is translated to, so ECA Guard does not check {ip} against {}.", ctx.label(f)),
+                "In ECA Guard's options (Server addresses), enter the public address the server reaches Salesforce from.".into(),
+                Src::Pack(source),
+            );
+        }
+        if addresses.is_empty() && private.is_empty() {
             ctx.push(
                 "login-ip-range",
                 Severity::Info,
@@ -81,7 +112,6 @@ pub fn check(ctx: &mut Ctx<'_>, source: &str, params: &Params, snap: &Snapshot) 
                 "Enter the server's public IP addresses in ECA Guard's options (Server addresses).".into(),
                 Src::Pack(source),
             );
-            continue;
         }
         for ip in &addresses {
             if !in_ranges(*ip, ranges) {

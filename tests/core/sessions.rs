@@ -87,13 +87,9 @@ fn login_ip_ranges() {
         ..veeam_params()
     };
     let with = |login: Vec<IpRange>| Snapshot::new(Page::NetworkAccess).with(Field::LoginIpRanges, login);
-    // 172.12.0.1 comes from the callback URL, 203.0.113.7 from serverAddresses.
-    let inside = with(vec![
-        range("172.12.0.0", "172.12.0.255"),
-        range("203.0.113.0", "203.0.113.255"),
-    ]);
+    let inside = with(vec![range("203.0.113.0", "203.0.113.255")]);
     assert!(run("veeam-eca", &inside, &params).is_empty());
-    let outside = with(vec![range("172.12.0.0", "172.12.0.255")]);
+    let outside = with(vec![range("198.51.100.0", "198.51.100.255")]);
     let got = run("veeam-eca", &outside, &params);
     assert_eq!(rules(&got), pairs(&[("login-ip-range", Error)]));
     assert!(got[0].message.contains("203.0.113.7"));
@@ -106,7 +102,56 @@ fn login_ip_ranges() {
     let trusted = Snapshot::default().with(Field::TrustedIpRanges, vec![range("10.0.0.0", "10.0.0.9")]);
     assert_eq!(
         rules(&run("veeam-eca", &trusted, &params)),
-        pairs(&[("login-ip-range", Warning), ("login-ip-range", Warning)])
+        pairs(&[("login-ip-range", Warning)])
+    );
+}
+
+#[test]
+fn callback_addresses_are_not_server_addresses() {
+    // veeam_params() has the web UI at https://172.12.0.1: where the admin's browser returns to,
+    // not where Veeam connects from. Without server addresses nothing is known to check.
+    let snap = Snapshot::new(Page::NetworkAccess).with(Field::LoginIpRanges, vec![range("203.0.113.0", "203.0.113.9")]);
+    let got = run("veeam-eca", &snap, &veeam_params());
+    assert_eq!(rules(&got), pairs(&[("login-ip-range", Info)]), "{got:#?}");
+    assert!(got[0].message.contains("does not know"), "{}", got[0].message);
+}
+
+#[test]
+fn private_server_addresses_are_never_an_error() {
+    let params = Params {
+        server_addresses: [
+            "10.1.2.3",
+            "192.168.0.9",
+            "172.16.5.5",
+            "100.64.0.1",
+            "127.0.0.1",
+            "169.254.1.1",
+            "fd00::1",
+            "fe80::1",
+            "::ffff:10.0.0.1",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+        ..Params::default()
+    };
+    let snap = Snapshot::new(Page::NetworkAccess).with(Field::LoginIpRanges, vec![range("203.0.113.0", "203.0.113.9")]);
+    let got = run("veeam-eca", &snap, &params);
+    assert!(got.iter().all(|f| f.severity == Info), "{got:#?}");
+    assert_eq!(got.len(), 9, "one note per private address: {got:#?}");
+    assert!(
+        got[0].message.contains("10.1.2.3 is a private address"),
+        "{}",
+        got[0].message
+    );
+    // 172.12.0.1 is public (outside 172.16/12): it is checked.
+    let public = Params {
+        server_addresses: vec!["172.12.0.1".into()],
+        ..Params::default()
+    };
+    assert_eq!(
+        rules(&run("veeam-eca", &snap, &public)),
+        pairs(&[("login-ip-range", Error)])
     );
 }
 

@@ -17,7 +17,10 @@ after(async () => {
 });
 
 const SERVER = '203.0.113.10';
-const VEEAM = { pack: 'veeam-eca', params: { callbackUrls: [`https://${SERVER}`, 'https://veeam.acme.internal'] } };
+// The Veeam web UI is at a private address the admin's browser returns to; the server reaches
+// Salesforce from SERVER. Only server addresses are checked against IP ranges.
+const WEB_UI = ['https://10.20.0.5', 'https://veeam.acme.internal'];
+const VEEAM = { pack: 'veeam-eca', params: { callbackUrls: WEB_UI, serverAddresses: [SERVER] } };
 const DELPHIX = { pack: 'delphix-crt-eca', params: { serverAddresses: [SERVER] } };
 
 const origin = (org) => `https://${org}.my.salesforce-setup.com:${env.server.port}`;
@@ -129,6 +132,17 @@ describe('Network Access and profile Login IP Ranges', () => {
     assert.equal(m.marks[0].severity, 'error');
     assert.equal(m.panel.errors, 1);
     await p2.page.close();
+  });
+
+  test('callback addresses are not server addresses, and a private server address is never an error', async () => {
+    for (const serverAddresses of [[], ['192.168.1.20']]) {
+      await env.setSettings({ pack: 'veeam-eca', params: { callbackUrls: [`https://${SERVER}`, ...WEB_UI], serverAddresses } });
+      const { page } = await visit('bad', '/lightning/setup/EnhancedProfiles/page', { query: '?address=%2F00e5g000000AbCd' });
+      const m = await classicMarks(page, (m) => m.panel, 'panel');
+      assert.equal(m.panel.errors, 0, `${serverAddresses}: ${JSON.stringify(m)}`);
+      assert.equal(m.marks.filter((k) => k.severity === 'error').length, 0, JSON.stringify(m.marks));
+      await page.close();
+    }
   });
 
   test('correct org: nothing marked', async () => {
