@@ -1,6 +1,6 @@
 //! `eca-guard`: the core's checks as a command-line tool for Salesforce metadata.
 //!
-//! Exit status (../shared/contract.md, "Command line"): 0 no errors (warnings and deviations
+//! Exit status (docs/contract.md, "Command line"): 0 no errors (warnings and deviations
 //! allowed), 1 errors found, 2 the input could not be read (with a message saying why).
 
 /// `println!` that stops quietly when stdout is closed (`eca-guard packs | head`) instead of
@@ -33,7 +33,7 @@ struct Cli {
     command: Command,
 }
 
-/// Output format of `check`.
+/// Output format of `packs`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// Findings grouped per app, for people.

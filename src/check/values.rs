@@ -16,6 +16,15 @@ fn default_note(ctx: &Ctx<'_>, f: Field, shown: &str) -> String {
     }
 }
 
+/// ": why" after a deviation's words, or "." when the pack gives no reason.
+fn because(why: &str) -> String {
+    if why.is_empty() {
+        ".".into()
+    } else {
+        format!(": {why}")
+    }
+}
+
 fn on_off(v: bool) -> &'static str {
     if v {
         "on"
@@ -41,8 +50,9 @@ pub fn check_bool(ctx: &mut Ctx<'_>, f: Field, rule: &BoolRule) {
         message.push_str(&default_note(ctx, f, on_off(actual)));
         if baseline.is_some() {
             message.push_str(&format!(
-                " This is a required deviation from Salesforce's baseline ({}): {why}",
-                on_off(!rule.expect)
+                " This is a required deviation from Salesforce's baseline ({}){}",
+                on_off(!rule.expect),
+                because(why)
             ));
         } else if !why.is_empty() {
             message.push(' ');
@@ -62,13 +72,15 @@ pub fn check_bool(ctx: &mut Ctx<'_>, f: Field, rule: &BoolRule) {
             Src::Pack(&rule.source),
         );
     } else if let Some(b) = baseline {
+        let note = default_note(ctx, f, on_off(actual));
         ctx.push_deviation(
             spec.rule,
             f,
             format!(
-                "\"{label}\" is {}, as {pack_name} requires. Salesforce's baseline is {}; this integration requires the deviation: {why}",
+                "\"{label}\" is {}, as {pack_name} requires.{note} Salesforce's baseline is {}; this integration requires the deviation{}",
                 on_off(actual),
-                on_off(!actual)
+                on_off(!actual),
+                because(why)
             ),
             format!("Keep it {} for this integration, and limit who can use the app.", on_off(actual)),
             &rule.source,
@@ -110,8 +122,9 @@ pub fn check_choice(ctx: &mut Ctx<'_>, f: Field, rule: &ChoiceRule) {
         message.push_str(&default_note(ctx, f, &format!("\"{}\"", spec.choice_label(value))));
         match baseline {
             Some((b, _)) if !rule.expect.iter().any(|v| v == b) => message.push_str(&format!(
-                " This is a required deviation from Salesforce's baseline (\"{}\"): {why}",
-                spec.choice_label(b)
+                " This is a required deviation from Salesforce's baseline (\"{}\"){}",
+                spec.choice_label(b),
+                because(why)
             )),
             _ if !why.is_empty() => {
                 message.push(' ');
@@ -128,13 +141,15 @@ pub fn check_choice(ctx: &mut Ctx<'_>, f: Field, rule: &ChoiceRule) {
             Src::Pack(&rule.source),
         );
     } else if let Some((b, doc)) = baseline.filter(|(b, _)| *b != value) {
+        let note = default_note(ctx, f, &format!("\"{}\"", spec.choice_label(value)));
         ctx.push_deviation(
             spec.rule,
             f,
             format!(
-                "\"{label}\" is \"{}\", as {pack_name} requires. Salesforce recommends \"{}\"; this integration requires the deviation: {why}",
+                "\"{label}\" is \"{}\", as {pack_name} requires.{note} Salesforce recommends \"{}\"; this integration requires the deviation{}",
                 spec.choice_label(value),
-                spec.choice_label(b)
+                spec.choice_label(b),
+                because(why)
             ),
             "Keep it for this integration; make sure only the integration's users can use the app.".into(),
             &rule.source,

@@ -1,4 +1,10 @@
-//! `eca-guard check`: walk, check each app as it is read, print as it goes.
+//! `eca-guard check`: walk, check each app as it is read, write each app's findings as they come
+//! (memory stays flat), then decide the exit status. Output formats: `text.rs`, `json.rs`,
+//! `sarif.rs`; the exit status rules are the contract's (docs/contract.md, "Command line").
+
+mod json;
+mod sarif;
+mod text;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -6,13 +12,22 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use eca_guard::finding::{Finding, Severity};
-use eca_guard::metadata::{self, AppKind, AppReport, Event, Problem, ProblemLevel};
+use eca_guard::metadata::{self, AppKind, AppReport, Event, Problem, ProblemLevel, Select, Summary};
 use eca_guard::pack::{AppType, Pack, Params};
-use eca_guard::settings::Field;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use serde::Serialize;
 
-use crate::{fail, load_pack, Format};
+use crate::{fail, load_pack};
+
+/// Output format of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Findings grouped per app, for people.
+    Text,
+    /// `{"findings": [...]}`, for machines.
+    Json,
+    /// SARIF 2.1.0, for code scanning (GitHub, GitLab, Azure DevOps).
+    Sarif,
+}
 
 /// Arguments of `eca-guard check`.
 #[derive(Debug, clap::Args)]
@@ -29,13 +44,16 @@ pub struct Args {
     /// A public IP address the integration reaches Salesforce from (for IP ranges; repeat).
     #[arg(long = "server-address", value_name = "IP")]
     pub server_addresses: Vec<String>,
-    /// Check only the app with this API name (repeat for several; default: every app).
+    /// Check only the app with this API name (repeat for several; default: every app). A name
+    /// that matches no app of the pack's kind fails the run.
     #[arg(long = "app", value_name = "API_NAME")]
     pub apps: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Exit 1 on warnings too (files that could not be read always exit 1: their settings are unverified).
+    /// Exit 1 on warnings too: warning findings and warnings about files (unknown elements, a
+    /// missing companion file, a secret in a file). Files or values that could not be read
+    /// always exit 1: their settings are unverified.
     #[arg(long)]
     pub strict: bool,
     /// Print counts, seconds and peak memory to stderr at the end (for the bench).
@@ -45,19 +63,91 @@ pub struct Args {
     pub dir: PathBuf,
 }
 
-/// A finding as `--format json` prints it: the contract's fields plus where it comes from.
-#[derive(Serialize)]
-struct JsonFinding<'a> {
-    #[serde(flatten)]
-    finding: &'a Finding,
-    /// The app's API name.
-    app: &'a str,
-    /// `externalClientApp`, `connectedApp` or `orgSettings`.
-    #[serde(rename = "appType")]
-    app_type: &'static str,
-    /// The file the setting is in, relative to the checked folder.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    file: Option<String>,
+/// What every output format needs besides the findings.
+pub struct Ctx<'a> {
+    /// The folder given on the command line: `file` paths are relative to it.
+    pub dir: &'a Path,
+    /// The pack.
+    pub pack: &'a Pack,
+}
+
+impl Ctx<'_> {
+    /// A path relative to the folder given, with `/` (`../x` when the walk read the parent of
+    /// a metadata folder given, for that folder's companions).
+    pub fn rel(&self, p: &Path) -> String {
+        let slash = |r: &Path| r.to_string_lossy().replace('\\', "/");
+        let parent = match self.dir.parent() {
+            Some(p) if p.as_os_str().is_empty() => Path::new("."),
+            Some(p) => p,
+            None => self.dir,
+        };
+        let p = p.strip_prefix(".").unwrap_or(p);
+        if let Ok(r) = p.strip_prefix(self.dir.strip_prefix(".").unwrap_or(self.dir)) {
+            let s = slash(r);
+            return if s.is_empty() { ".".into() } else { s };
+        }
+        match p.strip_prefix(parent.strip_prefix(".").unwrap_or(parent)) {
+            Ok(r) if parent != self.dir => format!("../{}", slash(r)),
+            _ => slash(p),
+        }
+    }
+}
+
+/// How a run ended, for the formats' closing words.
+pub struct End<'a> {
+    /// What the walk saw.
+    pub summary: &'a Summary,
+    /// What was found.
+    pub tally: &'a Tally,
+    /// The exit status about to be returned.
+    pub status: u8,
+    /// What made the run fail besides findings and files (an --app that names nothing), and
+    /// notes for the end of the run; both are also printed on stderr.
+    pub verdict: &'a Verdict,
+}
+
+/// The exit status, with the words that explain it.
+#[derive(Debug, Default)]
+pub struct Verdict {
+    /// 0, 1 or 2.
+    pub status: u8,
+    /// Why the run fails although no finding or file says so (printed as errors).
+    pub errors: Vec<String>,
+    /// Things to know (printed as notes).
+    pub notes: Vec<String>,
+}
+
+/// One output format, written as the walk goes.
+pub trait Output {
+    /// Before the first app.
+    fn begin(&mut self, out: &mut dyn Write, ctx: &Ctx<'_>) -> io::Result<()>;
+    /// One app with its findings.
+    fn app(&mut self, out: &mut dyn Write, ctx: &Ctx<'_>, report: &AppReport, findings: &[Finding]) -> io::Result<()>;
+    /// A problem with a file (also printed on stderr).
+    fn problem(&mut self, _ctx: &Ctx<'_>, _p: &Problem) {}
+    /// After the last app.
+    fn end(&mut self, out: &mut dyn Write, ctx: &Ctx<'_>, end: &End<'_>) -> io::Result<()>;
+}
+
+/// Counts of findings and problems.
+#[derive(Default)]
+pub struct Tally {
+    /// Findings by severity.
+    pub errors: usize,
+    /// Warning findings.
+    pub warnings: usize,
+    /// Deviation findings.
+    pub deviations: usize,
+    /// Info findings.
+    pub infos: usize,
+    /// Apps (and org settings) checked.
+    pub apps: usize,
+    /// Problems with files, by level.
+    pub problem_errors: usize,
+    /// Warnings about files.
+    pub problem_warnings: usize,
+    /// Names given with --app that were checked.
+    pub named_seen: Vec<String>,
 }
 
 /// Checks one app's snapshot: the same check the browser runs on a page.
@@ -65,14 +155,17 @@ pub fn check_app(report: &AppReport, pack: &Pack, params: &Params) -> Vec<Findin
     eca_guard::check(&report.snapshot, pack, params)
 }
 
-/// A path relative to the checked folder, with `/`.
-fn rel(base: &Path, p: &Path) -> String {
-    let r = p.strip_prefix(base).unwrap_or(p);
-    let s = r.to_string_lossy().replace('\\', "/");
-    if s.is_empty() {
-        ".".into()
-    } else {
-        s
+/// The contract's severity word.
+pub fn severity_word(s: Severity) -> &'static str {
+    s.as_str()
+}
+
+/// `externalClientApp`, `connectedApp` or `orgSettings`.
+pub fn app_type(kind: AppKind) -> &'static str {
+    match kind {
+        AppKind::Eca => "externalClientApp",
+        AppKind::ConnectedApp => "connectedApp",
+        AppKind::OrgSettings => "orgSettings",
     }
 }
 
@@ -114,98 +207,12 @@ impl Progress {
     }
 }
 
-#[derive(Default)]
-struct Tally {
-    errors: usize,
-    warnings: usize,
-    deviations: usize,
-    infos: usize,
-    apps: usize,
-    apps_with_errors: usize,
-    findings_written: usize,
-    skipped_kind: usize,
-    skipped_name: usize,
-    named_seen: Vec<String>,
-}
-
-fn severity_word(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Deviation => "deviation",
-        Severity::Info => "info",
-    }
-}
-
-fn print_problem(base: &Path, p: &Problem) {
+fn print_problem(ctx: &Ctx<'_>, p: &Problem) {
     let level = match p.level {
         ProblemLevel::Error => "error",
         ProblemLevel::Warning => "warning",
     };
-    eprintln!("eca-guard: {level}: {}: {}", rel(base, &p.path), p.reason);
-}
-
-fn write_text(out: &mut dyn Write, base: &Path, report: &AppReport, findings: &[Finding]) -> io::Result<()> {
-    let root = match rel(base, &report.root).as_str() {
-        "." => base.display().to_string(),
-        r => r.to_string(),
-    };
-    let label = report
-        .snapshot
-        .text(Field::Name)
-        .filter(|l| *l != report.name)
-        .map(|l| format!(" \"{l}\""))
-        .unwrap_or_default();
-    writeln!(out, "{root}: {} {}{label}", report.kind.as_str(), report.name)?;
-    if findings.is_empty() {
-        writeln!(out, "  ok: no findings")?;
-    }
-    for f in findings {
-        writeln!(out, "  {:<9} {}: {}", severity_word(f.severity), f.rule, f.message)?;
-        writeln!(out, "            fix: {}", f.fix)?;
-        if !f.source.is_empty() {
-            writeln!(out, "            source: {} <{}>", f.source_title, f.source)?;
-        } else {
-            writeln!(out, "            source: {}", f.source_title)?;
-        }
-        if let Some(file) = report.file_for(f.field) {
-            writeln!(out, "            file: {}", rel(base, file))?;
-        }
-    }
-    writeln!(out)
-}
-
-fn app_type(kind: AppKind) -> &'static str {
-    match kind {
-        AppKind::Eca => "externalClientApp",
-        AppKind::ConnectedApp => "connectedApp",
-        AppKind::OrgSettings => "orgSettings",
-    }
-}
-
-fn write_json(
-    out: &mut dyn Write,
-    base: &Path,
-    report: &AppReport,
-    findings: &[Finding],
-    tally: &mut Tally,
-) -> io::Result<()> {
-    for f in findings {
-        let jf = JsonFinding {
-            finding: f,
-            app: &report.name,
-            app_type: app_type(report.kind),
-            file: report.file_for(f.field).map(|p| rel(base, p)),
-        };
-        if tally.findings_written > 0 {
-            out.write_all(b",\n  ")?;
-        } else {
-            out.write_all(b"\n  ")?;
-        }
-        serde_json::to_writer(&mut *out, &jf).map_err(io::Error::other)?;
-        tally.findings_written += 1;
-    }
-    Ok(())
+    eprintln!("eca-guard: {level}: {}: {}", ctx.rel(&p.path), p.reason);
 }
 
 /// Peak resident memory of this process in KiB (Linux `VmHWM`), when known.
@@ -213,6 +220,80 @@ pub fn peak_rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// `s` for plurals.
+pub fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// The exit status and the words that explain it (docs/cli.md, "Exit status"). Exit 2 only when
+/// nothing could be read, or nothing that --app asks for is there.
+fn decide(args: &Args, pack: &Pack, summary: &Summary, tally: &Tally) -> Verdict {
+    let dir = args.dir.display();
+    let (other, for_what, other_pack) = match pack.app_type {
+        AppType::Eca => ("Connected App", "External Client Apps", "veeam-connected-app"),
+        AppType::ConnectedApp => ("External Client App", "Connected Apps", "veeam-eca"),
+    };
+    let mut v = Verdict::default();
+    if summary.skipped_kind > 0 {
+        let s = plural(summary.skipped_kind);
+        v.notes.push(format!(
+            "skipped {} {other}{s}: pack {} is for {for_what} (a pack for {other}s, such as {other_pack}, checks them)",
+            summary.skipped_kind, pack.id
+        ));
+    }
+    if summary.global_oauth_missing > 0 {
+        let n = summary.global_oauth_missing;
+        v.notes.push(format!(
+            "{n} External Client App{} without an ExtlClntAppGlobalOauthSettings file: {}.",
+            plural(n),
+            metadata::GLOBAL_OAUTH_MISSING
+        ));
+    }
+    if summary.not_checked > 0 {
+        let n = summary.not_checked;
+        v.notes.push(format!(
+            "{n} ExtlClntAppOauthSecuritySettings file{} (.ecaOauthSecurity) not checked: the Metadata API guide documents no field of this type that a pack checks",
+            plural(n)
+        ));
+    }
+    for name in args.apps.iter().filter(|n| !tally.named_seen.contains(n)) {
+        v.errors.push(if summary.named_other_kind.contains(name) {
+            format!("--app {name}: {name} is a {other}; pack {} is for {for_what}", pack.id)
+        } else {
+            format!("--app {name}: no app of this API name under {dir}")
+        });
+    }
+    if summary.files_found == 0 {
+        v.status = crate::EXIT_INPUT;
+        v.errors.push(format!(
+            "{dir}: no External Client App, Connected App or Security settings metadata found (files such as NAME.eca-meta.xml or Security.settings-meta.xml, as `sf project retrieve` writes them)"
+        ));
+    } else if summary.files_read == 0 && summary.files_failed > 0 {
+        v.status = crate::EXIT_INPUT;
+        v.errors.push(format!(
+            "{dir}: none of the {} metadata files found could be read (see above)",
+            summary.files_failed
+        ));
+    } else if !args.apps.is_empty() && tally.named_seen.is_empty() {
+        v.status = crate::EXIT_INPUT;
+        v.errors
+            .push(format!("{dir}: nothing to check: no app that --app names is there"));
+    } else {
+        if tally.apps == 0 {
+            v.notes
+                .push(format!("nothing in {dir} is for pack {}: no app was checked", pack.id));
+        }
+        let strict_fail = args.strict && (tally.warnings > 0 || tally.problem_warnings > 0);
+        let fails = tally.errors > 0 || tally.problem_errors > 0 || !v.errors.is_empty() || strict_fail;
+        v.status = u8::from(fails);
+    }
+    v
 }
 
 /// Runs `eca-guard check`.
@@ -227,81 +308,76 @@ pub fn run(args: &Args) -> ExitCode {
         salesforce_idp: args.salesforce_idp,
         server_addresses: args.server_addresses.clone(),
     };
-    let json = args.format == crate::Format::Json;
+    let ctx = Ctx {
+        dir: &args.dir,
+        pack: &pack,
+    };
+    let mut output: Box<dyn Output> = match args.format {
+        Format::Text => Box::new(text::Text),
+        Format::Json => Box::new(json::Json::default()),
+        Format::Sarif => Box::new(sarif::Sarif::new(&ctx)),
+    };
+    let select = Select {
+        kind: Some(match pack.app_type {
+            AppType::Eca => AppKind::Eca,
+            AppType::ConnectedApp => AppKind::ConnectedApp,
+        }),
+        names: args.apps.clone(),
+    };
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
-    let base = match args.dir.file_name().and_then(|n| n.to_str()) {
-        Some(n) if is_metadata_folder_name(n) => args.dir.parent().unwrap_or(&args.dir).to_path_buf(),
-        _ => args.dir.clone(),
-    };
     let mut tally = Tally::default();
     let mut progress = Progress::new();
     let mut io_error: Option<io::Error> = None;
-    if json {
-        let _ = out.write_all(b"{\"findings\": [");
-    }
-    let result = metadata::walk(&args.dir, &mut |event| match event {
+    let keep = |r: io::Result<()>, slot: &mut Option<io::Error>| {
+        if let Err(e) = r {
+            slot.get_or_insert(e);
+        }
+    };
+    keep(output.begin(&mut out, &ctx), &mut io_error);
+    let on_problem = |p: &Problem, tally: &mut Tally, output: &mut Box<dyn Output>, progress: &Progress| {
+        match p.level {
+            ProblemLevel::Error => tally.problem_errors += 1,
+            ProblemLevel::Warning => tally.problem_warnings += 1,
+        }
+        output.problem(&ctx, p);
+        progress.print(|| print_problem(&ctx, p));
+    };
+    let result = metadata::walk(&args.dir, &select, &mut |event| match event {
         Event::App(report) => {
             progress.tick();
-            let other_kind = match pack.app_type {
-                AppType::Eca => report.kind == AppKind::ConnectedApp,
-                AppType::ConnectedApp => report.kind == AppKind::Eca,
-            };
-            if other_kind {
-                tally.skipped_kind += 1;
-                return;
-            }
-            if !args.apps.is_empty() && report.kind != AppKind::OrgSettings {
-                if !args.apps.contains(&report.name) {
-                    tally.skipped_name += 1;
-                    return;
-                }
+            if report.kind != AppKind::OrgSettings && !args.apps.is_empty() {
                 tally.named_seen.push(report.name.clone());
             }
             for p in &report.problems {
-                progress.print(|| print_problem(&base, p));
+                on_problem(p, &mut tally, &mut output, &progress);
             }
             let findings = check_app(&report, &pack, &params);
             tally.apps += 1;
-            let mut app_errors = 0;
             for f in &findings {
                 match f.severity {
-                    Severity::Error => {
-                        tally.errors += 1;
-                        app_errors += 1;
-                    }
+                    Severity::Error => tally.errors += 1,
                     Severity::Warning => tally.warnings += 1,
                     Severity::Deviation => tally.deviations += 1,
                     Severity::Info => tally.infos += 1,
                 }
             }
-            if app_errors > 0 {
-                tally.apps_with_errors += 1;
-            }
-            let written = if json {
-                write_json(&mut out, &base, &report, &findings, &mut tally)
-            } else if progress.shown {
+            let written = if progress.shown {
                 let mut buf = Vec::new();
-                let r = write_text(&mut buf, &base, &report, &findings);
+                let r = output.app(&mut buf, &ctx, &report, &findings);
                 progress.print(|| {
                     let _ = out.write_all(&buf);
                     let _ = out.flush();
                 });
                 r
             } else {
-                write_text(&mut out, &base, &report, &findings)
+                output.app(&mut out, &ctx, &report, &findings)
             };
-            if let Err(e) = written {
-                io_error.get_or_insert(e);
-            }
+            keep(written, &mut io_error);
         }
-        Event::Problem(p) => progress.print(|| print_problem(&base, &p)),
+        Event::Problem(p) => on_problem(&p, &mut tally, &mut output, &progress),
     });
     progress.bar.finish_and_clear();
-    if json {
-        let close: &[u8] = if tally.findings_written > 0 { b"\n]}\n" } else { b"]}\n" };
-        let _ = out.write_all(close);
-    }
     let summary = match result {
         Ok(s) => s,
         Err(e) => {
@@ -309,98 +385,26 @@ pub fn run(args: &Args) -> ExitCode {
             return fail(e);
         }
     };
+    let verdict = decide(args, &pack, &summary, &tally);
+    let end = End {
+        summary: &summary,
+        tally: &tally,
+        status: verdict.status,
+        verdict: &verdict,
+    };
+    keep(output.end(&mut out, &ctx, &end), &mut io_error);
+    let _ = out.flush();
+    for e in &verdict.errors {
+        eprintln!("eca-guard: error: {e}");
+    }
+    for note in &verdict.notes {
+        eprintln!("eca-guard: note: {note}");
+    }
     if let Some(e) = io_error {
         if e.kind() != io::ErrorKind::BrokenPipe {
-            let _ = out.flush();
             return fail(format!("writing the output: {e}"));
         }
     }
-    if tally.skipped_kind > 0 {
-        let (what, for_what) = match pack.app_type {
-            AppType::Eca => ("Connected App", "External Client Apps"),
-            AppType::ConnectedApp => ("External Client App", "Connected Apps"),
-        };
-        eprintln!(
-            "eca-guard: note: skipped {} {what}{}: pack {} is for {for_what}",
-            tally.skipped_kind,
-            plural(tally.skipped_kind),
-            pack.id
-        );
-    }
-    for name in args.apps.iter().filter(|n| !tally.named_seen.contains(n)) {
-        eprintln!(
-            "eca-guard: warning: --app {name}: no app of this API name under {}",
-            args.dir.display()
-        );
-    }
-    let status = if summary.apps > 0 && tally.apps == 0 {
-        let _ = out.flush();
-        return fail(format!(
-            "{}: no app to check with pack {} ({} of another kind, {} not named by --app)",
-            args.dir.display(),
-            pack.id,
-            tally.skipped_kind,
-            tally.skipped_name
-        ));
-    } else if summary.apps == 0 {
-        let _ = out.flush();
-        let why = if summary.files_failed > 0 {
-            format!(
-                "{}: none of the {} metadata files found could be read (see above)",
-                args.dir.display(),
-                summary.files_failed
-            )
-        } else {
-            format!(
-                "{}: no External Client App, Connected App or Security settings metadata found (expected folders such as force-app/main/default/externalClientApps, as `sf project retrieve` writes them)",
-                args.dir.display()
-            )
-        };
-        return fail(why);
-    } else if summary.files_read == 0 {
-        let _ = out.flush();
-        return fail(format!(
-            "{}: none of the {} metadata files found could be read (see above)",
-            args.dir.display(),
-            summary.files_failed
-        ));
-    } else if tally.errors > 0 || summary.files_failed > 0 || (args.strict && tally.warnings > 0) {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    };
-    if !json {
-        let _ = writeln!(
-            out,
-            "Checked {} app{} in {} source folder{} against {} ({}): {} error{}, {} warning{}, {} deviation{}, {} info.",
-            tally.apps,
-            plural(tally.apps),
-            summary.roots,
-            plural(summary.roots),
-            pack.id,
-            pack.name,
-            tally.errors,
-            plural(tally.errors),
-            tally.warnings,
-            plural(tally.warnings),
-            tally.deviations,
-            plural(tally.deviations),
-            tally.infos
-        );
-        if summary.files_failed > 0 {
-            let _ = writeln!(
-                out,
-                "{} file{} could not be read; the settings in {} are reported as unreadable.",
-                summary.files_failed,
-                plural(summary.files_failed),
-                if summary.files_failed == 1 { "it" } else { "them" }
-            );
-        }
-        if tally.deviations > 0 {
-            let _ = writeln!(out, "Deviations are settings weaker than Salesforce's baseline that this integration requires: correct, but limit who can use the app.");
-        }
-    }
-    let _ = out.flush();
     if args.stats {
         eprintln!(
             "STATS apps={} files={} failed={} seconds={:.4} vmhwm_kib={}",
@@ -411,26 +415,5 @@ pub fn run(args: &Args) -> ExitCode {
             peak_rss_kib().unwrap_or(0)
         );
     }
-    status
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
-}
-
-fn is_metadata_folder_name(n: &str) -> bool {
-    [
-        "externalClientApps",
-        "extlClntAppPolicies",
-        "extlClntAppGlobalOauthSets",
-        "extlClntAppOauthSettings",
-        "extlClntAppOauthPolicies",
-        "settings",
-        "connectedApps",
-    ]
-    .contains(&n)
+    ExitCode::from(verdict.status)
 }

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use super::{File, Options, API_VERSION, SOURCE_DIR};
 use crate::metadata::mapping::{self, Conv};
 use crate::metadata::Part;
-use crate::pack::{AppType, Pack};
+use crate::pack::Pack;
 use crate::settings::Field;
 use crate::snapshot::{Snapshot, Value};
 
@@ -39,7 +39,7 @@ fn texts(conv: Conv, v: &Value) -> Vec<String> {
         (Conv::NotBool { .. }, Value::Bool(b)) => vec![tf(!b)],
         (Conv::BoolChoice { on, .. }, Value::Text(t)) => vec![tf(t == on)],
         (Conv::Text, Value::Text(t)) => vec![t.clone()],
-        (Conv::Values(values), Value::Text(t)) => {
+        (Conv::Values { values, .. }, Value::Text(t)) => {
             vec![values
                 .iter()
                 .find(|(_, v)| v == t)
@@ -164,17 +164,7 @@ pub fn files(pack: &Pack, opts: &Options, snap: &Snapshot) -> Vec<File> {
     let name = opts.name.as_str();
     let version = opts.api_version.clone().unwrap_or_else(|| API_VERSION.to_string());
     let src = PathBuf::from(SOURCE_DIR);
-    let types: Vec<Part> = if pack.app_type == AppType::ConnectedApp {
-        vec![Part::ConnectedApp]
-    } else {
-        vec![
-            Part::Eca,
-            Part::Policies,
-            Part::GlobalOauth,
-            Part::OauthSettings,
-            Part::OauthPolicies,
-        ]
-    };
+    let types = super::parts(pack);
     let mut files: Vec<File> = types
         .iter()
         .map(|part| File {
@@ -185,7 +175,7 @@ pub fn files(pack: &Pack, opts: &Options, snap: &Snapshot) -> Vec<File> {
     let mut pkg = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Package xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n",
     );
-    for part in &types {
+    for part in types {
         let _ = write!(
             pkg,
             "    <types>\n        <members>{}</members>\n        <name>{}</name>\n    </types>\n",
