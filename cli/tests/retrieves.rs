@@ -355,3 +355,21 @@ fn a_folder_of_only_metadata_files_is_a_source_root() {
         "Flat_glbloauth.ecaGlblOauth-meta.xml"
     );
 }
+
+#[test]
+fn symlinked_folders_are_followed_and_link_loops_end() {
+    // A project whose OAuth settings folder is a link to a shared folder, plus a link loop.
+    let t = tempfile::tempdir().expect("tempdir");
+    let src = veeam_app(&t.path().join("org"), "Linked");
+    let shared = t.path().join("shared-oauth");
+    std::fs::rename(src.join("extlClntAppGlobalOauthSets"), &shared).expect("mv");
+    std::os::unix::fs::symlink(&shared, src.join("extlClntAppGlobalOauthSets")).expect("symlink");
+    std::os::unix::fs::symlink(&src, src.join("loop")).expect("symlink");
+    let (c, findings, err) = check_json("veeam-eca", &VEEAM_CALLBACKS, &t.path().join("org"));
+    assert_eq!(c, 0, "{findings:#?}\n{err}");
+    assert!(!err.contains("missing companion"), "{err}");
+    assert_eq!(
+        finding(&findings, "Linked", "pkce")["file"],
+        "force-app/main/default/extlClntAppGlobalOauthSets/Linked_glbloauth.ecaGlblOauth-meta.xml"
+    );
+}

@@ -50,14 +50,26 @@ pub fn name_of(path: &Path) -> String {
         .unwrap_or_default()
 }
 
+/// Symlinked folders followed below one root, at most.
+const MAX_LINKED: usize = 64;
+
 /// Lists every metadata file below `root`. Reports files in a standard ECA or Connected App
 /// folder that are not metadata of any of these types, and folders that cannot be read.
 pub fn build(w: &mut Walker<'_>, root: &Path) -> Index {
     let mut index = Index::default();
-    let mut entries = walkdir::WalkDir::new(root)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter();
+    let mut linked = Vec::new();
+    if let Ok(canonical) = std::fs::canonicalize(root) {
+        linked.push(canonical);
+    }
+    collect(w, root, &mut index, &mut linked);
+    index
+}
+
+/// Walks without following links, so that no file is `stat`ed: the folder listing's file type
+/// is enough (a retrieve holds thousands of files). A symlink is looked at on its own: a linked
+/// folder is walked as if it were here, a linked file is taken by its name.
+fn collect(w: &mut Walker<'_>, root: &Path, index: &mut Index, linked: &mut Vec<PathBuf>) {
+    let mut entries = walkdir::WalkDir::new(root).sort_by_file_name().into_iter();
     while let Some(entry) = entries.next() {
         let entry = match entry {
             Ok(e) => e,
@@ -66,22 +78,37 @@ pub fn build(w: &mut Walker<'_>, root: &Path) -> Index {
                 continue;
             }
         };
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let is_dir = entry.file_type().is_dir();
         if entry.depth() == 0 {
             continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        let mut is_dir = entry.file_type().is_dir();
+        if entry.file_type().is_symlink() {
+            is_dir = std::fs::metadata(entry.path()).is_ok_and(|m| m.is_dir());
+            if is_dir && Part::of_file(&name).is_none() {
+                // Each linked folder once, and never one that holds the root (a loop).
+                let target = std::fs::canonicalize(entry.path()).ok();
+                let seen = target
+                    .as_ref()
+                    .is_none_or(|t| linked.iter().any(|l| l == t || l.starts_with(t)));
+                if !seen && linked.len() <= MAX_LINKED && !is_skipped_folder(&name) {
+                    linked.extend(target);
+                    collect(w, entry.path(), index, linked);
+                }
+                continue;
+            }
         }
         if is_dir && is_skipped_folder(&name) {
             entries.skip_current_dir();
             continue;
         }
-        let path = entry.path().to_path_buf();
         match Part::of_file(&name) {
             // A folder with a metadata file's name is recorded too: reading it says why it fails.
             Some(part) => {
                 if is_dir {
                     entries.skip_current_dir();
                 }
+                let path = entry.path().to_path_buf();
                 match part {
                     Part::Eca => index.ecas.push(path),
                     Part::ConnectedApp => index.connected_apps.push(path),
@@ -90,11 +117,10 @@ pub fn build(w: &mut Walker<'_>, root: &Path) -> Index {
                     _ => index.companions.push((part, path)),
                 }
             }
-            None if !is_dir && !name.starts_with('.') => stray(w, &path),
+            None if !is_dir && !name.starts_with('.') => stray(w, entry.path()),
             None => {}
         }
     }
-    index
 }
 
 /// A file in an ECA or Connected App folder that is no metadata of these types (a settings
@@ -151,7 +177,7 @@ pub fn link(ecas: Vec<PathBuf>, companions: Files) -> (Vec<(String, PathBuf)>, B
         .collect();
     apps.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
     let has_eca = |app: &str| apps.binary_search_by(|(n, _)| n.as_str().cmp(app)).is_ok();
-    let mut groups: BTreeMap<String, Files> = BTreeMap::new();
+    let mut groups: BTreeMap<String, Vec<(Part, PathBuf, bool)>> = BTreeMap::new();
     for (part, path) in companions {
         let name = name_of(&path);
         let by_name = part.app_of(&name).filter(|a| has_eca(a)).map(str::to_string);
@@ -159,15 +185,16 @@ pub fn link(ecas: Vec<PathBuf>, companions: Files) -> (Vec<(String, PathBuf)>, B
         let owner = by_name
             .or_else(|| read_text(&path).ok().and_then(|t| owner_of(&t)))
             .unwrap_or_else(|| app_by_name(part, &name));
-        let files = groups.entry(owner).or_default();
-        // The conventionally named file of a part is tried first.
-        if conventional {
-            let at = files.iter().position(|(p, _)| *p == part).unwrap_or(files.len());
-            files.insert(at, (part, path));
-        } else {
-            files.push((part, path));
-        }
+        groups.entry(owner).or_default().push((part, path, conventional));
     }
+    // The conventionally named files first, each kind's in path order.
+    let groups = groups
+        .into_iter()
+        .map(|(app, mut files)| {
+            files.sort_by_key(|(_, _, conventional)| !conventional);
+            (app, files.into_iter().map(|(part, path, _)| (part, path)).collect())
+        })
+        .collect();
     (apps, groups)
 }
 

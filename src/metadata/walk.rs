@@ -229,6 +229,11 @@ impl Walker<'_> {
     /// A folder the walk could not enter.
     pub fn walk_error(&mut self, base: &Path, e: &walkdir::Error) {
         let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| base.to_path_buf());
+        if e.loop_ancestor().is_some() {
+            let reason = "a link back to a folder above it; not followed".to_string();
+            self.problem(path, reason, ProblemLevel::Warning);
+            return;
+        }
         let reason = e.io_error().map(|io| io.to_string()).unwrap_or_else(|| e.to_string());
         self.problem(path, format!("folder cannot be read: {reason}"), ProblemLevel::Error);
     }

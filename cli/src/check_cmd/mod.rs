@@ -3,20 +3,22 @@
 //! `sarif.rs`; the exit status rules are the contract's (docs/contract.md, "Command line").
 
 mod json;
+mod progress;
 mod sarif;
 mod text;
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use eca_guard::finding::{Finding, Severity};
 use eca_guard::metadata::{self, AppKind, AppReport, Event, Problem, ProblemLevel, Select, Summary};
 use eca_guard::pack::{AppType, Pack, Params};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::{fail, load_pack};
+
+use progress::Progress;
 
 /// Output format of `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -166,44 +168,6 @@ pub fn app_type(kind: AppKind) -> &'static str {
         AppKind::Eca => "externalClientApp",
         AppKind::ConnectedApp => "connectedApp",
         AppKind::OrgSettings => "orgSettings",
-    }
-}
-
-struct Progress {
-    bar: ProgressBar,
-    started: Instant,
-    shown: bool,
-    tty: bool,
-}
-
-impl Progress {
-    fn new() -> Progress {
-        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
-        if let Ok(style) = ProgressStyle::with_template("{spinner} {pos} apps checked in {elapsed} {msg}") {
-            bar.set_style(style);
-        }
-        Progress {
-            bar,
-            started: Instant::now(),
-            shown: false,
-            tty: io::stderr().is_terminal(),
-        }
-    }
-
-    fn tick(&mut self) {
-        self.bar.inc(1);
-        if self.tty && !self.shown && self.started.elapsed() > Duration::from_millis(700) {
-            self.shown = true;
-            self.bar.set_draw_target(ProgressDrawTarget::stderr());
-        }
-    }
-
-    fn print(&self, f: impl FnOnce()) {
-        if self.shown {
-            self.bar.suspend(f);
-        } else {
-            f();
-        }
     }
 }
 
