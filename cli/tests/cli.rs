@@ -399,8 +399,9 @@ fn missing_companion_is_reported_and_its_settings_marked_unreadable() {
     std::fs::remove_file(file(&src, "extlClntAppOauthSettings", "Lonely_oauth.ecaOauth-meta.xml")).expect("rm");
     let (c, findings, err) = check_json("veeam-eca", &VEEAM_CALLBACKS, t.path());
     assert_eq!(c, 0);
+    // Named where a retrieve puts it: beside the app's own folder, not at the project root.
     assert!(
-        err.contains("Lonely_oauth.ecaOauth-meta.xml: missing companion file"),
+        err.contains("warning: force-app/main/default/extlClntAppOauthSettings/Lonely_oauth.ecaOauth-meta.xml: missing companion file"),
         "{err}"
     );
     assert_eq!(finding(&findings, "Lonely", "field-unreadable")["field"], "scopes");

@@ -216,10 +216,20 @@ impl Walker<'_> {
     ) -> AppReport {
         let mut acc = acc_for(app);
         let mut files: Vec<(Part, PathBuf)> = Vec::new();
-        // A missing file is named where a retrieve of the same format would have put it.
-        let mdapi = eca_file.as_ref().is_some_and(|p| !name_of(p).ends_with("-meta.xml"));
+        // A missing file is named where a retrieve of the same format would have put it: in the
+        // standard folder beside the one the app's main file (or first companion) is in.
+        let known = eca_file.clone().or_else(|| linked.first().map(|(_, p)| p.clone()));
+        let mdapi = known.as_ref().is_some_and(|p| !name_of(p).ends_with("-meta.xml"));
+        let home = known
+            .as_ref()
+            .and_then(|p| p.parent())
+            .map(|dir| match (dir.file_name(), dir.parent()) {
+                (Some(n), Some(up)) if super::walk::is_metadata_folder(&n.to_string_lossy()) => up.to_path_buf(),
+                _ => dir.to_path_buf(),
+            })
+            .unwrap_or_else(|| root.to_path_buf());
         let expected = |part: Part| {
-            root.join(if mdapi {
+            home.join(if mdapi {
                 part.mdapi_relative_path(app)
             } else {
                 part.relative_path(app)
