@@ -373,3 +373,54 @@ fn symlinked_folders_are_followed_and_link_loops_end() {
         "force-app/main/default/extlClntAppGlobalOauthSets/Linked_glbloauth.ecaGlblOauth-meta.xml"
     );
 }
+
+#[test]
+fn a_manifest_at_the_top_of_a_repository_of_many_orgs_keeps_them_apart() {
+    // repo/package.xml, repo/orgA/…, repo/orgB/…: two orgs, each with its Security settings.
+    let t = tempfile::tempdir().expect("tempdir");
+    put(
+        t.path(),
+        "package.xml",
+        "<Package xmlns=\"http://soap.sforce.com/2006/04/metadata\"><version>66.0</version></Package>",
+    );
+    for (org, lock) in [("orgA", "false"), ("orgB", "true")] {
+        let src = generate(
+            "veeam-eca",
+            "Veeam_Backup",
+            &t.path().join(org),
+            &[
+                "--callback",
+                "https://veeam.acme.internal",
+                "--callback",
+                "https://172.12.0.1",
+            ],
+        );
+        std::fs::remove_file(t.path().join(org).join("sfdx-project.json")).expect("rm");
+        put(
+            &src,
+            "settings/Security.settings-meta.xml",
+            &format!("<SecuritySettings><sessionSettings><lockSessionsToIp>{lock}</lockSessionsToIp></sessionSettings></SecuritySettings>"),
+        );
+    }
+    let (c, findings, err) = check_json("veeam-eca", &VEEAM_CALLBACKS, t.path());
+    assert_eq!(c, 1, "{err}");
+    assert!(!err.contains("a second SecuritySettings"), "{err}");
+    let lock: Vec<(&str, &str)> = findings
+        .iter()
+        .filter(|f| f["rule"] == "session-lock-ip")
+        .map(|f| (f["file"].as_str().unwrap_or(""), f["severity"].as_str().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        lock,
+        [
+            (
+                "orgA/force-app/main/default/settings/Security.settings-meta.xml",
+                "deviation"
+            ),
+            (
+                "orgB/force-app/main/default/settings/Security.settings-meta.xml",
+                "error"
+            ),
+        ]
+    );
+}

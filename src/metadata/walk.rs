@@ -3,8 +3,9 @@
 //!
 //! A *source root* is the folder one org's metadata lives in: the first folder on the way down
 //! that holds an `sfdx-project.json` (a project: all its package directories are one org), a
-//! `package.xml` (a Metadata API retrieve), a standard metadata folder (`externalClientApps/`,
-//! `settings/`, …) or a metadata file itself. Below a root, files are recognised by their type's
+//! standard metadata folder (`externalClientApps/`, `settings/`, …; a Metadata API retrieve has
+//! them beside its `package.xml`) or a metadata file itself. A `package.xml` alone is no mark:
+//! a repository of many orgs may keep a manifest at its top. Below a root, files are recognised by their type's
 //! suffix wherever they sit: the metadata registry marks these types `strictDirectoryName: false`
 //! (docs/salesforce-facts.md, "Metadata values checked"), and hand-written projects use other
 //! folders.
@@ -117,10 +118,7 @@ fn is_root(dir: &Path) -> bool {
         let name = e.file_name();
         let name = name.to_string_lossy();
         let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
-        name == "sfdx-project.json"
-            || name == "package.xml"
-            || (is_dir && is_metadata_folder(&name))
-            || Part::of_file(&name).is_some()
+        name == "sfdx-project.json" || (is_dir && is_metadata_folder(&name)) || Part::of_file(&name).is_some()
     })
 }
 
