@@ -120,6 +120,17 @@ fn existing_ancestor(path: &Path) -> PathBuf {
     }
 }
 
+/// Why the files could not be staged or moved into place.
+#[derive(Debug, thiserror::Error)]
+pub enum StageError {
+    /// No temporary folder could be made beside `--out`.
+    #[error("{0}: cannot create a temporary folder: {1}")]
+    Staging(PathBuf, std::io::Error),
+    /// A folder or file could not be written.
+    #[error("{0}: {1}")]
+    Write(PathBuf, std::io::Error),
+}
+
 /// Writes `files` into a temporary folder beside `out`, runs `verify` on it, and moves the files
 /// into `out` only when `verify` finds no error. Returns what `verify` found, or why the files
 /// could not be written; on any error nothing is left in `out` that was not there before.
@@ -127,18 +138,22 @@ pub fn stage(
     files: &[generate::File],
     out: &Path,
     verify: impl FnOnce(&Path) -> ReadBack,
-) -> Result<(ReadBack, Vec<PathBuf>), String> {
+) -> Result<(ReadBack, Vec<PathBuf>), StageError> {
     let near = existing_ancestor(out);
     let staging = tempfile::Builder::new()
         .prefix(".eca-guard-generate-")
         .tempdir_in(&near)
-        .map_err(|e| format!("{}: cannot create a temporary folder: {e}", near.display()))?;
+        .map_err(|e| StageError::Staging(near.clone(), e))?;
+    let write_err = |p: &Path| {
+        let p = p.to_path_buf();
+        move |e| StageError::Write(p, e)
+    };
     for f in files {
         let path = staging.path().join(&f.path);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+            std::fs::create_dir_all(parent).map_err(write_err(parent))?;
         }
-        std::fs::write(&path, &f.contents).map_err(|e| format!("{}: {e}", path.display()))?;
+        std::fs::write(&path, &f.contents).map_err(write_err(&path))?;
     }
     let found = verify(staging.path());
     if !found.errors.is_empty() {
@@ -148,13 +163,13 @@ pub fn stage(
     for f in files {
         let to = out.join(&f.path);
         if let Some(parent) = to.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+            std::fs::create_dir_all(parent).map_err(write_err(parent))?;
         }
         let from = staging.path().join(&f.path);
         // Same file system (the temporary folder is inside an ancestor of --out), so a rename;
         // a copy where a mount point sits in between.
         if std::fs::rename(&from, &to).is_err() {
-            std::fs::copy(&from, &to).map_err(|e| format!("{}: {e}", to.display()))?;
+            std::fs::copy(&from, &to).map_err(write_err(&to))?;
         }
         moved.push(to);
     }

@@ -279,7 +279,7 @@ pub fn run(args: &Args) -> ExitCode {
     let mut output: Box<dyn Output> = match args.format {
         Format::Text => Box::new(text::Text),
         Format::Json => Box::new(json::Json::default()),
-        Format::Sarif => Box::new(sarif::Sarif::new(&ctx)),
+        Format::Sarif => Box::new(sarif::Sarif::new()),
     };
     let select = Select {
         kind: Some(match pack.app_type {
