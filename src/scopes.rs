@@ -105,11 +105,46 @@ pub const SCOPES: &[Scope] = &[
         &["interaction_api"],
         &["Interaction"],
     ),
+    // Data Cloud: each documented metadata token is a scope of its own (Metadata API guide,
+    // ExtlClntAppOauthSettings.commaSeparatedOauthScopes; docs/salesforce-facts.md, "Metadata
+    // values checked"). "Access all Data Cloud API resources" has no documented token, so
+    // `generate` refuses a pack that requires it rather than write a guessed one.
+    s("cdp_api", "Access all Data Cloud API resources", &["cdp_api"], &[]),
     s(
-        "cdp_api",
-        "Access all Data Cloud API resources",
-        &["cdp_api"],
-        &["CDPApi"],
+        "cdp_ingest_api",
+        "Manage Data Cloud Ingestion API data",
+        &["cdp_ingest_api"],
+        &["CDPIngest"],
+    ),
+    s(
+        "cdp_profile_api",
+        "Manage Data Cloud profile data",
+        &["cdp_profile_api"],
+        &["CDPProfile"],
+    ),
+    s(
+        "cdp_query_api",
+        "Perform ANSI SQL queries on Data Cloud data",
+        &["cdp_query_api"],
+        &["CDPQuery"],
+    ),
+    s(
+        "cdp_segment_api",
+        "Perform segmentation on Data Cloud data",
+        &["cdp_segment_api"],
+        &["CDPSegment"],
+    ),
+    s(
+        "cdp_identityresolution_api",
+        "Manage Data Cloud Identity Resolution",
+        &["cdp_identityresolution_api"],
+        &["CDPIdentityResolution"],
+    ),
+    s(
+        "cdp_calculated_insight_api",
+        "Manage Data Cloud Calculated Insight data",
+        &["cdp_calculated_insight_api"],
+        &["CDPCalculatedInsight"],
     ),
     s(
         "einstein_gpt_api",
@@ -122,6 +157,33 @@ pub const SCOPES: &[Scope] = &[
         "Access Salesforce hosted MCP servers",
         &["mcp_api"],
         &["MCP"],
+    ),
+    // Headless identity APIs (the tokens' descriptions in the Metadata API guide name the APIs).
+    s(
+        "pwdless_login_api",
+        "Access Headless Passwordless Login API",
+        &["pwdless_login_api"],
+        &["PwdlessLogin"],
+    ),
+    s(
+        "forgot_password",
+        "Access Headless Forgot Password API",
+        &["forgot_password"],
+        &["ForgotPassword"],
+    ),
+    s(
+        "user_registration_api",
+        "Access Headless Registration API",
+        &["user_registration_api"],
+        &["UserRegistration"],
+    ),
+    // The guide documents the token ("access to Service Cloud Real-Time features"); the label is
+    // inferred from it, the protocol name is the one integrations request.
+    s(
+        "scrt_api",
+        "Access Service Cloud Real-Time API",
+        &["scrt_api"],
+        &["SCRT"],
     ),
 ];
 
@@ -148,20 +210,13 @@ pub fn by_protocol_name(name: &str) -> Option<&'static Scope> {
         .find(|s| s.protocol_names.iter().any(|p| p.eq_ignore_ascii_case(name)))
 }
 
-/// Looks a scope up by metadata token (`RefreshToken`, `OfflineAccess`, `Api`). CDP tokens
-/// (`CDPProfile`, `CDPIngest`, …) all belong to the Data Cloud item.
+/// Looks a scope up by metadata token (`RefreshToken`, `OfflineAccess`, `Api`, `CDPIngest`).
+/// Only documented tokens are known: an undocumented one is reported as an unknown scope.
 pub fn by_metadata_token(token: &str) -> Option<&'static Scope> {
     let token = token.trim();
     SCOPES
         .iter()
         .find(|s| s.metadata_tokens.iter().any(|t| t.eq_ignore_ascii_case(token)))
-        .or_else(|| {
-            if token.starts_with("CDP") {
-                by_id("cdp_api")
-            } else {
-                None
-            }
-        })
 }
 
 /// How a shown scope was recognised.
@@ -262,7 +317,31 @@ mod tests {
     }
 
     #[test]
-    fn cdp_tokens_belong_to_data_cloud() {
-        assert_eq!(by_metadata_token("CDPIngest").map(|s| s.id), Some("cdp_api"));
+    fn every_documented_token_is_its_own_scope() {
+        // docs/salesforce-facts.md, "Metadata values checked against the Metadata API guide".
+        let documented = [
+            ("CDPIngest", "cdp_ingest_api"),
+            ("CDPProfile", "cdp_profile_api"),
+            ("CDPQuery", "cdp_query_api"),
+            ("CDPSegment", "cdp_segment_api"),
+            ("CDPIdentityResolution", "cdp_identityresolution_api"),
+            ("CDPCalculatedInsight", "cdp_calculated_insight_api"),
+            ("PwdlessLogin", "pwdless_login_api"),
+            ("ForgotPassword", "forgot_password"),
+            ("UserRegistration", "user_registration_api"),
+            ("SCRT", "scrt_api"),
+            ("MCP", "mcp_api"),
+            ("Basic", "id"),
+        ];
+        for (token, id) in documented {
+            assert_eq!(by_metadata_token(token).map(|s| s.id), Some(id), "{token}");
+        }
+        // Never a token the guide does not list.
+        assert_eq!(by_metadata_token("CDPApi"), None);
+        assert!(SCOPES.iter().all(|s| !s.metadata_tokens.contains(&"CDPApi")));
+        let mut ids: Vec<&str> = SCOPES.iter().map(|s| s.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), SCOPES.len());
     }
 }

@@ -44,6 +44,7 @@ fn build_tree(dir: &Path, apps: usize, per_org: usize) -> Result<(), String> {
     };
     let files: Vec<_> = generate::generate(pack, &opts)
         .map_err(|e| e.to_string())?
+        .files
         .into_iter()
         .filter(|f| f.path.starts_with(SOURCE_DIR))
         .collect();

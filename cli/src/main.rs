@@ -34,7 +34,7 @@ struct Cli {
     command: Command,
 }
 
-/// Output format of `check`.
+/// Output format of `packs`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// Findings grouped per app, for people.

@@ -24,6 +24,15 @@ fn asks(severity: Option<Severity>) -> (&'static str, &'static str, &'static str
     }
 }
 
+/// ": why" after a deviation's words, or "." when the pack gives no reason.
+fn because(why: &str) -> String {
+    if why.is_empty() {
+        ".".into()
+    } else {
+        format!(": {why}")
+    }
+}
+
 fn on_off(v: bool) -> &'static str {
     if v {
         "on"
@@ -50,8 +59,9 @@ pub fn check_bool(ctx: &mut Ctx<'_>, f: Field, rule: &BoolRule) {
         message.push_str(&default_note(ctx, f, on_off(actual)));
         if baseline.is_some() {
             message.push_str(&format!(
-                " This is {kind} deviation from Salesforce's baseline ({}): {why}",
-                on_off(!rule.expect)
+                " This is {kind} deviation from Salesforce's baseline ({}){}",
+                on_off(!rule.expect),
+                because(why)
             ));
         } else if !why.is_empty() {
             message.push(' ');
@@ -72,13 +82,15 @@ pub fn check_bool(ctx: &mut Ctx<'_>, f: Field, rule: &BoolRule) {
         );
     } else if let Some(b) = baseline {
         let (_, requires, _) = asks(rule.severity);
+        let note = default_note(ctx, f, on_off(actual));
         ctx.push_deviation(
             spec.rule,
             f,
             format!(
-                "\"{label}\" is {}, as {pack_name} {requires}. Salesforce's baseline is {}; this integration {requires} the deviation: {why}",
+                "\"{label}\" is {}, as {pack_name} {requires}.{note} Salesforce's baseline is {}; this integration {requires} the deviation{}",
                 on_off(actual),
-                on_off(!actual)
+                on_off(!actual),
+                because(why)
             ),
             format!("Keep it {} for this integration, and limit who can use the app.", on_off(actual)),
             &rule.source,
@@ -121,8 +133,9 @@ pub fn check_choice(ctx: &mut Ctx<'_>, f: Field, rule: &ChoiceRule) {
         message.push_str(&default_note(ctx, f, &format!("\"{}\"", spec.choice_label(value))));
         match baseline {
             Some((b, _)) if !rule.expect.iter().any(|v| v == b) => message.push_str(&format!(
-                " This is {kind} deviation from Salesforce's baseline (\"{}\"): {why}",
-                spec.choice_label(b)
+                " This is {kind} deviation from Salesforce's baseline (\"{}\"){}",
+                spec.choice_label(b),
+                because(why)
             )),
             _ if !why.is_empty() => {
                 message.push(' ');
@@ -140,13 +153,15 @@ pub fn check_choice(ctx: &mut Ctx<'_>, f: Field, rule: &ChoiceRule) {
         );
     } else if let Some((b, doc)) = baseline.filter(|(b, _)| *b != value) {
         let (_, requires, _) = asks(rule.severity);
+        let note = default_note(ctx, f, &format!("\"{}\"", spec.choice_label(value)));
         ctx.push_deviation(
             spec.rule,
             f,
             format!(
-                "\"{label}\" is \"{}\", as {pack_name} {requires}. Salesforce recommends \"{}\"; this integration {requires} the deviation: {why}",
+                "\"{label}\" is \"{}\", as {pack_name} {requires}.{note} Salesforce recommends \"{}\"; this integration {requires} the deviation{}",
                 spec.choice_label(value),
-                spec.choice_label(b)
+                spec.choice_label(b),
+                because(why)
             ),
             "Keep it for this integration; make sure only the integration's users can use the app.".into(),
             &rule.source,

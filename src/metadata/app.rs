@@ -3,7 +3,7 @@
 //! a value left out as Salesforce's documented default (or as unverified when there is none),
 //! and two files that disagree about one setting.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::mapping::{self, Conv, Map};
 use super::xml::{self, Doc, Node};
@@ -20,18 +20,23 @@ pub struct Acc {
     /// Where each value came from: file kind and line.
     pub locations: Vec<(Field, Part, usize)>,
     /// Settings a file left out with no documented default: unverified unless another file
-    /// gives them.
-    unverified: Vec<(Field, String)>,
+    /// gives them (with the file kind and line to point at).
+    unverified: Vec<(Field, Part, usize, String)>,
 }
 
 /// One element's reading.
 enum Got {
     /// A value, the line it is on, and whether it is the documented default.
     Value(Value, usize, bool),
-    /// Left out, and no documented default.
-    Absent,
-    /// Unusable: why.
-    Bad(String),
+    /// Not set (left out, or `xsi:nil`), and no documented default; the line to point at.
+    Absent {
+        /// `xsi:nil="true"` rather than left out.
+        nil: bool,
+        /// The element's line, or the root's when it is left out.
+        line: usize,
+    },
+    /// Unusable, on this line.
+    Bad(xml::NotBoolean, usize),
 }
 
 fn file_name(path: &Path) -> String {
@@ -45,16 +50,20 @@ fn read_map(map: &Map, root: &Node) -> Got {
     let first = nodes.first().copied();
     let line = first.map_or(root.line, |n| n.line);
     let element = map.path.rsplit('/').next().unwrap_or(map.path);
-    let boolean = |default: Option<bool>| -> Result<Option<(bool, bool)>, String> {
-        match first.and_then(Node::value) {
+    let nil = first.is_some_and(|n| n.nil);
+    // A value that is absent or `xsi:nil` is Salesforce's documented default, when there is one
+    // (docs/salesforce-facts.md, "Metadata values checked against the Metadata API guide").
+    let text = first.and_then(Node::value);
+    let boolean = |default: Option<bool>| -> Result<Option<(bool, bool)>, xml::NotBoolean> {
+        match text {
             Some(text) => xml::boolean(element, text).map(|b| Some((b, false))),
             None => Ok(default.map(|d| (d, true))),
         }
     };
-    let got = |r: Result<Option<(bool, bool)>, String>, f: &dyn Fn(bool) -> Value| match r {
+    let got = |r: Result<Option<(bool, bool)>, xml::NotBoolean>, f: &dyn Fn(bool) -> Value| match r {
         Ok(Some((b, defaulted))) => Got::Value(f(b), line, defaulted),
-        Ok(None) => Got::Absent,
-        Err(e) => Got::Bad(e),
+        Ok(None) => Got::Absent { nil, line },
+        Err(e) => Got::Bad(e, line),
     };
     match map.conv {
         Conv::Bool { default } => got(boolean(default), &Value::Bool),
@@ -62,23 +71,25 @@ fn read_map(map: &Map, root: &Node) -> Got {
         Conv::BoolChoice { on, off, default } => {
             got(boolean(Some(default)), &|b| Value::from(if b { on } else { off }))
         }
-        Conv::Text => match first.and_then(Node::value) {
+        Conv::Text => match text {
             Some(t) => Got::Value(Value::from(t), line, false),
-            None => Got::Absent,
+            None => Got::Absent { nil, line },
         },
-        Conv::Values(values) => match first.and_then(Node::value) {
-            Some(t) => {
-                let v = values
-                    .iter()
-                    .find(|(k, _)| k.eq_ignore_ascii_case(t))
-                    .map_or(t, |(_, v)| *v);
-                Got::Value(Value::from(v), line, false)
-            }
-            None => Got::Absent,
-        },
+        Conv::Values { values, default } => {
+            let (t, defaulted) = match (text, default) {
+                (Some(t), _) => (t, false),
+                (None, Some(d)) => (d, true),
+                (None, None) => return Got::Absent { nil, line },
+            };
+            let v = values
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(t))
+                .map_or(t, |(_, v)| *v);
+            Got::Value(Value::from(v), line, defaulted)
+        }
         Conv::CommaList => {
-            let text = first.and_then(Node::value).unwrap_or_default();
             let items = text
+                .unwrap_or_default()
                 .split(',')
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
@@ -162,16 +173,21 @@ impl Acc {
                             Some((old, l, d)) => (combine(old, v), l, d && defaulted),
                         })
                     }
-                    Got::Absent => self.unverified.push((
+                    Got::Absent { nil, line } => self.unverified.push((
                         field,
+                        part,
+                        line,
                         format!(
-                            "{file} does not set <{}>, and Salesforce documents no default",
-                            map.path
+                            "not set in {file} (<{}> {}), and Salesforce documents no default",
+                            map.path,
+                            if nil { "is xsi:nil" } else { "is left out" }
                         ),
                     )),
-                    Got::Bad(reason) => {
-                        self.problem(path, reason.clone(), ProblemLevel::Error);
-                        self.snap.unreadable(field, format!("{file}: {reason}"));
+                    // Only this setting is lost: the file's other settings are still read.
+                    Got::Bad(e, line) => {
+                        self.problem(path, e.to_string(), ProblemLevel::Error);
+                        self.snap.unreadable(field, format!("{file}: {e}"));
+                        self.point_at(field, part, line);
                         value = None;
                         break;
                     }
@@ -194,10 +210,11 @@ impl Acc {
             let old = self.snap.get(field).cloned();
             if old.as_ref() != Some(&v) && !defaulted && !self.snap.defaulted.contains(&field) {
                 let winner = if rank(part) < rank(earlier) { part } else { earlier };
+                // Which file wins is the mapping's order (mapping.rs says why for each setting).
                 self.problem(
                     path,
                     format!(
-                        "{} sets {} to {}, {} to {}: ECA Guard takes {}'s, the setting's own switch",
+                        "{} sets {} to {}, but {} sets it to {}: ECA Guard checks {}'s value; make the two files agree",
                         part.type_name(),
                         field.name(),
                         shown(&v),
@@ -222,6 +239,13 @@ impl Acc {
         self.locations.push((field, part, line));
     }
 
+    /// Where to point for a setting that has no value (unverified or unreadable).
+    fn point_at(&mut self, field: Field, part: Part, line: usize) {
+        if !self.locations.iter().any(|(f, _, _)| *f == field) {
+            self.locations.push((field, part, line));
+        }
+    }
+
     /// A file that could not be read or parsed: every setting it holds is unreadable.
     pub fn failed(&mut self, part: Part, path: &Path, reason: &str) {
         let file = file_name(path);
@@ -230,12 +254,14 @@ impl Acc {
         }
     }
 
-    /// A companion file that is not there: its settings are unreadable, with `why`.
+    /// A companion file that is not there: its settings are unverified, with `why`. A warning,
+    /// not an error: retrieves often leave a companion out on purpose (the global OAuth
+    /// settings need the consumer-secret access, docs/salesforce-facts.md).
     pub fn missing(&mut self, part: Part, path: &Path, app: &str, why: &str) {
         self.problem(
             path,
             format!("missing companion file of app {app} ({}); {why}", part.type_name()),
-            ProblemLevel::Error,
+            ProblemLevel::Warning,
         );
         for f in part.fields() {
             self.snap.unreadable(f, format!("{} is missing", file_name(path)));
@@ -268,22 +294,12 @@ impl Acc {
 
     /// Settings that no file gave a value for and that a read file left out without a default.
     pub fn finish(mut self) -> (Snapshot, Vec<Problem>, Vec<(Field, Part, usize)>) {
-        for (field, reason) in std::mem::take(&mut self.unverified) {
+        for (field, part, line, reason) in std::mem::take(&mut self.unverified) {
             if self.snap.get(field).is_none() && !self.snap.is_unreadable(field) {
                 self.snap.unreadable(field, reason);
+                self.point_at(field, part, line);
             }
         }
         (self.snap, self.problems, self.locations)
     }
-}
-
-/// The paths of a companion file of `app`, in the order tried: source format, Metadata API
-/// format, then files that name the app inside (`extra`).
-pub fn candidates(dir: &Path, part: Part, app: &str, extra: &[(Part, PathBuf)]) -> Vec<PathBuf> {
-    let mut out = vec![
-        dir.join(part.relative_path(app)),
-        dir.join(part.mdapi_relative_path(app)),
-    ];
-    out.extend(extra.iter().filter(|(p, _)| *p == part).map(|(_, p)| p.clone()).take(1));
-    out
 }

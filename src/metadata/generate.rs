@@ -11,11 +11,12 @@ mod write;
 
 use std::path::PathBuf;
 
+use super::{mapping, Part};
 use crate::check;
 use crate::finding::Severity;
 use crate::pack::{AppType, Pack, Params, Rule};
 use crate::scopes;
-use crate::settings::{Field, Kind};
+use crate::settings::{Field, Kind, Scope};
 use crate::snapshot::{Page, Snapshot, Value};
 
 pub use write::{esc, files};
@@ -47,6 +48,53 @@ pub struct Options {
     pub run_as: Option<String>,
     /// The JWT bearer flow's certificate (PEM text).
     pub certificate: Option<String>,
+    /// How long refresh tokens stay valid under a timed refresh token policy
+    /// (`refreshTokenValidityPeriod` and `…Unit`, docs/salesforce-facts.md, Metadata API).
+    pub refresh_token_validity: Option<Validity>,
+}
+
+/// A refresh token validity: a period and its unit (the Metadata API's `Hours`, `Days`,
+/// `Months`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Validity {
+    /// How many units, at least 1.
+    pub period: u32,
+    /// `Hours`, `Days` or `Months`.
+    pub unit: &'static str,
+}
+
+impl std::str::FromStr for Validity {
+    type Err = String;
+
+    /// `90d`, `12h`, `6M` (or `90 days`, `6 months`).
+    fn from_str(text: &str) -> Result<Self, String> {
+        let t = text.trim();
+        let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+        let (n, unit) = t.split_at(split);
+        let unit = match unit.trim() {
+            "h" | "hour" | "hours" => "Hours",
+            "d" | "day" | "days" => "Days",
+            "M" | "month" | "months" => "Months",
+            _ => {
+                return Err(format!(
+                    "`{text}`: write a number of hours, days or months, e.g. 90d, 12h, 6M"
+                ))
+            }
+        };
+        match n.parse::<u32>() {
+            Ok(period) if period > 0 => Ok(Self { period, unit }),
+            _ => Err(format!("`{text}`: the period must be a whole number above 0, e.g. 90d")),
+        }
+    }
+}
+
+/// What [`generate`] made: the files, and what the admin should know about choices it made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generated {
+    /// The files, relative to the output folder.
+    pub files: Vec<File>,
+    /// Choices made for the admin (one sentence each).
+    pub notes: Vec<String>,
 }
 
 /// One file to write, relative to the output folder.
@@ -80,6 +128,27 @@ pub enum GenerateError {
     /// A scope the pack names is not known.
     #[error("pack scope `{0}` is unknown")]
     Scope(String),
+    /// A scope with no documented metadata token: writing a guessed one would fail the deploy.
+    #[error("pack scope `{0}` has no metadata token in the Metadata API guide, so it cannot be written; for Data Cloud, require the documented scopes one by one (cdp_ingest_api, cdp_profile_api, cdp_query_api, cdp_segment_api, cdp_identityresolution_api, cdp_calculated_insight_api)")]
+    NoMetadataToken(String),
+    /// A pack rule on a setting that this app kind's files do not hold.
+    #[error("pack `{pack}` has a rule on \"{setting}\", which a {kind} has no metadata element for; generate cannot write it (set it in Setup after the deploy, or remove the rule)")]
+    Unwritable {
+        /// Pack id.
+        pack: String,
+        /// The setting's label.
+        setting: &'static str,
+        /// "External Client App" or "Connected App".
+        kind: &'static str,
+    },
+    /// A timed refresh token policy without its period.
+    #[error("pack `{pack}` asks for the refresh token policy \"{policy}\", which needs a validity period: pass --refresh-token-validity (e.g. 90d, 12h, 6M)")]
+    RefreshTokenPeriod {
+        /// Pack id.
+        pack: String,
+        /// The policy's label.
+        policy: String,
+    },
     /// Client credentials without a Run As user.
     #[error("pack `{0}` turns on the client credentials flow: pass --run-as USERNAME (an integration user with the API Only User permission)")]
     RunAs(String),
@@ -139,8 +208,53 @@ fn decided(pack: &Pack, f: Field, opts: &Options) -> Option<Value> {
     }
 }
 
+/// The file kinds a generated app of this pack is made of.
+pub fn parts(pack: &Pack) -> &'static [Part] {
+    if pack.app_type == AppType::ConnectedApp {
+        &[Part::ConnectedApp]
+    } else {
+        &[
+            Part::Eca,
+            Part::Policies,
+            Part::GlobalOauth,
+            Part::OauthSettings,
+            Part::OauthPolicies,
+        ]
+    }
+}
+
+/// Refuses pack rules on app settings that the generated files cannot hold: the app would pass
+/// generate's own check only because the setting is absent from its files.
+fn writable(pack: &Pack) -> Result<(), GenerateError> {
+    let parts = parts(pack);
+    for f in Field::ALL {
+        let spec = f.spec();
+        let ruled = matches!(pack.rules.for_field(f), Some(Rule::Bool(_) | Rule::Choice(_)));
+        if !ruled || spec.scope != Scope::App {
+            continue;
+        }
+        if !mapping::mapping(f).iter().any(|m| parts.contains(&m.part)) {
+            return Err(GenerateError::Unwritable {
+                pack: pack.id.clone(),
+                setting: spec.label,
+                kind: if pack.app_type == AppType::ConnectedApp {
+                    "Connected App"
+                } else {
+                    "External Client App"
+                },
+            });
+        }
+    }
+    Ok(())
+}
+
 /// The settings the generated app gets, as a snapshot (also what `check` reads back).
 pub fn settings(pack: &Pack, opts: &Options) -> Result<Snapshot, GenerateError> {
+    settings_with_notes(pack, opts, &mut Vec::new())
+}
+
+fn settings_with_notes(pack: &Pack, opts: &Options, notes: &mut Vec<String>) -> Result<Snapshot, GenerateError> {
+    writable(pack)?;
     let mut snap = Snapshot::new(Page::Metadata);
     for f in Field::ALL {
         if let Some(v) = decided(pack, f, opts) {
@@ -193,7 +307,7 @@ pub fn settings(pack: &Pack, opts: &Options) -> Result<Snapshot, GenerateError> 
         let token = scope
             .metadata_tokens
             .first()
-            .ok_or_else(|| GenerateError::Scope(w.to_string()))?;
+            .ok_or_else(|| GenerateError::NoMetadataToken(w.to_string()))?;
         if !tokens.iter().any(|t| t == token) {
             tokens.push((*token).to_string());
         }
@@ -204,6 +318,16 @@ pub fn settings(pack: &Pack, opts: &Options) -> Result<Snapshot, GenerateError> 
     }
     if snap.bool(Field::JwtBearerFlow) == Some(true) && opts.certificate.is_none() {
         return Err(GenerateError::Certificate(pack.id.clone()));
+    }
+    // The refresh token policy follows the pack; without a rule none is written (Salesforce's
+    // own default applies). The two timed policies need a period, which the admin chooses.
+    if let Some(policy @ ("SpecificInactivity" | "SpecificLifetime")) = snap.text(Field::RefreshTokenPolicy) {
+        if opts.refresh_token_validity.is_none() {
+            return Err(GenerateError::RefreshTokenPeriod {
+                pack: pack.id.clone(),
+                policy: format!("{} …", Field::RefreshTokenPolicy.spec().choice_label(policy)),
+            });
+        }
     }
     // Admin approval needs someone assigned; without anyone, a pack that also accepts
     // self-authorization gets that (nobody could use the app otherwise).
@@ -217,13 +341,25 @@ pub fn settings(pack: &Pack, opts: &Options) -> Result<Snapshot, GenerateError> 
             return Err(GenerateError::Assignment(pack.id.clone()));
         }
         snap.set(Field::PermittedUsers, "AllSelfAuthorized");
+        notes.push("Permitted Users: \"All users may self-authorize\", which the pack also accepts. For \"Admin approved users are pre-authorized\" pass --profile or --permission-set: admin approval with nobody assigned leaves the app usable by nobody.".into());
+    } else if snap.text(Field::PermittedUsers) == Some("AdminApprovedPreAuthorized") {
+        let names: Vec<&str> = opts
+            .profiles
+            .iter()
+            .chain(&opts.permission_sets)
+            .map(String::as_str)
+            .collect();
+        notes.push(format!(
+            "Permitted Users: \"Admin approved users are pre-authorized\"; only users of {} can use the app.",
+            names.join(", ")
+        ));
     }
     Ok(snap)
 }
 
 /// The files for one app. Refuses (with every reason) when the pack would report an error on
 /// them, e.g. a callback URL that is not https.
-pub fn generate(pack: &Pack, opts: &Options) -> Result<Vec<File>, GenerateError> {
+pub fn generate(pack: &Pack, opts: &Options) -> Result<Generated, GenerateError> {
     if !valid_api_name(&opts.name) {
         return Err(GenerateError::ApiName(opts.name.clone()));
     }
@@ -234,7 +370,8 @@ pub fn generate(pack: &Pack, opts: &Options) -> Result<Vec<File>, GenerateError>
     if email.len() < 3 || !email.contains('@') || email.contains(char::is_whitespace) {
         return Err(GenerateError::Email(email.to_string()));
     }
-    let snap = settings(pack, opts)?;
+    let mut notes = Vec::new();
+    let snap = settings_with_notes(pack, opts, &mut notes)?;
     let errors: Vec<String> = check::check(&snap, pack, &opts.params)
         .into_iter()
         .filter(|f| f.severity == Severity::Error)
@@ -246,7 +383,10 @@ pub fn generate(pack: &Pack, opts: &Options) -> Result<Vec<File>, GenerateError>
             errors,
         });
     }
-    Ok(files(pack, opts, &snap))
+    Ok(Generated {
+        files: files(pack, opts, &snap),
+        notes,
+    })
 }
 
 #[cfg(test)]

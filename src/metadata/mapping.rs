@@ -24,7 +24,12 @@ pub enum Conv {
     Text,
     /// Text mapped to the ECA spelling the packs use (`(file value, value)`, case-insensitive);
     /// other text passes through for the checker to call unrecognised.
-    Values(&'static [(&'static str, &'static str)]),
+    Values {
+        /// `(file value, value)` pairs.
+        values: &'static [(&'static str, &'static str)],
+        /// Salesforce's documented default (a file value), when the element is absent.
+        default: Option<&'static str>,
+    },
     /// A comma-separated list (`commaSeparatedOauthScopes`).
     CommaList,
     /// A repeated element, one item each (`oauthConfig/scopes`).
@@ -63,7 +68,8 @@ const fn b(part: Part, path: &'static str, default: Option<bool>) -> Map {
     m(part, path, Conv::Bool { default })
 }
 
-/// Connected App `oauthPolicy/ipRelaxation` values (Metadata API guide, ConnectedApp).
+/// Connected App `oauthPolicy/ipRelaxation` values (Metadata API guide, ConnectedApp; `ENFORCE`
+/// is the documented default: docs/salesforce-facts.md, "Metadata values checked").
 const CA_IP_RELAXATION: &[(&str, &str)] = &[
     ("ENFORCE", "Enforce"),
     ("BYPASS", "Bypass"),
@@ -238,7 +244,14 @@ pub fn mapping(field: Field) -> &'static [Map] {
             const {
                 &[
                     m(Op, "ipRelaxationPolicyType", Conv::Text),
-                    m(Ca, "oauthPolicy/ipRelaxation", Conv::Values(CA_IP_RELAXATION)),
+                    m(
+                        Ca,
+                        "oauthPolicy/ipRelaxation",
+                        Conv::Values {
+                            values: CA_IP_RELAXATION,
+                            default: Some("ENFORCE"),
+                        },
+                    ),
                 ]
             }
         }
@@ -246,7 +259,14 @@ pub fn mapping(field: Field) -> &'static [Map] {
             const {
                 &[
                     m(Op, "refreshTokenPolicyType", Conv::Text),
-                    m(Ca, "oauthPolicy/refreshTokenPolicy", Conv::Values(CA_REFRESH_POLICY)),
+                    m(
+                        Ca,
+                        "oauthPolicy/refreshTokenPolicy",
+                        Conv::Values {
+                            values: CA_REFRESH_POLICY,
+                            default: None,
+                        },
+                    ),
                 ]
             }
         }

@@ -4,12 +4,17 @@
 //! compiles it.
 //!
 //! Files and folders: docs/salesforce-facts.md, "External Client App metadata". Which element
-//! holds which setting: `mapping.rs`.
+//! holds which setting: `mapping.rs`. Files are recognised by their type's suffix wherever they
+//! sit (the metadata registry marks these types `strictDirectoryName: false`), grouped into
+//! source roots (`walk.rs`, `index.rs`) and read app by app (`read.rs`, `app.rs`).
 
 mod app;
 pub mod generate;
+mod index;
+mod known;
 pub mod mapping;
-pub mod read;
+mod read;
+mod walk;
 mod xml;
 
 use std::path::{Path, PathBuf};
@@ -17,7 +22,8 @@ use std::path::{Path, PathBuf};
 use crate::settings::Field;
 use crate::snapshot::Snapshot;
 
-pub use read::{walk, Summary, WalkError};
+pub use read::GLOBAL_OAUTH_MISSING;
+pub use walk::{walk, Select, Summary, WalkError};
 
 /// One metadata file kind an app is made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -36,6 +42,10 @@ pub enum Part {
     Security,
     /// Legacy `ConnectedApp`: `connectedApps/NAME.connectedApp-meta.xml`.
     ConnectedApp,
+    /// `ExtlClntAppOauthSecuritySettings`: `extlClntAppOauthSecuritySettings/NAME.ecaOauthSecurity-meta.xml`.
+    /// Recognised and named, not checked: the Metadata API guide documents no field of it that
+    /// a pack could check.
+    OauthSecurity,
 }
 
 impl Part {
@@ -47,6 +57,28 @@ impl Part {
         Part::OauthPolicies,
     ];
 
+    /// Every file kind, in the order a file name is matched against their suffixes.
+    pub const ALL: [Part; 8] = [
+        Part::Eca,
+        Part::Policies,
+        Part::GlobalOauth,
+        Part::OauthSettings,
+        Part::OauthPolicies,
+        Part::Security,
+        Part::ConnectedApp,
+        Part::OauthSecurity,
+    ];
+
+    /// The file kind of a file name (either format), wherever the file sits. Of the settings
+    /// files only `Security.settings` is one: other settings are not read.
+    pub fn of_file(file_name: &str) -> Option<Part> {
+        let part = Part::ALL.into_iter().find(|p| p.is_type_file(file_name))?;
+        match part {
+            Part::Security => (part.app_of(file_name) == Some("Security")).then_some(part),
+            _ => Some(part),
+        }
+    }
+
     /// The folder `sf project retrieve` puts it in.
     pub fn folder(self) -> &'static str {
         match self {
@@ -57,6 +89,7 @@ impl Part {
             Part::OauthPolicies => "extlClntAppOauthPolicies",
             Part::Security => "settings",
             Part::ConnectedApp => "connectedApps",
+            Part::OauthSecurity => "extlClntAppOauthSecuritySettings",
         }
     }
 
@@ -70,6 +103,7 @@ impl Part {
             Part::OauthPolicies => "_oauthPlcy.ecaOauthPlcy-meta.xml",
             Part::Security => ".settings-meta.xml",
             Part::ConnectedApp => ".connectedApp-meta.xml",
+            Part::OauthSecurity => ".ecaOauthSecurity-meta.xml",
         }
     }
 
@@ -83,6 +117,7 @@ impl Part {
             Part::OauthPolicies => ".ecaOauthPlcy-meta.xml",
             Part::Security => ".settings-meta.xml",
             Part::ConnectedApp => ".connectedApp-meta.xml",
+            Part::OauthSecurity => ".ecaOauthSecurity-meta.xml",
         }
     }
 
@@ -96,6 +131,7 @@ impl Part {
             Part::OauthPolicies => "ExtlClntAppOauthConfigurablePolicies",
             Part::Security => "SecuritySettings",
             Part::ConnectedApp => "ConnectedApp",
+            Part::OauthSecurity => "ExtlClntAppOauthSecuritySettings",
         }
     }
 
@@ -162,9 +198,11 @@ impl AppKind {
 /// How bad a problem with a file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ProblemLevel {
-    /// Something in it was ignored or is risky (unknown element, a secret in the file).
+    /// Something was ignored, left out or is risky (an unknown element, a companion file that is
+    /// not there, a secret in the file); the settings it concerns are reported as unverified.
     Warning,
-    /// The file, or a value in it, could not be used.
+    /// A file, or a value in it, is there but could not be read: a check of that tree must not
+    /// pass (`eca-guard check` exits 1).
     Error,
 }
 

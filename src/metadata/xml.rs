@@ -52,168 +52,42 @@ pub struct Doc {
     pub unknown: Vec<String>,
 }
 
-/// Element names known per parent, for the unknown-element report. `None` = not checked.
-pub fn known_children(kind: super::Part, parent: &str) -> Option<&'static [&'static str]> {
-    use super::Part;
-    let list: &'static [&'static str] = match (kind, parent) {
-        (Part::Eca, "") => &[
-            "contactEmail",
-            "contactPhone",
-            "description",
-            "distributionState",
-            "iconUrl",
-            "infoUrl",
-            "isProtected",
-            "label",
-            "logoUrl",
-            "managedType",
-            "orgScopedExternalApp",
-            "fullName",
-        ],
-        (Part::Policies, "") => &[
-            "externalClientApplication",
-            "isCanvasPluginEnabled",
-            "isEnabled",
-            "isMobilePluginEnabled",
-            "isNotificationPluginEnabled",
-            "isOauthPluginEnabled",
-            "isPushPluginEnabled",
-            "isSamlPluginEnabled",
-            "label",
-            "startPage",
-            "startUrl",
-            "fullName",
-        ],
-        (Part::GlobalOauth, "") => &[
-            "callbackUrl",
-            "certificate",
-            "consumerKey",
-            "consumerSecret",
-            "externalClientApplication",
-            "idTokenConfig",
-            "isClientCredentialsFlowEnabled",
-            "isCodeCredFlowEnabled",
-            "isCodeCredPostOnly",
-            "isConsumerSecretOptional",
-            "isDPopEnabled",
-            "isDeviceFlowEnabled",
-            "isEnforceRefreshTokenTTL",
-            "isIntrospectAllTokens",
-            "isNamedUserJwtEnabled",
-            "isPkceRequired",
-            "isRefreshTokenRotationEnabled",
-            "isSecretRequiredForRefreshToken",
-            "isSecretRequiredForTokenExchange",
-            "isTokenExchangeEnabled",
-            "label",
-            "shouldRotateConsumerKey",
-            "shouldRotateConsumerSecret",
-            "fullName",
-        ],
-        (Part::OauthPolicies, "") => &[
-            "apexHandler",
-            "clientCredentialsFlowUser",
-            "commaSeparatedCustomScopes",
-            "commaSeparatedPermissionSet",
-            "commaSeparatedProfile",
-            "customAttributes",
-            "executeHandlerAs",
-            "externalClientApplication",
-            "guestJwtTimeout",
-            "guestJwtSessionTimeoutType",
-            "ipRelaxationPolicyType",
-            "isClientCredentialsFlowEnabled",
-            "isGuestCodeCredFlowEnabled",
-            "isNamedUserJwtEnabled",
-            "isTokenExchangeFlowEnabled",
-            "label",
-            "namedUserJwtTimeout",
-            "namedUserJwtSessionTimeoutType",
-            "permittedUsersPolicyType",
-            "policyAction",
-            "refreshTokenPolicyType",
-            "refreshTokenValidityPeriod",
-            "refreshTokenValidityUnit",
-            "requiredSessionLevel",
-            "sessionTimeoutInMinutes",
-            "singleLogoutUrl",
-            "startUrl",
-            "fullName",
-        ],
-        (Part::OauthSettings, "") => &[
-            "areAttributesIncludedInAssetToken",
-            "areCustomPermsIncludedInAssetToken",
-            "assetTokenAudiences",
-            "assetTokenSigningCertificate",
-            "assetTokenValidity",
-            "clientAssertionCertificate",
-            "commaSeparatedOauthScopes",
-            "customAttributes",
-            "externalClientApplication",
-            "isFirstPartyAppEnabled",
-            "label",
-            "oauthLink",
-            "singleLogoutUrl",
-            "trustedIpRanges",
-            "fullName",
-        ],
-        (Part::ConnectedApp, "") => &[
-            "attributes",
-            "canvas",
-            "canvasConfig",
-            "contactEmail",
-            "contactPhone",
-            "description",
-            "iconUrl",
-            "infoUrl",
-            "ipRanges",
-            "label",
-            "logoUrl",
-            "mobileAppConfig",
-            "mobileStartUrl",
-            "oauthConfig",
-            "oauthPolicy",
-            "permissionSetName",
-            "plugin",
-            "pluginExecutionUser",
-            "profileName",
-            "samlConfig",
-            "sessionPolicy",
-            "startUrl",
-            "fullName",
-        ],
-        (Part::ConnectedApp, "oauthConfig") => &[
-            "assetTokenConfig",
-            "callbackUrl",
-            "certificate",
-            "consumerKey",
-            "consumerSecret",
-            "idTokenConfig",
-            "isAdminApproved",
-            "isClientCredentialEnabled",
-            "isCodeCredentialEnabled",
-            "isCodeCredentialPostOnly",
-            "isConsumerSecretOptional",
-            "isIntrospectAllTokens",
-            "isNamedUserJwtEnabled",
-            "isPkceRequired",
-            "isRefreshTokenRotationEnabled",
-            "isSecretRequiredForRefreshToken",
-            "isSecretRequiredForTokenExchange",
-            "isTokenExchangeEnabled",
-            "oauthClientCredentialUser",
-            "scopes",
-            "singleLogoutUrl",
-        ],
-        (Part::ConnectedApp, "oauthPolicy") => &[
-            "ipRelaxation",
-            "isTokenExchangeFlowEnabled",
-            "refreshTokenPolicy",
-            "singleLogoutUrl",
-        ],
-        _ => return None,
-    };
-    Some(list)
+/// Why a file is not well-formed XML with one root element.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum XmlError {
+    /// quick-xml refused it.
+    #[error("malformed XML at line {line}: {reason}")]
+    Malformed {
+        /// 1-based line.
+        line: usize,
+        /// quick-xml's words.
+        reason: String,
+    },
+    /// An entity other than the five XML defines.
+    #[error("malformed XML at line {0}: unknown entity")]
+    UnknownEntity(usize),
+    /// Two top-level elements.
+    #[error("a second root element at line {0}")]
+    SecondRoot(usize),
+    /// Text next to the root element.
+    #[error("text outside the root element at line {0}")]
+    TextOutside(usize),
+    /// Elements still open at the end.
+    #[error("the file ends inside <{0}>")]
+    Unclosed(String),
+    /// Nothing but a prolog, comments or whitespace.
+    #[error("no XML element in the file")]
+    Empty,
+}
+
+/// A value that is not a metadata boolean.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("<{element}> is `{value}`, not true or false")]
+pub struct NotBoolean {
+    /// The element's name.
+    pub element: String,
+    /// Its text.
+    pub value: String,
 }
 
 /// Converts a byte offset to a 1-based line number.
@@ -237,7 +111,7 @@ fn start(e: &quick_xml::events::BytesStart<'_>, line: usize) -> Node {
 
 /// Parses a file of kind `part`: well-formed, one root, unknown elements noted (depth 1, and
 /// depth 2 below the containers [`known_children`] lists).
-pub fn parse(text: &str, part: super::Part) -> Result<Doc, String> {
+pub fn parse(text: &str, part: super::Part) -> Result<Doc, XmlError> {
     use quick_xml::events::Event;
     let mut reader = quick_xml::Reader::from_str(text);
     reader.config_mut().check_end_names = true;
@@ -245,13 +119,14 @@ pub fn parse(text: &str, part: super::Part) -> Result<Doc, String> {
     let mut root: Option<Node> = None;
     loop {
         let at = reader.buffer_position();
-        let event = reader
-            .read_event()
-            .map_err(|e| format!("malformed XML at line {}: {e}", line_at(text, reader.error_position())))?;
+        let event = reader.read_event().map_err(|e| XmlError::Malformed {
+            line: line_at(text, reader.error_position()),
+            reason: e.to_string(),
+        })?;
         match event {
             Event::Start(e) => {
                 if stack.is_empty() && root.is_some() {
-                    return Err(format!("a second root element at line {}", line_at(text, at)));
+                    return Err(XmlError::SecondRoot(line_at(text, at)));
                 }
                 stack.push(start(&e, line_at(text, at)));
             }
@@ -259,9 +134,7 @@ pub fn parse(text: &str, part: super::Part) -> Result<Doc, String> {
                 let node = start(&e, line_at(text, at));
                 match stack.last_mut() {
                     Some(parent) => parent.children.push(node),
-                    None if root.is_some() => {
-                        return Err(format!("a second root element at line {}", line_at(text, at)))
-                    }
+                    None if root.is_some() => return Err(XmlError::SecondRoot(line_at(text, at))),
                     None => root = Some(node),
                 }
             }
@@ -277,7 +150,7 @@ pub fn parse(text: &str, part: super::Part) -> Result<Doc, String> {
                 match stack.last_mut() {
                     Some(n) => n.text.push_str(&s),
                     None if s.chars().any(|c| !c.is_whitespace()) => {
-                        return Err(format!("text outside the root element at line {}", line_at(text, at)))
+                        return Err(XmlError::TextOutside(line_at(text, at)))
                     }
                     None => {}
                 }
@@ -289,7 +162,7 @@ pub fn parse(text: &str, part: super::Part) -> Result<Doc, String> {
             }
             // Entity and character references come as events of their own.
             Event::GeneralRef(r) => {
-                let bad = || format!("malformed XML at line {}: unknown entity", line_at(text, at));
+                let bad = || XmlError::UnknownEntity(line_at(text, at));
                 let c = match r.resolve_char_ref().map_err(|_| bad())? {
                     Some(c) => c,
                     None => match r.into_inner().as_ref() {
@@ -311,16 +184,16 @@ pub fn parse(text: &str, part: super::Part) -> Result<Doc, String> {
     }
     if !stack.is_empty() {
         let open: Vec<&str> = stack.iter().map(|n| n.name.as_str()).collect();
-        return Err(format!("the file ends inside <{}>", open.join("> <")));
+        return Err(XmlError::Unclosed(open.join("> <")));
     }
-    let root = root.ok_or("no XML element in the file")?;
+    let root = root.ok_or(XmlError::Empty)?;
     let mut unknown = Vec::new();
     note_unknown(part, "", &root, &mut unknown);
     Ok(Doc { root, unknown })
 }
 
 fn note_unknown(part: super::Part, parent: &str, node: &Node, out: &mut Vec<String>) {
-    let Some(list) = known_children(part, parent) else {
+    let Some(list) = super::known::known_children(part, parent) else {
         return;
     };
     for c in &node.children {
@@ -340,11 +213,14 @@ fn note_unknown(part: super::Part, parent: &str, node: &Node, out: &mut Vec<Stri
 }
 
 /// Reads a metadata boolean. `Err` names the value.
-pub fn boolean(element: &str, value: &str) -> Result<bool, String> {
+pub fn boolean(element: &str, value: &str) -> Result<bool, NotBoolean> {
     match value.trim() {
         "true" | "1" => Ok(true),
         "false" | "0" => Ok(false),
-        other => Err(format!("<{element}> is `{other}`, not true or false")),
+        other => Err(NotBoolean {
+            element: element.to_string(),
+            value: other.to_string(),
+        }),
     }
 }
 
@@ -355,9 +231,10 @@ mod tests {
 
     #[test]
     fn syntax_errors_name_the_line() {
-        let err = parse("<a>\n<b>\n</c>\n</a>", Part::Eca).err().unwrap_or_default();
-        assert!(err.starts_with("malformed XML at line 3"), "{err}");
-        let err = parse("<a>\n<b>", Part::Eca).err().unwrap_or_default();
+        let err = |t: &str| parse(t, Part::Eca).err().map(|e| e.to_string()).unwrap_or_default();
+        let e = err("<a>\n<b>\n</c>\n</a>");
+        assert!(e.starts_with("malformed XML at line 3"), "{e}");
+        let err = err("<a>\n<b>");
         assert!(err.contains("ends inside"), "{err}");
         assert!(parse("", Part::Eca).is_err());
         assert!(parse("just text", Part::Eca).is_err());

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use super::{File, Options, API_VERSION, SOURCE_DIR};
 use crate::metadata::mapping::{self, Conv};
 use crate::metadata::Part;
-use crate::pack::{AppType, Pack};
+use crate::pack::Pack;
 use crate::settings::Field;
 use crate::snapshot::{Snapshot, Value};
 
@@ -39,7 +39,7 @@ fn texts(conv: Conv, v: &Value) -> Vec<String> {
         (Conv::NotBool { .. }, Value::Bool(b)) => vec![tf(!b)],
         (Conv::BoolChoice { on, .. }, Value::Text(t)) => vec![tf(t == on)],
         (Conv::Text, Value::Text(t)) => vec![t.clone()],
-        (Conv::Values(values), Value::Text(t)) => {
+        (Conv::Values { values, .. }, Value::Text(t)) => {
             vec![values
                 .iter()
                 .find(|(_, v)| v == t)
@@ -106,6 +106,21 @@ fn elements(part: Part, pack: &Pack, opts: &Options, snap: &Snapshot) -> Vec<(St
                     out.push((m.path.to_string(), cert.trim().to_string()));
                 }
             }
+            // A timed policy carries its period (ECA only: the Connected App mapping knows
+            // only "infinite", so a timed policy is refused before this for Connected Apps).
+            Field::RefreshTokenPolicy => {
+                let (Some(v), Some(m)) = (snap.get(f), maps.clone().next()) else {
+                    continue;
+                };
+                for t in texts(m.conv, v) {
+                    out.push((m.path.to_string(), t));
+                }
+                let timed = matches!(snap.text(f), Some("SpecificInactivity" | "SpecificLifetime"));
+                if let (true, Some(validity), Part::OauthPolicies) = (timed, opts.refresh_token_validity, part) {
+                    out.push(("refreshTokenValidityPeriod".into(), validity.period.to_string()));
+                    out.push(("refreshTokenValidityUnit".into(), validity.unit.into()));
+                }
+            }
             _ => {
                 let Some(v) = snap.get(f) else { continue };
                 // Every element of the switch (OAuth on is two of them); else the first one.
@@ -164,17 +179,7 @@ pub fn files(pack: &Pack, opts: &Options, snap: &Snapshot) -> Vec<File> {
     let name = opts.name.as_str();
     let version = opts.api_version.clone().unwrap_or_else(|| API_VERSION.to_string());
     let src = PathBuf::from(SOURCE_DIR);
-    let types: Vec<Part> = if pack.app_type == AppType::ConnectedApp {
-        vec![Part::ConnectedApp]
-    } else {
-        vec![
-            Part::Eca,
-            Part::Policies,
-            Part::GlobalOauth,
-            Part::OauthSettings,
-            Part::OauthPolicies,
-        ]
-    };
+    let types = super::parts(pack);
     let mut files: Vec<File> = types
         .iter()
         .map(|part| File {
@@ -185,7 +190,7 @@ pub fn files(pack: &Pack, opts: &Options, snap: &Snapshot) -> Vec<File> {
     let mut pkg = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Package xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n",
     );
-    for part in &types {
+    for part in types {
         let _ = write!(
             pkg,
             "    <types>\n        <members>{}</members>\n        <name>{}</name>\n    </types>\n",
