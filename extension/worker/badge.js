@@ -1,12 +1,16 @@
-// The action badge: on any Setup page of an org, the number of the org's failing checks plus
-// the page's own errors. Browser IPCs, kept off the keystroke's path (org.js `later`).
+// The action badge: on any Setup page of an org, one count of what is to fix: the error
+// findings in the page's panel (the same findings the panel counts) plus the org's failing
+// checks (the popup's rows), each thing once: an error about an org setting (Session Settings,
+// IP ranges) is counted as its org check. The tooltip says how the count is made up. Browser
+// IPCs, kept off the keystroke's path (org.js `later`).
 import '../protocol.js';
 import { ready } from './core.js';
 import { onSettingsChange } from './settings.js';
 
 const { api } = globalThis.ecaGuardProtocol;
 
-/** Set by org.js: host → Promise of the org's failing-check count (null: not an org). */
+/** Set by org.js: host → Promise of the org's failing checks `{count, titles, rules}` (`rules`:
+ * the rule of every org row; null: not an org). */
 let failing = async () => null;
 export function countFailing(fn) {
   failing = fn;
@@ -14,10 +18,11 @@ export function countFailing(fn) {
 
 // ---- badge -----------------------------------------------------------------------------------
 
-/** Error rules of app pages checked in each tab and frame: tabId → Map(frameId → Set). */
+/** The rules of the error findings of the pages checked in each tab and frame:
+ * tabId → Map(frameId → [rule…]), one entry per finding. */
 export const pageErrors = new Map();
 
-/** orgKey → Promise of the org's failing-check count; dropped when its readings or the settings
+/** orgKey → Promise of the org's failing checks; dropped when its readings or the settings
  * change, so a keystroke on a form does not re-run the org's checks. */
 export const failingCache = new Map();
 /** tabId → number of the latest badge update: a slower, older update must not win. */
@@ -31,13 +36,29 @@ async function failingFor(host) {
   return failingCache.get(org.key);
 }
 
-/** tabId → badge text last set. The badge is one IPC per call to the browser, so unchanged
- * text is not set again. */
+const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+
+/** The tooltip for `page` errors on the page and the org's `org` failing checks (`{count, titles}` or null). */
+export function badgeTitle(page, org) {
+  const total = page + (org ? org.count : 0);
+  if (!total) return 'ECA Guard: nothing to fix here';
+  const parts = [];
+  if (page) parts.push(`${plural(page, 'error', 'errors')} in this page's ECA Guard panel`);
+  if (org && org.count) parts.push(`${plural(org.count, 'failing org check', 'failing org checks')} (${org.titles.join('; ')}): click for the list`);
+  return `ECA Guard: ${total} to fix: ${parts.join(', and ')}.`;
+}
+
+/** tabId → badge text and title last set. The badge is one IPC per call to the browser, so
+ * unchanged text is not set again. */
 const badgeText = new Map();
-export function writeBadge(tabId, text) {
-  if (badgeText.get(tabId) === text) return;
-  badgeText.set(tabId, text);
+export function writeBadge(tabId, page, org = null) {
+  const total = page + (org ? org.count : 0);
+  const text = total > 0 ? String(total) : '';
+  const title = badgeTitle(page, org);
+  if (badgeText.get(tabId) === `${text}\n${title}`) return;
+  badgeText.set(tabId, `${text}\n${title}`);
   api.action.setBadgeText({ tabId, text }).catch(() => badgeText.delete(tabId)); // the tab may have closed
+  api.action.setTitle({ tabId, title }).catch(() => {});
   if (text) api.action.setBadgeBackgroundColor({ tabId, color: '#ba0517' }).catch(() => {});
 }
 
@@ -45,15 +66,11 @@ export async function setBadge(tabId, host) {
   if (tabId === undefined || tabId < 0 || !host) return;
   const seq = (badgeSeq.get(tabId) || 0) + 1;
   badgeSeq.set(tabId, seq);
-  let count = await failingFor(host);
-  if (count === null || badgeSeq.get(tabId) !== seq) return;
-  const frames = pageErrors.get(tabId);
-  if (frames) {
-    const rules = new Set();
-    for (const set of frames.values()) for (const r of set) rules.add(r);
-    count += rules.size;
-  }
-  writeBadge(tabId, count > 0 ? String(count) : '');
+  const org = await failingFor(host);
+  if (org === null || badgeSeq.get(tabId) !== seq) return;
+  let page = 0;
+  for (const rules of (pageErrors.get(tabId) || new Map()).values()) page += rules.filter((r) => !org.rules.includes(r)).length;
+  writeBadge(tabId, page, org);
 }
 
 export function tabHost(tab) {

@@ -12,7 +12,6 @@ import { countFailing, failingCache, pageErrors, refreshBadges, setBadge, tabHos
 const { api, TYPES: T } = globalThis.ecaGuardProtocol;
 
 /** Rules of the popup's rows: the page's own errors are counted apart from these. */
-const ORG_RULES = new Set(['session-lock-ip', 'session-lock-domain', 'session-enforce-ip-ranges', 'login-ip-range', 'ip-relaxation', 'permitted-users']);
 
 /** host → org (or null): the core's answer for a host never changes while the worker lives. */
 const orgByHost = new Map();
@@ -71,8 +70,12 @@ async function status(host) {
 
 countFailing((host) =>
   status(host).then(
-    (s) => s.failing || 0,
-    () => 0 // no pack, or bad settings: the page panel says so
+    (s) => {
+      const rows = (s.rows || []).filter((r) => r.status === 'fail');
+      // Every row's rule, failing or not: a page error with one of them is that org check.
+      return { count: rows.length, titles: rows.map((r) => (r.app ? `${r.title}: ${r.app}` : r.title)), rules: (s.rows || []).map((r) => r.rule) };
+    },
+    () => ({ count: 0, titles: [], rules: [] }) // no pack, or bad settings: the page panel says so
   )
 );
 
@@ -104,21 +107,21 @@ function runSideWork() {
 /**
  * After a page was checked (worker/check.js), before the reply: adds the org's notes to the
  * result and notes the page's own errors. Later (see `later`): remembers the org fields of the
- * snapshot and sets the tab's badge to the org's failing checks plus the page's own errors, or
- * to the page's error count on a host that is no org.
+ * snapshot and sets the tab's badge (badge.js: the page's errors plus the org's failing checks),
+ * or to the page's error count on a host that is no org.
  */
 export function afterCheck(core, sender, snapshot, result) {
   const org = senderOrg(core, sender);
   const tabId = sender.tab && sender.tab.id;
   if (!org) {
     const errors = result.counts.errors;
-    if (tabId !== undefined && tabId >= 0) later(sender, async () => writeBadge(tabId, errors > 0 ? String(errors) : ''));
+    if (tabId !== undefined && tabId >= 0) later(sender, async () => writeBadge(tabId, errors));
     return result;
   }
   for (const n of org.notes) if (!result.notes.includes(n)) result.notes.push(n);
   if (tabId !== undefined) {
     if (!pageErrors.has(tabId)) pageErrors.set(tabId, new Map());
-    const errs = new Set(result.findings.filter((f) => f.severity === 'error' && !ORG_RULES.has(f.rule)).map((f) => f.rule));
+    const errs = result.findings.filter((f) => f.severity === 'error').map((f) => f.rule);
     pageErrors.get(tabId).set(sender.frameId || 0, errs);
   }
   later(sender, () => remember(org, sender, snapshot));
@@ -159,7 +162,7 @@ export function afterClear(sender) {
     const host = tabHost(sender.tab);
     const org = host && orgOfHost(await ready, host);
     if (org) await setBadge(tabId, host);
-    else writeBadge(tabId, '');
+    else writeBadge(tabId, 0);
   });
 }
 

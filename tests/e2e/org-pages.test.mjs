@@ -5,7 +5,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { launch } from './harness.mjs';
+import { form, launch, waitMarks } from './harness.mjs';
+import { L } from './labels.mjs';
 import { classicMarks, perfInFrames, popupRows, watchConsole, waitFor } from './org-harness.mjs';
 
 let env;
@@ -233,6 +234,25 @@ describe('popup', () => {
       return t === '2' ? t : null; // session-lock-ip (org) + oauth-disabled (form)
     }, 'badge 2');
     assert.equal(text, '2');
+    const title = () =>
+      env.worker().evaluate(async (u) => {
+        const tab = (await chrome.tabs.query({})).find((t) => t.url === u);
+        return chrome.action.getTitle({ tabId: tab.id });
+      }, page.url());
+    assert.match(await title(), /^ECA Guard: 2 to fix: 1 error in this page's ECA Guard panel, and 1 failing org check \(.+\): click for the list\.$/);
+    // With OAuth on, the form has more errors: the badge counts exactly the panel's errors plus
+    // the org check, one count (not distinct rule ids).
+    await form.check(page, L.en.oauth, true);
+    const m = await waitMarks(page, (m) => m.panel && m.panel.errors > 2, 'OAuth section errors');
+    const want = String(m.panel.errors + 1);
+    await waitFor(async () => {
+      const t = await env.worker().evaluate(async (u) => {
+        const tab = (await chrome.tabs.query({})).find((t) => t.url === u);
+        return chrome.action.getBadgeText({ tabId: tab.id });
+      }, page.url());
+      return t === want ? t : null;
+    }, `badge ${want}`);
+    assert.match(await title(), new RegExp(`^ECA Guard: ${want} to fix: ${m.panel.errors} errors in this page's ECA Guard panel`));
     await page.close();
   });
 
