@@ -93,7 +93,7 @@ WASM_BUILD_STD=(-Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_si
 
 # wasm_module <out dir> <name> [cargo args...]: one Wasm module of the core, bound for the web
 # and optimized, as <out dir>/<name>.js and <name>_bg.wasm. build_wasm makes two from the same
-# crate (src/wasm/mod.rs): the checker, and the pairing module (feature wasm-pairing).
+# crate (src/wasm/mod.rs): the checker, and the on-demand module (feature wasm-pairing: pairing, sealing, what only extension pages or a send need).
 wasm_module() {
   local out=$1 name=$2; shift 2
   step "cargo build --profile wasm-release --target wasm32-unknown-unknown -p eca-guard $* (std from source)"
@@ -207,7 +207,7 @@ bench_size() {
     total=$((total + gz))
     printf 'size: %s wasm+glue %d KB raw, %d KB gzipped (%d B)\n' "$m" $((raw / 1024)) $((gz / 1024)) "$gz"
   done
-  printf 'size: the checker loads at every worker start (target <= 100 KB gz); the pairing module only to pair or send; both %d KB gz\n' $((total / 1024))
+  printf 'size: the checker loads at every worker start (target <= 100 KB gz); the on-demand module only on the options page, to pair or to send; both %d KB gz\n' $((total / 1024))
 }
 bench_browser() { (cd "$E2E" && node bench-browser.mjs); }
 bench_classic() { (cd "$E2E" && node bench-classic.mjs); } # classic pages in the Aloha iframe: per load, warm, idle

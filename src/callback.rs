@@ -28,6 +28,22 @@ fn is_loopback_host(url: &urls::ParsedUrl) -> bool {
     }
 }
 
+/// A problem with one callback line by itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineProblem {
+    /// Rule id (`callback-invalid`, `callback-scheme`, `callback-trailing-slash`, …).
+    pub rule: &'static str,
+    /// Severity.
+    pub severity: Severity,
+    /// What is wrong.
+    pub message: String,
+    /// What to do.
+    pub fix: String,
+    /// Whether the requirement is the pack's (a trailing slash it forbids) rather than
+    /// Salesforce's callback rules.
+    pub pack_source: bool,
+}
+
 /// One non-blank line of the field.
 #[derive(Clone, Copy)]
 struct Line<'a> {
@@ -85,7 +101,14 @@ pub fn lint(ctx: &mut Ctx<'_>, text: &str, rule: &CallbackRule, wanted: &Wanted)
     // hashbrown and SipHash to the Wasm module.
     let mut seen: Vec<&str> = Vec::new();
     for line in lines.iter().take(MAX_LINES_LINTED) {
-        lint_line(ctx, line, rule, src);
+        for p in line_problems(line.number, line.raw, rule) {
+            let source = if p.pack_source {
+                src
+            } else {
+                Src::Doc(docs::OAUTH_SETTINGS)
+            };
+            ctx.push(p.rule, p.severity, Some(Field::CallbackUrl), p.message, p.fix, source);
+        }
         if seen.contains(&line.url) {
             ctx.push(
                 "callback-duplicate",
@@ -210,31 +233,46 @@ fn mismatch(ctx: &mut Ctx<'_>, lines: &[Line<'_>], rule: &CallbackRule, want: &s
     }
 }
 
-fn lint_line(ctx: &mut Ctx<'_>, line: &Line<'_>, rule: &CallbackRule, src: Src<'_>) {
+/// What is wrong with one line by itself (not whether the integration uses it), as the form
+/// and ECA Guard's own options both check it.
+pub fn line_problems(number: usize, raw: &str, rule: &CallbackRule) -> Vec<LineProblem> {
+    let line = Line {
+        number,
+        raw: raw.trim_end_matches('\r'),
+        url: raw.trim(),
+    };
+    let mut out = Vec::new();
+    let mut push = |rule: &'static str, severity, message, fix, pack_source| {
+        out.push(LineProblem {
+            rule,
+            severity,
+            message,
+            fix,
+            pack_source,
+        });
+    };
     let n = line.number;
     if line.raw != line.url {
-        ctx.push(
+        push(
             "callback-whitespace",
             Severity::Warning,
-            Some(Field::CallbackUrl),
             format!("Line {n} has spaces before or after the URL; Salesforce compares callback URLs exactly."),
             format!("Delete the spaces around {} on line {n}.", line.url),
-            Src::Doc(docs::OAUTH_SETTINGS),
+            false,
         );
     }
     if line.url.contains('*') {
-        ctx.push(
+        push(
             "callback-invalid",
             Severity::Error,
-            Some(Field::CallbackUrl),
             format!(
                 "Line {n} ({}) contains a wildcard; Salesforce does not accept wildcards in callback URLs.",
                 line.url
             ),
             "List every exact URL on its own line instead.".into(),
-            Src::Doc(docs::OAUTH_SETTINGS),
+            false,
         );
-        return;
+        return out;
     }
     if line.url.contains(char::is_whitespace) || line.url.contains(',') {
         let parts = line
@@ -243,15 +281,14 @@ fn lint_line(ctx: &mut Ctx<'_>, line: &Line<'_>, rule: &CallbackRule, src: Src<'
             .filter(|p| !p.is_empty())
             .count();
         if parts > 1 {
-            ctx.push(
+            push(
                 "callback-invalid",
                 Severity::Error,
-                Some(Field::CallbackUrl),
                 format!("Line {n} holds {parts} URLs; Salesforce reads one URL per line."),
                 format!("Put each URL of line {n} on a line of its own."),
-                Src::Doc(docs::OAUTH_SETTINGS),
+                false,
             );
-            return;
+            return out;
         }
     }
     let parsed = match urls::parse(line.url) {
@@ -264,15 +301,14 @@ fn lint_line(ctx: &mut Ctx<'_>, line: &Line<'_>, rule: &CallbackRule, src: Src<'
             } else {
                 ""
             };
-            ctx.push(
+            push(
                 "callback-invalid",
                 Severity::Error,
-                Some(Field::CallbackUrl),
                 format!("Line {n} ({}) is not a URL: {e}.{hint}", line.url),
                 format!("Correct line {n} to a full URL such as https://server.example.com."),
-                Src::Doc(docs::OAUTH_SETTINGS),
+                false,
             );
-            return;
+            return out;
         }
     };
     let scheme = parsed.scheme.as_str();
@@ -287,24 +323,23 @@ fn lint_line(ctx: &mut Ctx<'_>, line: &Line<'_>, rule: &CallbackRule, src: Src<'
         _ => None,
     };
     if let Some(message) = bad_scheme {
-        ctx.push(
+        push(
             "callback-scheme",
             Severity::Error,
-            Some(Field::CallbackUrl),
             message,
             format!("Use https:// on line {n} (or http://localhost for a tool on the same machine)."),
-            Src::Doc(docs::OAUTH_SETTINGS),
+            false,
         );
     }
     if rule.trailing_slash == TrailingSlash::Forbid && line.url.ends_with('/') && matches!(scheme, "http" | "https") {
         let without = line.url.trim_end_matches('/');
-        ctx.push(
+        push(
             "callback-trailing-slash",
             Severity::Error,
-            Some(Field::CallbackUrl),
             format!("Line {n} ({}) ends with a slash; this integration sends its redirect without one, so Salesforce's exact match fails with redirect_uri_mismatch.", line.url),
             format!("Change line {n} to {without}."),
-            src,
+            true,
         );
     }
+    out
 }

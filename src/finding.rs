@@ -66,6 +66,9 @@ pub struct Finding {
     /// For a deviation: Salesforce's page that recommends the stronger setting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<DocRef>,
+    /// The fix is in ECA Guard's own options, not on the Setup page (the panel links to them).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub fix_in_options: bool,
 }
 
 /// Counts by severity, as the page panel shows them.

@@ -121,7 +121,8 @@ fn rule_lines(p: &Pack) -> Vec<(String, String, String)> {
             }
             Rule::Fixed(_) => (
                 spec.rule.to_string(),
-                "the server's addresses (--server-address, IP callbacks) inside the login IP ranges".to_string(),
+                "the server's addresses (--server-address; public addresses only) inside the login IP ranges"
+                    .to_string(),
             ),
         };
         out.push((ids, text, rule.source().to_string()));

@@ -166,6 +166,17 @@ a { color: #0176d3; font-size: 12px; }
     renderList();
   }
 
+  /** A link that opens ECA Guard's options page (where a fix in its own settings is made). */
+  function optionsLink() {
+    const open = el('a', { href: '#', class: 'options-link' }, "Open ECA Guard's options");
+    open.addEventListener('click', (e) => {
+      e.preventDefault();
+      e.stopPropagation();
+      g.send && g.send({ type: globalThis.ecaGuardProtocol.TYPES.openOptions });
+    });
+    return open;
+  }
+
   /** The card's message (error state) and header. */
   function renderHead(state) {
     if (state.error) {
@@ -173,14 +184,7 @@ a { color: #0176d3; font-size: 12px; }
       if (shown.msg !== key) {
         shown.msg = key;
         const msg = el('div', { class: 'msg bad' }, state.error.message);
-        if (state.error.kind === 'NoPack' || state.error.kind === 'UnknownPack') {
-          const open = el('a', { href: '#' }, ' Open ECA Guard options');
-          open.addEventListener('click', (e) => {
-            e.preventDefault();
-            g.send && g.send({ type: globalThis.ecaGuardProtocol.TYPES.openOptions });
-          });
-          msg.append(open);
-        }
+        if (state.error.kind === 'NoPack' || state.error.kind === 'UnknownPack') msg.append(' ', optionsLink());
         place('msg', msg);
       }
       setHead(null, null);
@@ -236,7 +240,7 @@ a { color: #0176d3; font-size: 12px; }
     const { result, labels } = state;
     const items = result.findings.map((f) => {
       const label = (labels && labels[f.field]) || f.field;
-      return { f, label, key: JSON.stringify([f.severity, f.rule, f.field, label, f.message, f.fix, f.source, f.sourceTitle]) };
+      return { f, label, key: JSON.stringify([f.severity, f.rule, f.field, label, f.message, f.fix, f.source, f.sourceTitle, !!f.fixInOptions]) };
     });
     const listKey = items.map((i) => i.key).join('\n');
     if (shown.list !== listKey) {
@@ -255,7 +259,7 @@ a { color: #0176d3; font-size: 12px; }
           { class: f.severity, 'data-rule': f.rule, 'data-field': f.field },
           el('div', {}, el('span', { class: 'sev' }, f.severity), el('span', { class: 'field' }, label)),
           el('div', {}, f.message),
-          el('div', { class: 'fix' }, el('b', {}, 'Fix: '), f.fix),
+          el('div', { class: 'fix' }, el('b', {}, 'Fix: '), f.fix, ...(f.fixInOptions ? [' ', optionsLink()] : [])),
           el('div', {}, 'Source: ', src)
         );
         li._ecaKey = key;

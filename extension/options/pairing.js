@@ -1,9 +1,9 @@
 // Options page section "Paired server": paste a pairing code from `eca-guard-server pair`,
-// pair, see which server (name, address, key fingerprint, its pack and callback URLs), apply
-// them to the checks, or forget the pairing. The worker does the work (worker/pairing.js);
+// pair, see which server (name, address, key fingerprint, its pack and callback URLs), fill
+// them into the integration form, or forget the pairing. The worker does the work (worker/pairing.js);
 // nothing here sees a consumer secret.
 import '../protocol.js';
-import { pairingCore } from '../worker/crypto.js';
+import { onDemand } from '../worker/on-demand.js';
 
 const { api, TYPES: T, send } = globalThis.ecaGuardProtocol;
 
@@ -15,17 +15,17 @@ function el(tag, attrs = {}, text = '') {
   return e;
 }
 
-const section = el('section', { id: 'pairing' });
+const section = el('section', { id: 'pairing', 'aria-labelledby': 'pairing-title' });
 const status = el('p', { id: 'pairing-status', role: 'status' });
 const details = el('dl', { id: 'pairing-details' });
 const code = el('textarea', { id: 'pairing-code', rows: '2', spellcheck: 'false', placeholder: 'ecag1.…' });
 const pairBtn = el('button', { type: 'button', id: 'pair', class: 'brand' }, 'Pair');
-const applyBtn = el('button', { type: 'button', id: 'pairing-apply' }, "Use this server's integration and callback URLs");
+const applyBtn = el('button', { type: 'button', id: 'pairing-apply' }, "Fill in this server's integration and callback URLs");
 const forgetBtn = el('button', { type: 'button', id: 'unpair' }, 'Forget this server');
 const error = el('p', { id: 'pairing-error', class: 'error', role: 'alert' });
 error.hidden = true;
 section.append(
-  el('h2', {}, 'Paired server'),
+  el('h2', { id: 'pairing-title' }, 'Paired server'),
   el(
     'p',
     { class: 'help' },
@@ -59,7 +59,11 @@ function render(p) {
     ['Integration', current.pack || '—'],
     ['Callback URLs', (current.callbackUrls || []).join('\n') || '—'],
   ];
-  for (const [k, v] of rows) details.append(el('dt', {}, k), el('dd', {}, v));
+  for (const [k, v] of rows) {
+    const dd = el('dd', {}, v);
+    if (k === 'Key fingerprint' || k === 'This browser') dd.className = 'mono';
+    details.append(el('dt', {}, k), dd);
+  }
 }
 
 function fail(msg) {
@@ -67,17 +71,17 @@ function fail(msg) {
   error.textContent = msg || '';
 }
 
-// The pairing module decodes the code here, in the click: the browser grants the host permission
+// The on-demand module decodes the code here, in the click: the browser grants the host permission
 // only within the click's own task, so it must not wait for anything first.
-let crypto = null;
-pairingCore().then((c) => (crypto = c), () => {});
+let loaded = null;
+onDemand().then((c) => (loaded = c), () => {});
 
 pairBtn.addEventListener('click', async () => {
   fail('');
   const text = code.value.trim();
   let start;
   try {
-    start = (crypto || (await pairingCore())).pairingBegin(text);
+    start = (loaded || (await onDemand())).pairingBegin(text);
   } catch (e) {
     return fail((e && e.message) || 'This is not an ECA Guard pairing code; copy it again from the server.');
   }
@@ -104,20 +108,16 @@ forgetBtn.addEventListener('click', async () => {
   if (r.ok) render(r);
 });
 
-applyBtn.addEventListener('click', async () => {
+// The server's pack and callback URLs go into the form above (options.js), which the admin then
+// saves: nothing is stored behind unsaved edits, and the page is not reloaded.
+applyBtn.addEventListener('click', () => {
   if (!current.paired) return;
-  const l = await api.storage.local.get('ecaGuard');
-  const s = l.ecaGuard && typeof l.ecaGuard === 'object' ? l.ecaGuard : {};
-  const next = { ...s, params: { ...(s.params || {}) } };
-  if (current.pack) next.pack = current.pack;
-  if ((current.callbackUrls || []).length) next.params.callbackUrls = current.callbackUrls;
-  await api.storage.local.set({ ecaGuard: next });
-  location.reload(); // the sections above read the settings at load
+  document.dispatchEvent(new CustomEvent('eca-guard-use-server', { detail: { pack: current.pack, callbackUrls: current.callbackUrls || [] } }));
 });
 
 function mount() {
-  const footer = document.querySelector('main > footer');
-  if (footer) footer.before(section);
+  const custom = document.getElementById('custom');
+  if (custom) custom.before(section);
   else (document.querySelector('main') || document.body).append(section);
   send({ type: T.pairingStatus }).then((r) => render(r.ok ? r : null));
 }

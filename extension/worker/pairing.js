@@ -6,7 +6,7 @@
 // consumer secret. It is kept by worker/pairing-store.js, out of reach of content scripts;
 // they ask `pairingStatus` instead, and hear `pairingChanged` when it changes.
 import '../protocol.js';
-import { pairingCore } from './crypto.js';
+import { onDemand } from './on-demand.js';
 import { GuardError } from './errors.js';
 import { clearPairing, readPairing, writePairing } from './pairing-store.js';
 import { salesforceTabPatterns } from './settings.js';
@@ -124,7 +124,7 @@ async function call(url, init) {
 export const post = (url, body) => call(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 
 async function pair(msg) {
-  const core = await pairingCore();
+  const core = await onDemand();
   const code = typeof msg.code === 'string' ? msg.code : '';
   const start = core.pairingBegin(code); // throws a clear error for a damaged code
   let info;

@@ -14,7 +14,7 @@
 // forward, so a page cannot swap what the window shows just before the admin clicks Confirm.
 import '../protocol.js';
 import { ready } from './core.js';
-import { pairingCore } from './crypto.js';
+import { onDemand } from './on-demand.js';
 import { GuardError } from './errors.js';
 import { isSetupSurface, senderOrg } from './org.js';
 import { API_HOST, appOf, shownLabel } from './app-id.js';
@@ -59,7 +59,7 @@ function keyHint(key) {
 /** Checks a send from a content script and puts it up for confirmation. */
 async function sendCredentials(msg, sender) {
   const core = await ready;
-  pairingCore().catch(() => {}); // ready by the time the admin confirms
+  onDemand().catch(() => {}); // ready by the time the admin confirms
   const p = await loadPairing({ withKeys: true });
   if (!p || !p.keys) {
     throw new GuardError('NotPaired', 'ECA Guard is not paired with a server yet: open ECA Guard options and paste a pairing code.');
@@ -135,18 +135,18 @@ async function sendCredentials(msg, sender) {
 /** Seals and posts `c` (the admin chose Confirm); the reply carries the integration's next
  * steps from its pack (the paired server's pack, else the one chosen in the options). */
 async function deliver(c, server) {
-  const crypto = await pairingCore();
-  const sealed = crypto.sealCredentials(c.keys, c.org, c.app, c.key, c.secret);
+  const module = await onDemand();
+  const sealed = module.sealCredentials(c.keys, c.org, c.app, c.key, c.secret);
   const text = await post(sealed.url, sealed.body);
-  const receipt = crypto.openReceipt(sealed.responseKey, sealed.messageId, text);
+  const receipt = module.openReceipt(sealed.responseKey, sealed.messageId, text);
   return { receipt, server, afterSend: await nextSteps(c.pack, receipt) };
 }
 
 async function nextSteps(packId, receipt) {
   try {
-    const [core, { config }] = await Promise.all([ready, settings()]);
+    const [module, { config }] = await Promise.all([onDemand(), settings()]);
     const id = packId || config.pack;
-    return id ? core.afterSend(config, id, receipt.org, receipt.app) : null;
+    return id ? module.afterSend(config, id, receipt.org, receipt.app) : null;
   } catch (_) {
     return null; // an unknown pack, or settings that do not parse: the status line says enough
   }

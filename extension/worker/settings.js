@@ -6,13 +6,23 @@ const { api, TYPES: T } = globalThis.ecaGuardProtocol;
 
 export const KEY = 'ecaGuard';
 
-/** Only the parameters the core accepts (its Params type rejects unknown fields). */
+// A pack's own choice parameter (`client`, `environment`, `region`): a short lower-camel name
+// with a text value, the shape the core's Params accepts (src/pack/params.rs).
+const CHOICE_NAME = /^[a-z][A-Za-z0-9]{0,39}$/;
+
+/** Only the parameters the core accepts (its Params type rejects other shapes). */
 function cleanParams(p) {
   const out = {};
   if (!p || typeof p !== 'object') return out;
-  if (Array.isArray(p.callbackUrls)) out.callbackUrls = p.callbackUrls.filter((u) => typeof u === 'string');
-  if (typeof p.salesforceIdp === 'boolean') out.salesforceIdp = p.salesforceIdp;
-  if (Array.isArray(p.serverAddresses)) out.serverAddresses = p.serverAddresses.filter((u) => typeof u === 'string');
+  for (const [name, v] of Object.entries(p)) {
+    if (name === 'callbackUrls' || name === 'serverAddresses') {
+      if (Array.isArray(v)) out[name] = v.filter((u) => typeof u === 'string');
+    } else if (name === 'salesforceIdp') {
+      if (typeof v === 'boolean') out[name] = v;
+    } else if (CHOICE_NAME.test(name) && typeof v === 'string') {
+      out[name] = v;
+    }
+  }
   return out;
 }
 

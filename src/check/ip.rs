@@ -9,7 +9,7 @@ use crate::settings::Field;
 use crate::snapshot::{IpRange, Snapshot};
 
 /// Parses an address, tolerating a CIDR suffix or brackets.
-fn parse_ip(text: &str) -> Option<IpAddr> {
+pub(super) fn parse_ip(text: &str) -> Option<IpAddr> {
     let t = text.trim().trim_start_matches('[').trim_end_matches(']');
     let t = t.split('/').next().unwrap_or(t);
     t.parse().ok()
@@ -94,22 +94,22 @@ pub fn check(ctx: &mut Ctx<'_>, source: &str, params: &Params, snap: &Snapshot) 
             continue; // no login IP ranges: logins are allowed from anywhere
         }
         for ip in &private {
-            ctx.push(
+            ctx.push_options(
                 "login-ip-range",
                 Severity::Info,
                 Some(f),
                 format!("{ip} is a private address: Salesforce sees the public address it is translated to, so ECA Guard does not check {ip} against {}.", ctx.label(f)),
-                "In ECA Guard's options (Server addresses), enter the public address the server reaches Salesforce from.".into(),
+                "Enter the public address the server reaches Salesforce from instead (ECA Guard's options: Server addresses; the command line: --server-address IP).".into(),
                 Src::Pack(source),
             );
         }
         if addresses.is_empty() && private.is_empty() {
-            ctx.push(
+            ctx.push_options(
                 "login-ip-range",
                 Severity::Info,
                 Some(f),
                 format!("ECA Guard does not know the IP addresses {pack_name} connects from, so it cannot check them against {}.", ctx.label(f)),
-                "Enter the server's public IP addresses in ECA Guard's options (Server addresses).".into(),
+                "Enter the server's public IP addresses (ECA Guard's options: Server addresses; the command line: --server-address IP).".into(),
                 Src::Pack(source),
             );
         }

@@ -7,6 +7,7 @@
 
 mod combos;
 mod ip;
+pub mod options;
 mod scopes;
 mod values;
 
@@ -62,7 +63,25 @@ impl<'a> Ctx<'a> {
             source: url.to_string(),
             source_title: title.to_string(),
             baseline: None,
+            fix_in_options: false,
         });
+    }
+
+    /// Adds a finding whose fix is in ECA Guard's own options (what it knows about the
+    /// integration), not on the page.
+    pub fn push_options(
+        &mut self,
+        rule: &'static str,
+        severity: Severity,
+        field: Option<Field>,
+        message: String,
+        fix: String,
+        source: Src<'_>,
+    ) {
+        self.push(rule, severity, field, message, fix, source);
+        if let Some(f) = self.findings.last_mut() {
+            f.fix_in_options = true;
+        }
     }
 
     /// Adds a deviation finding that also cites Salesforce's baseline page.
@@ -263,17 +282,38 @@ fn page_state(ctx: &mut Ctx<'_>, snap: &Snapshot, pack: &Pack) {
     }
 }
 
-/// The callback field: the URLs the pack fixes plus the parameters', linted line by line.
+/// The callback field: the URLs the pack fixes plus the parameters', linted line by line. A
+/// URL from ECA Guard's options that the same rules refuse is not asked for (the form would ask
+/// for a line it then flags): the finding says the mistake is in the options.
 fn callback_field(ctx: &mut Ctx<'_>, text: &str, rule: &pack::CallbackRule, params: &Params) {
-    let wanted = ctx.pack.callbacks(params);
+    let mut wanted = ctx.pack.callbacks(params);
+    for (i, url) in params.callback_urls.iter().enumerate() {
+        let refused = crate::callback::line_problems(i + 1, url.trim(), rule)
+            .into_iter()
+            .find(|p| p.severity == Severity::Error);
+        if let Some(p) = refused {
+            wanted.all.retain(|w| w != url);
+            ctx.push_options(
+                "options-invalid",
+                Severity::Warning,
+                Some(Field::CallbackUrl),
+                format!(
+                    "{} ECA Guard does not ask for it on this page until it is corrected.",
+                    options::in_options(&p.message)
+                ),
+                options::in_options(&p.fix),
+                Src::Pack(&rule.source),
+            );
+        }
+    }
     if wanted.all.is_empty() && wanted.any_of.is_empty() && !wanted.unknown.is_empty() {
         let pack_name = ctx.pack_name();
-        ctx.push(
+        ctx.push_options(
             "callback-unverified",
             Severity::Warning,
             Some(Field::CallbackUrl),
             format!("ECA Guard does not know the addresses {pack_name} uses, so it cannot check that these callback URLs match exactly."),
-            "Enter the integration's callback URLs (or choose its client, environment or region) in ECA Guard's options.".into(),
+            "Enter the integration's callback URLs, or choose its client, environment or region (ECA Guard's options; the command line: --callback URL or --param NAME=VALUE).".into(),
             Src::Pack(&rule.source),
         );
     }

@@ -1,11 +1,14 @@
 //! The Wasm binding: convert in, call the core, convert out. No logic lives here (the checker
 //! only remembers the last settings it parsed and validated, see `valid_config_from_js`).
 //!
-//! Two modules are built from it (build.sh): the checker (`checker.rs`: checks, packs, the
-//! popup's rows, org hosts), which every worker start loads, and the pairing module
-//! (`pairing.rs`, feature `wasm-pairing`: pairing and sealing, with the HPKE crypto), which the
-//! extension loads only to pair or to send. The crypto is about a quarter of the size, and most
-//! worker starts never need it.
+//! Two modules are built from it (build.sh), both with `common.rs` (the URL parser, the built-in
+//! packs, the settings): the checker (`checker.rs`: checks, the popup's rows, the live probe, org
+//! hosts), which every worker start loads and which must stay within its size budget (100 KB
+//! gzipped, README "Speed and size"), and the on-demand module (feature `wasm-pairing`, files
+//! `eca_guard_pairing*`): pairing and sealing with the HPKE crypto (`pairing.rs`), and what only
+//! extension pages or a send need (`pages.rs`: the pack list, custom pack validation, the options
+//! form's checks, an integration's next steps). The extension loads it only on the options page,
+//! to pair, or to send; most worker starts never need it.
 //! Typed structs cross the boundary as JSON (serde_json on this side, `JSON` on the other:
 //! one serde instantiation for boundary and pack files alike, see `from_js`); core errors become JS `Error`s
 //! with `name = "EcaGuardError"` and `kind = <variant>` (pairing errors also carry
@@ -52,7 +55,11 @@ pub(crate) fn out<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     js_sys::JSON::parse(&to_json(value)?)
 }
 
+mod common;
+
 #[cfg(not(feature = "wasm-pairing"))]
 mod checker;
+#[cfg(feature = "wasm-pairing")]
+mod pages;
 #[cfg(feature = "wasm-pairing")]
 mod pairing;

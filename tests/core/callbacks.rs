@@ -89,7 +89,11 @@ fn table() {
             &["https://a.example"],
             &["callback-extra", "callback-mismatch"],
         ),
-        ("http://a.example", &["http://a.example"], &["callback-scheme"]),
+        (
+            "http://a.example",
+            &["http://a.example"],
+            &["callback-scheme", "options-invalid"],
+        ), // the options hold it: said to be theirs
         ("http://localhost:33333", &["http://localhost:33333"], &[]),
         ("http://127.0.0.1:8080/cb", &["http://127.0.0.1:8080/cb"], &[]),
         ("http://[::1]:8080/cb", &["http://[::1]:8080/cb"], &[]),

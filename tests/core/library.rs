@@ -210,3 +210,22 @@ fn baseline_pack_holds_every_baseline_of_the_table() {
         assert_eq!(want, Some(true), "salesforce-baseline: {f:?} should be {b:?}");
     }
 }
+
+/// An enterprise policy can set every parameter a built-in pack declares: Chrome's managed
+/// storage schema cannot take free-form objects, so each name must be listed there.
+#[test]
+fn the_managed_storage_schema_lists_every_built_in_parameter() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/extension/managed_schema.json");
+    let text = std::fs::read_to_string(path).expect("managed_schema.json");
+    let schema: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let props = &schema["properties"]["ecaGuard"]["properties"]["params"]["properties"];
+    for p in eca_guard::pack::built_in() {
+        for (name, _) in p.params.iter() {
+            assert!(
+                props.get(name).is_some(),
+                "pack {}: parameter {name} missing from managed_schema.json",
+                p.id
+            );
+        }
+    }
+}

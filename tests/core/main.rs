@@ -3,6 +3,7 @@
 //! - `callbacks`: the callback linter, table-driven;
 //! - `sessions`: Session Settings, policies and IP ranges;
 //! - `pages`: notes a page calls for whatever the pack (legacy Connected App pages);
+//! - `options`: ECA Guard's own options, by the form's rules;
 //! - `bad_input`: shapes a page or a user can produce that must not panic or pass wrongly.
 
 // Reason: a test that cannot get its fixture should stop right there with the message.
@@ -11,6 +12,7 @@
 mod bad_input;
 mod callbacks;
 mod library;
+mod options;
 mod org_rows;
 mod packs;
 mod pages;

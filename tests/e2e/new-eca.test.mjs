@@ -181,6 +181,29 @@ describe('veeam-connected-app', () => {
   });
 });
 
+describe("a mistake in ECA Guard's own options", () => {
+  test('is said to be in the options, with a link to them, and never asked for on the form', async () => {
+    const t = L.en;
+    // Stored before the options page checked callbacks (or set by a policy): a final slash
+    // Veeam never sends.
+    await env.setSettings({ pack: 'veeam-eca', params: { callbackUrls: ['https://veeam.acme.internal/'] } });
+    const page = await openForm({});
+    await form.check(page, t.oauth, true);
+    await form.type(page, t.callback, 'https://veeam.acme.internal');
+    const m = await waitMarks(page, (m) => rulesOf(m, t.callback).includes('options-invalid'), 'options-invalid');
+    assert.ok(!rulesOf(m, t.callback).includes('callback-mismatch'), 'the form does not ask for the slashed URL');
+    assert.ok(!rulesOf(m, t.callback).includes('callback-trailing-slash'));
+    const view = await panelView(page);
+    assert.match(view.text, /In the callback URLs ECA Guard was given \(its options, or --callback\): Line 1 \(https:\/\/veeam\.acme\.internal\/\) ends with a slash/);
+    assert.match(view.text, /Open ECA Guard's options/);
+    // Corrected in the options: the note goes, and the form's line is right as typed.
+    await env.setSettings({ pack: 'veeam-eca', params: { callbackUrls: ['https://veeam.acme.internal'] } });
+    const after = await waitMarks(page, (m) => !rulesOf(m, t.callback).includes('options-invalid'), 'options corrected');
+    assert.deepEqual(rulesOf(after, t.callback), []);
+    await page.close();
+  });
+});
+
 describe('page life cycle', () => {
   test('in-page navigation: the panel comes with the form and goes with it', async () => {
     await env.setSettings({ pack: 'veeam-eca', params: { callbackUrls: ['https://veeam.acme.internal'] } });

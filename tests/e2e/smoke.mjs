@@ -10,13 +10,18 @@ core.initSync({ module: readFileSync(join(dir, 'eca_guard_bg.wasm')) });
 core.registerPacks(JSON.parse(readFileSync(join(dir, 'built-in-packs.json'), 'utf8')).map((p) => JSON.stringify(p)));
 const r = core.check({ page: 'new-eca', oauthEnabled: false }, { pack: 'veeam-eca', params: {} });
 if (!r.findings.some((f) => f.rule === 'oauth-disabled')) throw new Error('smoke: no oauth-disabled finding');
-const packs = core.listPacks([]);
-if (packs.length < 3) throw new Error('smoke: built-in packs missing');
-// The pairing module (src/wasm/pairing.rs): core errors are JS Errors with a kind, and pairing
-// errors name their variant.
+// The on-demand module (src/wasm/pages.rs, pairing.rs): the pack list and the options checks;
+// core errors are JS Errors with a kind, and pairing errors name their variant.
 const pairing = await import(pathToFileURL(join(dir, 'eca_guard_pairing.js')).href);
 pairing.initSync({ module: readFileSync(join(dir, 'eca_guard_pairing_bg.wasm')) });
-if (typeof core.pairingBegin !== 'undefined') throw new Error('smoke: the checker carries the pairing exports');
+pairing.registerPacks(JSON.parse(readFileSync(join(dir, 'built-in-packs.json'), 'utf8')).map((p) => JSON.stringify(p)));
+const packs = pairing.listPacks([]);
+if (packs.length < 3) throw new Error('smoke: built-in packs missing');
+const opts = pairing.checkOptions({ pack: 'veeam-eca', params: { callbackUrls: ['https://veeam.example/'] } });
+if (!opts.problems.some((p) => p.param === 'callbackUrls' && p.severity === 'error')) throw new Error('smoke: checkOptions missed a final slash');
+for (const name of ['pairingBegin', 'listPacks', 'checkOptions', 'afterSend', 'parsePack']) {
+  if (typeof core[name] !== 'undefined') throw new Error(`smoke: the checker carries the on-demand export ${name}`);
+}
 let err = null;
 try {
   pairing.pairingBegin('not a code');
