@@ -277,6 +277,33 @@ impl Acc {
     }
 }
 
+/// Parses one file's text as metadata of kind `part`: well-formed XML whose root element is the
+/// type's own; elements this reader does not know are a warning in `acc`. `Err` says why the
+/// file cannot be used.
+pub fn parse_part(part: Part, path: &Path, text: &str, acc: &mut Acc) -> Result<Doc, String> {
+    let doc = xml::parse(text, part)?;
+    if doc.root.name != part.type_name() {
+        return Err(format!(
+            "not {} metadata: the root element is <{}>, expected <{}>",
+            part.type_name(),
+            doc.root.name,
+            part.type_name()
+        ));
+    }
+    if !doc.unknown.is_empty() {
+        acc.problem(
+            path,
+            format!(
+                "unknown element{} <{}> ignored (a newer API version, or a typo?)",
+                if doc.unknown.len() > 1 { "s" } else { "" },
+                doc.unknown.join(">, <")
+            ),
+            ProblemLevel::Warning,
+        );
+    }
+    Ok(doc)
+}
+
 /// The paths of a companion file of `app`, in the order tried: source format, Metadata API
 /// format, then files that name the app inside (`extra`).
 pub fn candidates(dir: &Path, part: Part, app: &str, extra: &[(Part, PathBuf)]) -> Vec<PathBuf> {

@@ -9,7 +9,7 @@ use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 use super::app::{self, Acc};
-use super::xml::{self, Doc};
+use super::xml::Doc;
 use super::{AppKind, AppReport, Event, Part, Problem, ProblemLevel};
 use crate::settings::Field;
 use crate::snapshot::{Page, Snapshot};
@@ -280,32 +280,13 @@ impl Walker<'_> {
             Err(e) if e.kind() == ErrorKind::NotFound => return Read::Missing,
             Err(e) => return self.failed(path, format!("cannot be read: {e}"), acc),
         };
-        let doc = match xml::parse(&text, part) {
-            Ok(d) => d,
-            Err(reason) => return self.failed(path, reason, acc),
-        };
-        if doc.root.name != part.type_name() {
-            let reason = format!(
-                "not {} metadata: the root element is <{}>, expected <{}>",
-                part.type_name(),
-                doc.root.name,
-                part.type_name()
-            );
-            return self.failed(path, reason, acc);
+        match app::parse_part(part, path, &text, acc) {
+            Ok(doc) => {
+                self.summary.files_read += 1;
+                Read::Ok(doc)
+            }
+            Err(reason) => self.failed(path, reason, acc),
         }
-        if !doc.unknown.is_empty() {
-            acc.problem(
-                path,
-                format!(
-                    "unknown element{} <{}> ignored (a newer API version, or a typo?)",
-                    if doc.unknown.len() > 1 { "s" } else { "" },
-                    doc.unknown.join(">, <")
-                ),
-                ProblemLevel::Warning,
-            );
-        }
-        self.summary.files_read += 1;
-        Read::Ok(doc)
     }
 
     fn failed(&mut self, path: &Path, reason: String, acc: &mut Acc) -> Read {
