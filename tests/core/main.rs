@@ -3,13 +3,15 @@
 //! - `callbacks`: the callback linter, table-driven;
 //! - `sessions`: Session Settings, policies and IP ranges;
 //! - `pages`: notes a page calls for whatever the pack (legacy Connected App pages);
-//! - `bad_input`: shapes a page or a user can produce that must not panic or pass wrongly.
+//! - `bad_input`: shapes a page or a user can produce that must not panic or pass wrongly;
+//! - `fuzz_replay`: the fuzz targets' reproducers and corpus, through their entry functions.
 
 // Reason: a test that cannot get its fixture should stop right there with the message.
 #![allow(clippy::expect_used)]
 
 mod bad_input;
 mod callbacks;
+mod fuzz_replay;
 mod library;
 mod packs;
 mod pages;
