@@ -222,6 +222,7 @@ bench_server() { cargo run --release --quiet -p eca-guard-server --example bench
 # - -max_len: 64 KiB, far above any real input (the callback field holds 2,000 characters, a
 #   pack or a metadata file a few KB) yet small enough to keep executions fast.
 # - -rss_limit_mb: memory stays bounded; above the limit libFuzzer stops with an OOM crash.
+# - -timeout: one input for 10 s is a hang (a quadratic reader, say), reported as a crash.
 CARGO_FUZZ_VERSION=0.13.2
 FUZZ_TARGETS=(snapshot config callback pack metadata packs_lint)
 FUZZ_MAX_LEN=65536
@@ -248,7 +249,7 @@ fuzz_run() {
     step "fuzz $t for ${secs}s"
     local rc=0
     RUSTC_BOOTSTRAP=1 "${fuzz[@]}" "$t" "$scratch" "fuzz/corpus/$t" -- \
-      -max_total_time="$secs" -max_len=$FUZZ_MAX_LEN -rss_limit_mb=$FUZZ_RSS_MB \
+      -max_total_time="$secs" -max_len=$FUZZ_MAX_LEN -rss_limit_mb=$FUZZ_RSS_MB -timeout=10 \
       -print_final_stats=1 -artifact_prefix="$artifacts/" >"$log" 2>&1 || rc=$?
     # libFuzzer's closing lines: "Done N runs in S second(s)" and "stat::peak_rss_mb: M".
     local runs secs_run rss

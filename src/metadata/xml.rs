@@ -3,6 +3,8 @@
 //! read from the tree by the settings' metadata mapping (`mapping.rs`), so a bad value
 //! (`<isPkceRequired>yes`) makes that one setting unreadable instead of the whole file.
 
+mod known;
+
 /// One element.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Node {
@@ -52,175 +54,50 @@ pub struct Doc {
     pub unknown: Vec<String>,
 }
 
-/// Element names known per parent, for the unknown-element report. `None` = not checked.
-pub fn known_children(kind: super::Part, parent: &str) -> Option<&'static [&'static str]> {
-    use super::Part;
-    let list: &'static [&'static str] = match (kind, parent) {
-        (Part::Eca, "") => &[
-            "contactEmail",
-            "contactPhone",
-            "description",
-            "distributionState",
-            "iconUrl",
-            "infoUrl",
-            "isProtected",
-            "label",
-            "logoUrl",
-            "managedType",
-            "orgScopedExternalApp",
-            "fullName",
-        ],
-        (Part::Policies, "") => &[
-            "externalClientApplication",
-            "isCanvasPluginEnabled",
-            "isEnabled",
-            "isMobilePluginEnabled",
-            "isNotificationPluginEnabled",
-            "isOauthPluginEnabled",
-            "isPushPluginEnabled",
-            "isSamlPluginEnabled",
-            "label",
-            "startPage",
-            "startUrl",
-            "fullName",
-        ],
-        (Part::GlobalOauth, "") => &[
-            "callbackUrl",
-            "certificate",
-            "consumerKey",
-            "consumerSecret",
-            "externalClientApplication",
-            "idTokenConfig",
-            "isClientCredentialsFlowEnabled",
-            "isCodeCredFlowEnabled",
-            "isCodeCredPostOnly",
-            "isConsumerSecretOptional",
-            "isDPopEnabled",
-            "isDeviceFlowEnabled",
-            "isEnforceRefreshTokenTTL",
-            "isIntrospectAllTokens",
-            "isNamedUserJwtEnabled",
-            "isPkceRequired",
-            "isRefreshTokenRotationEnabled",
-            "isSecretRequiredForRefreshToken",
-            "isSecretRequiredForTokenExchange",
-            "isTokenExchangeEnabled",
-            "label",
-            "shouldRotateConsumerKey",
-            "shouldRotateConsumerSecret",
-            "fullName",
-        ],
-        (Part::OauthPolicies, "") => &[
-            "apexHandler",
-            "clientCredentialsFlowUser",
-            "commaSeparatedCustomScopes",
-            "commaSeparatedPermissionSet",
-            "commaSeparatedProfile",
-            "customAttributes",
-            "executeHandlerAs",
-            "externalClientApplication",
-            "guestJwtTimeout",
-            "guestJwtSessionTimeoutType",
-            "ipRelaxationPolicyType",
-            "isClientCredentialsFlowEnabled",
-            "isGuestCodeCredFlowEnabled",
-            "isNamedUserJwtEnabled",
-            "isTokenExchangeFlowEnabled",
-            "label",
-            "namedUserJwtTimeout",
-            "namedUserJwtSessionTimeoutType",
-            "permittedUsersPolicyType",
-            "policyAction",
-            "refreshTokenPolicyType",
-            "refreshTokenValidityPeriod",
-            "refreshTokenValidityUnit",
-            "requiredSessionLevel",
-            "sessionTimeoutInMinutes",
-            "singleLogoutUrl",
-            "startUrl",
-            "fullName",
-        ],
-        (Part::OauthSettings, "") => &[
-            "areAttributesIncludedInAssetToken",
-            "areCustomPermsIncludedInAssetToken",
-            "assetTokenAudiences",
-            "assetTokenSigningCertificate",
-            "assetTokenValidity",
-            "clientAssertionCertificate",
-            "commaSeparatedOauthScopes",
-            "customAttributes",
-            "externalClientApplication",
-            "isFirstPartyAppEnabled",
-            "label",
-            "oauthLink",
-            "singleLogoutUrl",
-            "trustedIpRanges",
-            "fullName",
-        ],
-        (Part::ConnectedApp, "") => &[
-            "attributes",
-            "canvas",
-            "canvasConfig",
-            "contactEmail",
-            "contactPhone",
-            "description",
-            "iconUrl",
-            "infoUrl",
-            "ipRanges",
-            "label",
-            "logoUrl",
-            "mobileAppConfig",
-            "mobileStartUrl",
-            "oauthConfig",
-            "oauthPolicy",
-            "permissionSetName",
-            "plugin",
-            "pluginExecutionUser",
-            "profileName",
-            "samlConfig",
-            "sessionPolicy",
-            "startUrl",
-            "fullName",
-        ],
-        (Part::ConnectedApp, "oauthConfig") => &[
-            "assetTokenConfig",
-            "callbackUrl",
-            "certificate",
-            "consumerKey",
-            "consumerSecret",
-            "idTokenConfig",
-            "isAdminApproved",
-            "isClientCredentialEnabled",
-            "isCodeCredentialEnabled",
-            "isCodeCredentialPostOnly",
-            "isConsumerSecretOptional",
-            "isIntrospectAllTokens",
-            "isNamedUserJwtEnabled",
-            "isPkceRequired",
-            "isRefreshTokenRotationEnabled",
-            "isSecretRequiredForRefreshToken",
-            "isSecretRequiredForTokenExchange",
-            "isTokenExchangeEnabled",
-            "oauthClientCredentialUser",
-            "scopes",
-            "singleLogoutUrl",
-        ],
-        (Part::ConnectedApp, "oauthPolicy") => &[
-            "ipRelaxation",
-            "isTokenExchangeFlowEnabled",
-            "refreshTokenPolicy",
-            "singleLogoutUrl",
-        ],
-        _ => return None,
-    };
-    Some(list)
-}
+pub use known::known_children;
 
 /// Converts a byte offset to a 1-based line number.
 fn line_at(text: &str, pos: u64) -> usize {
     let end = usize::try_from(pos).unwrap_or(usize::MAX).min(text.len());
     text.as_bytes()[..end].iter().filter(|b| **b == b'\n').count() + 1
 }
+
+/// Line numbers of the offsets the reader moves through, which only grow: each stretch of the
+/// text is counted once. (Counting from the start for every element made a file of many small
+/// elements quadratic: 640 KB took a minute, and a 4 MB file, the reader's limit, would take
+/// most of an hour.)
+struct Lines<'a> {
+    text: &'a [u8],
+    pos: usize,
+    line: usize,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Self {
+        Lines {
+            text: text.as_bytes(),
+            pos: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of byte offset `pos`.
+    fn at(&mut self, pos: u64) -> usize {
+        let end = usize::try_from(pos).unwrap_or(usize::MAX).min(self.text.len());
+        if end < self.pos {
+            // Never for the reader's positions; counted from the start rather than wrong.
+            return self.text[..end].iter().filter(|b| **b == b'\n').count() + 1;
+        }
+        self.line += self.text[self.pos..end].iter().filter(|b| **b == b'\n').count();
+        self.pos = end;
+        self.line
+    }
+}
+
+/// Elements nested deeper than this are refused. Metadata files nest three or four levels
+/// (`ConnectedApp/oauthConfig/…`); the tree is built and dropped recursively, so a file of a
+/// million nested elements would otherwise overflow the stack and abort the CLI.
+pub const MAX_DEPTH: usize = 64;
 
 fn start(e: &quick_xml::events::BytesStart<'_>, line: usize) -> Node {
     let nil = e
@@ -243,25 +120,28 @@ pub fn parse(text: &str, part: super::Part) -> Result<Doc, String> {
     reader.config_mut().check_end_names = true;
     let mut stack: Vec<Node> = Vec::new();
     let mut root: Option<Node> = None;
+    let mut lines = Lines::new(text);
     loop {
         let at = reader.buffer_position();
+        let line = lines.at(at);
         let event = reader
             .read_event()
             .map_err(|e| format!("malformed XML at line {}: {e}", line_at(text, reader.error_position())))?;
         match event {
             Event::Start(e) => {
                 if stack.is_empty() && root.is_some() {
-                    return Err(format!("a second root element at line {}", line_at(text, at)));
+                    return Err(format!("a second root element at line {line}"));
                 }
-                stack.push(start(&e, line_at(text, at)));
+                if stack.len() >= MAX_DEPTH {
+                    return Err(format!("elements nested more than {MAX_DEPTH} deep at line {line}"));
+                }
+                stack.push(start(&e, line));
             }
             Event::Empty(e) => {
-                let node = start(&e, line_at(text, at));
+                let node = start(&e, line);
                 match stack.last_mut() {
                     Some(parent) => parent.children.push(node),
-                    None if root.is_some() => {
-                        return Err(format!("a second root element at line {}", line_at(text, at)))
-                    }
+                    None if root.is_some() => return Err(format!("a second root element at line {line}")),
                     None => root = Some(node),
                 }
             }
@@ -277,7 +157,7 @@ pub fn parse(text: &str, part: super::Part) -> Result<Doc, String> {
                 match stack.last_mut() {
                     Some(n) => n.text.push_str(&s),
                     None if s.chars().any(|c| !c.is_whitespace()) => {
-                        return Err(format!("text outside the root element at line {}", line_at(text, at)))
+                        return Err(format!("text outside the root element at line {line}"))
                     }
                     None => {}
                 }
@@ -289,7 +169,7 @@ pub fn parse(text: &str, part: super::Part) -> Result<Doc, String> {
             }
             // Entity and character references come as events of their own.
             Event::GeneralRef(r) => {
-                let bad = || format!("malformed XML at line {}: unknown entity", line_at(text, at));
+                let bad = || format!("malformed XML at line {line}: unknown entity");
                 let c = match r.resolve_char_ref().map_err(|_| bad())? {
                     Some(c) => c,
                     None => match r.into_inner().as_ref() {
@@ -403,6 +283,33 @@ mod tests {
             .find("oauthConfig/isAdminApproved")
             .first()
             .is_some_and(|n| n.nil));
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let nested = |n: usize| format!("<ConnectedApp>{}{}</ConnectedApp>", "<a>".repeat(n), "</a>".repeat(n));
+        assert!(parse(&nested(MAX_DEPTH - 1), Part::ConnectedApp).is_ok());
+        let err = parse(&nested(MAX_DEPTH), Part::ConnectedApp).err().unwrap_or_default();
+        assert_eq!(err, format!("elements nested more than {MAX_DEPTH} deep at line 1"));
+        // Half a million levels (3.5 MB, within the reader's file limit) used to overflow the
+        // stack when the tree was dropped, aborting the CLI.
+        assert!(parse(&nested(500_000), Part::ConnectedApp).is_err());
+    }
+
+    #[test]
+    fn lines_are_counted_once_and_right() {
+        let text = format!(
+            "<SecuritySettings>\n{}<x/>\n</SecuritySettings>",
+            "<a/>\n".repeat(200_000)
+        );
+        let started = std::time::Instant::now();
+        let d = parse(&text, Part::Security).unwrap_or_default();
+        // Linear: well under a second in a release build; quadratic took minutes.
+        assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
+        assert_eq!(d.root.find("x").first().map(|n| n.line), Some(200_002));
+        assert_eq!(d.root.find("a").get(9).map(|n| n.line), Some(11));
+        let err = parse("<a>\n\n<b>\n</c>", Part::Eca).err().unwrap_or_default();
+        assert!(err.starts_with("malformed XML at line 4"), "{err}");
     }
 
     #[test]
