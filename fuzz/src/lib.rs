@@ -265,3 +265,30 @@ pub fn metadata_file(data: &[u8]) {
         check_one(&snap, p, &[], params_for(p, true));
     }
 }
+
+/// (g) A host name as the extension hands it to the core (`orgFromHost`, the tab's host): an
+/// org it recognises has a My Domain name (and a sandbox name, for a sandbox), and the API host
+/// it names is recognised as the same org.
+pub fn org_host(data: &[u8]) {
+    let text = text(data);
+    let Some(org) = eca_guard::org::from_host(&text) else {
+        return;
+    };
+    assert!(!org.my_domain.is_empty(), "{text:?}: no My Domain name: {org:?}");
+    assert!(
+        org.sandbox.as_deref() != Some(""),
+        "{text:?}: an empty sandbox name: {org:?}"
+    );
+    match eca_guard::org::from_host(&org.api_host) {
+        Some(api) => {
+            assert_eq!(
+                (&api.key, api.kind),
+                (&org.key, org.kind),
+                "{text:?}: its API host is another org"
+            );
+            assert_eq!(api.surface, eca_guard::org::Surface::Api, "{text:?}");
+        }
+        None => panic!("{text:?}: its API host {} is not recognised", org.api_host),
+    }
+    assert!(serde_json::to_vec(&org).is_ok());
+}

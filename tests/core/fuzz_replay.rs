@@ -55,3 +55,8 @@ fn pack() {
 fn metadata() {
     replay("metadata", entries::metadata_file);
 }
+
+#[test]
+fn host() {
+    replay("host", entries::org_host);
+}
