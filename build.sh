@@ -206,10 +206,10 @@ bench_server() { cargo run --release --quiet -p eca-guard-server --example bench
 # Fuzzing (fuzz/: cargo-fuzz with libFuzzer, coverage-guided). One target per parser of the
 # core's and the CLI's input: the page snapshot and the settings as they cross the Wasm boundary,
 # the callback field, custom packs, each metadata file kind, `packs lint`, the tab's host name;
-# fuzz/src/lib.rs says
-# what each asserts besides "no panic". `./build.sh fuzz [SECONDS]` runs each target SECONDS
-# (default 60) and prints its executions, exec/s and peak memory from libFuzzer's final stats;
-# `./build.sh test` runs a FUZZ_SMOKE_SECONDS smoke of each (default 5). A crash fails the run
+# fuzz/src/lib.rs says what each asserts besides "no panic". `./build.sh fuzz [SECONDS]` runs
+# each target SECONDS (default 60) and prints its executions, exec/s and peak memory from
+# libFuzzer's final stats; `./build.sh test` runs a FUZZ_SMOKE_SECONDS smoke of each (default
+# 5). A crash fails the run
 # and is copied to fuzz/regressions/<target>/, which `cargo test` replays without libFuzzer
 # (tests/core/fuzz_replay.rs, cli/src/lint.rs): fix the bug and commit the file with the fix.
 # The committed corpus (fuzz/corpus/<target>/) is read, never written: new inputs go to a
