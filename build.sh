@@ -4,6 +4,7 @@
 #   ./build.sh build    build only (dist/chromium, dist/firefox)
 #   ./build.sh test     build, cargo test --workspace, real-browser tests (headless Chromium, Firefox ESR)
 #   ./build.sh bench    build, then print the speed and size figures
+#   ./build.sh fuzz [SECONDS]  run each fuzz target SECONDS (default 60), print executions per target
 # Facts behind each step: docs/toolchain.md (verified on Debian 12).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -172,6 +173,8 @@ run_tests() {
   local failed=0
   step "cargo test --workspace"
   cargo test --workspace --quiet || failed=1
+  step "fuzz smoke: ${FUZZ_SMOKE_SECONDS:-5}s of each target (./build.sh fuzz runs them at length)"
+  fuzz_run "${FUZZ_SMOKE_SECONDS:-5}" || failed=1
   step "real-browser tests (headless Chromium and Firefox ESR, tests/e2e)"
   local log
   log=$(mktemp)
@@ -217,6 +220,83 @@ bench_cli() { cargo run --release --quiet -p eca-guard-cli -- bench; }
 # missed; the bench prints figures, it does not gate, so that is reported, not fatal.
 bench_server() { cargo run --release --quiet -p eca-guard-server --example bench_handoff || echo "server bench: a target was missed (see above)"; }
 
+# Fuzzing (fuzz/: cargo-fuzz with libFuzzer, coverage-guided). One target per parser of the
+# core's and the CLI's input: the page snapshot and the settings as they cross the Wasm boundary,
+# the callback field, custom packs, each metadata file kind, `packs lint`, the tab's host name;
+# fuzz/src/lib.rs says what each asserts besides "no panic". `./build.sh fuzz [SECONDS]` runs
+# each target SECONDS (default 60) and prints its executions, exec/s and peak memory from
+# libFuzzer's final stats; `./build.sh test` runs a FUZZ_SMOKE_SECONDS smoke of each (default
+# 5). A crash fails the run
+# and is copied to fuzz/regressions/<target>/, which `cargo test` replays without libFuzzer
+# (tests/core/fuzz_replay.rs, cli/src/lint.rs): fix the bug and commit the file with the fix.
+# The committed corpus (fuzz/corpus/<target>/) is read, never written: new inputs go to a
+# scratch folder (fuzz/target/corpus); `cargo fuzz cmin` folds them back (fuzz/README.md).
+# - Stable toolchain: cargo-fuzz's unstable rustc flags are let through with RUSTC_BOOTSTRAP=1,
+#   as for the Wasm build (docs/toolchain.md).
+# - No sanitizer by default: the core forbids unsafe code (Cargo.toml), so AddressSanitizer would
+#   only watch dependencies' unsafe code, for about a third of the executions per second;
+#   FUZZ_SANITIZER=address turns it on. Debug assertions and overflow checks are on (-a), so an
+#   arithmetic overflow is a crash too.
+# - -max_len: 64 KiB, far above any real input (the callback field holds 2,000 characters, a
+#   pack or a metadata file a few KB) yet small enough to keep executions fast.
+# - -rss_limit_mb: memory stays bounded; above the limit libFuzzer stops with an OOM crash.
+# - -timeout: one input for 10 s is a hang (a quadratic reader, say), reported as a crash.
+CARGO_FUZZ_VERSION=0.13.2
+FUZZ_TARGETS=(snapshot config callback pack metadata packs_lint host)
+FUZZ_MAX_LEN=65536
+FUZZ_RSS_MB=2048
+
+fuzz_install() {
+  if [ "$(cargo fuzz --version 2>/dev/null || true)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]; then
+    step "cargo install cargo-fuzz --version $CARGO_FUZZ_VERSION (a few minutes, once)"
+    cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" || return 1
+  fi
+}
+
+# fuzz_run SECONDS: every target for SECONDS each; exits 1 if any crashed.
+fuzz_run() {
+  local secs=$1 failed=0 t log
+  fuzz_install
+  local fuzz=(cargo fuzz run --fuzz-dir fuzz -a -s "${FUZZ_SANITIZER:-none}")
+  step "cargo fuzz build (${#FUZZ_TARGETS[@]} targets)"
+  RUSTC_BOOTSTRAP=1 cargo fuzz build --fuzz-dir fuzz -a -s "${FUZZ_SANITIZER:-none}" || return 1
+  for t in "${FUZZ_TARGETS[@]}"; do
+    local scratch=fuzz/target/corpus/$t artifacts=fuzz/target/artifacts/$t
+    mkdir -p "$scratch" "$artifacts" "fuzz/corpus/$t"
+    log=$(mktemp)
+    step "fuzz $t for ${secs}s"
+    local rc=0
+    RUSTC_BOOTSTRAP=1 "${fuzz[@]}" "$t" "$scratch" "fuzz/corpus/$t" -- \
+      -max_total_time="$secs" -max_len=$FUZZ_MAX_LEN -rss_limit_mb=$FUZZ_RSS_MB -timeout=10 \
+      -print_final_stats=1 -artifact_prefix="$artifacts/" >"$log" 2>&1 || rc=$?
+    # libFuzzer's closing lines: "Done N runs in S second(s)" and "stat::peak_rss_mb: M".
+    local runs secs_run rss
+    runs=$(sed -n 's/^Done \([0-9]*\) runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)
+    secs_run=$(sed -n 's/^Done \([0-9]*\) runs in \([0-9]*\) second.*/\2/p' "$log" | tail -1)
+    [ -n "$runs" ] || runs=$(sed -n 's/^stat::number_of_executed_units: *\([0-9]*\)/\1/p' "$log" | tail -1)
+    rss=$(sed -n 's/^stat::peak_rss_mb: *\([0-9]*\)/\1/p' "$log" | tail -1)
+    printf 'fuzz %-11s %12s executions in %ss (%s exec/s), peak RSS %s MB\n' "$t" "${runs:-?}" \
+      "${secs_run:-$secs}" "$(( ${runs:-0} / (${secs_run:-$secs} > 0 ? ${secs_run:-$secs} : 1) ))" "${rss:-?}"
+    if [ $rc != 0 ]; then
+      failed=1
+      grep -E "panicked at|^SUMMARY|==ERROR|out-of-memory|timeout" "$log" | head -5 || true
+      local f
+      for f in "$artifacts"/*; do
+        [ -f "$f" ] || continue
+        mkdir -p "fuzz/regressions/$t"
+        cp "$f" "fuzz/regressions/$t/"
+        echo "    reproducer: fuzz/regressions/$t/$(basename "$f") (cargo test replays it; fix the bug, commit both)"
+        rm -f "$f"
+      done
+      echo "    log: $log"
+    else
+      rm -f "$log"
+    fi
+  done
+  if [ $failed != 0 ]; then echo "fuzz: a target crashed (see above)"; return 1; fi
+  echo "fuzz: ${#FUZZ_TARGETS[@]} targets, no crash"
+}
+
 demo() {
   local port=${PORT:-8443}
   step "starting the fixture Setup pages on https://127.0.0.1:$port"
@@ -253,5 +333,6 @@ case "$MODE" in
   test) build; run_tests ;;
   bench) build; for s in "${BENCH_STEPS[@]}"; do "$s"; done ;;
   demo) build; demo ;;
-  *) echo "usage: $0 [build|test|bench]" >&2; exit 2 ;;
+  fuzz) fuzz_run "${2:-60}" ;;
+  *) echo "usage: $0 [build|test|bench|fuzz [SECONDS]]" >&2; exit 2 ;;
 esac

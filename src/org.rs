@@ -121,6 +121,13 @@ pub fn from_host(host: &str) -> Option<Org> {
     } else {
         None
     };
+    // Host labels are letters, digits and hyphens, and a sandbox is always `name--sandbox`:
+    // anything else is no org's, and would make a key (where readings are remembered) that
+    // another host shares, or an API host that names another org.
+    let label = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    if !label(&my_domain) || (kind == OrgKind::Sandbox && !sandbox.as_deref().is_some_and(label)) {
+        return None;
+    }
     let key = match &sandbox {
         Some(s) => format!("{my_domain}--{s}"),
         None => my_domain.clone(),
@@ -219,6 +226,14 @@ mod tests {
             "a.b.c.my.salesforce.com",
             "x.bogus.my.salesforce.com",
             "",
+            // Found by the `host` fuzz target (fuzz/regressions/host/): an empty sandbox name,
+            // an empty My Domain name, a sandbox without its name, characters no host has.
+            "acme--.sandbox.vf.force.com",
+            "--uat.sandbox.my.salesforce.com",
+            "--c.vf.force.com",
+            "acme.sandbox.my.salesforce.com",
+            "ac\0me.my.salesforce.com",
+            "ac me.lightning.force.com",
         ] {
             assert!(from_host(host).is_none(), "{host}");
         }

@@ -301,7 +301,17 @@ impl<'de> Visitor<'de> for SnapshotVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Snapshot, A::Error> {
         let mut snap = Snapshot::default();
+        // The page-state keys read so far: given twice, `labels` would hold a setting twice and
+        // the snapshot would not write back out to itself (a repeated setting is refused below).
+        let mut seen: Vec<&'static str> = Vec::new();
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            const STATE: [&str; 6] = ["page", "unreadable", "hidden", "labelsUnknown", "defaulted", "labels"];
+            if let Some(k) = STATE.into_iter().find(|k| *k == key.as_ref()) {
+                if seen.contains(&k) {
+                    return Err(de::Error::custom(format_args!("duplicate field `{k}`")));
+                }
+                seen.push(k);
+            }
             match key.as_ref() {
                 "page" => snap.page = map.next_value()?,
                 "unreadable" => snap.unreadable = map.next_value()?,
@@ -372,6 +382,10 @@ mod tests {
         assert!(err(r#"{"scopes": "Full"}"#).contains("expected a sequence"));
         assert!(err(r#"{"requirePKCE": true}"#).contains("unknown field `requirePKCE`"));
         assert!(err(r#"{"requirePkce": true, "requirePkce": false}"#).contains("duplicate field"));
+        // Written back out, `labels` twice was a map with a repeated key, which does not read.
+        let twice = r#"{"labels": {"requirePkce": "A"}, "labels": {"requirePkce": "B"}}"#;
+        assert!(err(twice).contains("duplicate field `labels`"), "{}", err(twice));
+        assert!(err(r#"{"page": "new-eca", "page": "eca-detail"}"#).contains("duplicate field `page`"));
         let s = crate::json::from_str::<Snapshot>(r#"{"requirePkce": null, "labels": {"requirePkce": "PKCE"}}"#);
         assert_eq!(s.as_ref().ok().and_then(|s| s.bool(Field::RequirePkce)), None);
         assert_eq!(s.as_ref().map(|s| s.label(Field::RequirePkce)).ok(), Some("PKCE"));

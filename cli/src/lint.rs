@@ -217,6 +217,30 @@ pub fn lint(text: &str) -> Vec<Problem> {
     out
 }
 
+/// What holds of [`lint`] on any text, asserted (the `packs_lint` fuzz target runs it on
+/// arbitrary text; the tests below replay its reproducers, `fuzz/regressions/packs_lint/`):
+/// lines are within the text, every problem has a reason and a fix, and a pack the core accepts
+/// lints clean, since the schema is built from the same settings table as the parser.
+#[cfg(any(test, fuzzing))]
+pub fn assert_holds(text: &str) {
+    let problems = lint(text);
+    let lines = text.matches('\n').count() + 1;
+    for p in &problems {
+        assert!(
+            p.line.is_none_or(|l| l >= 1 && l <= lines),
+            "line {:?} of {lines}",
+            p.line
+        );
+        assert!(!p.reason.is_empty() && !p.fix.is_empty(), "{p:?}");
+    }
+    if pack::parse(text).is_ok() {
+        assert!(
+            problems.is_empty(),
+            "the core accepts it, the lint does not: {problems:#?}"
+        );
+    }
+}
+
 /// Runs `eca-guard packs lint FILE`.
 pub fn run(path: &Path) -> ExitCode {
     let text = match std::fs::read_to_string(path) {
@@ -268,6 +292,25 @@ mod tests {
         assert_eq!(offset_of(text, "/rules/x/y/1").map(|o| line_at(text, o)), Some(5));
         assert_eq!(offset_of(text, "/a").map(|o| line_at(text, o)), Some(2));
         assert_eq!(offset_of(text, "").map(|o| line_at(text, o)), Some(1));
+    }
+
+    #[test]
+    fn fuzz_reproducers_and_corpus_hold() {
+        let fuzz = concat!(env!("CARGO_MANIFEST_DIR"), "/../fuzz");
+        let mut corpus = 0;
+        for dir in ["regressions", "corpus"] {
+            let files = std::fs::read_dir(format!("{fuzz}/{dir}/packs_lint"))
+                .into_iter()
+                .flatten()
+                .flatten();
+            for entry in files {
+                let bytes = std::fs::read(entry.path()).unwrap_or_default();
+                let caught = std::panic::catch_unwind(|| assert_holds(&String::from_utf8_lossy(&bytes)));
+                assert!(caught.is_ok(), "{} fails", entry.path().display());
+                corpus += usize::from(dir == "corpus");
+            }
+        }
+        assert!(corpus > 0, "no corpus in {fuzz}/corpus/packs_lint");
     }
 
     #[test]

@@ -20,10 +20,40 @@ mod xml;
 use std::path::{Path, PathBuf};
 
 use crate::settings::Field;
-use crate::snapshot::Snapshot;
+use crate::snapshot::{Page, Snapshot};
 
 pub use read::GLOBAL_OAUTH_MISSING;
 pub use walk::{walk, Select, Summary, WalkError};
+
+/// What one file gives: its settings, its problems, and where each value is (kind and line).
+pub type FileRead = (Snapshot, Vec<Problem>, Vec<(Field, Part, usize)>);
+
+/// One file's text read as metadata of kind `part`, with the walk's own parser and accumulator
+/// but no file system: a file that cannot be used makes every setting it holds unreadable, a
+/// bad value makes its one setting unreadable. `path` only names the file in problems. For
+/// callers that hold the text already (the fuzz targets, property tests).
+pub fn read_str(part: Part, path: &Path, text: &str) -> FileRead {
+    let mut acc = app::Acc::new(Snapshot::new(Page::Metadata));
+    match walk::parse_part(part, path, text) {
+        Ok((doc, warning)) => {
+            if let Some(w) = warning {
+                acc.problem(&w.path, w.reason, w.level);
+            }
+            acc.read(part, path, &doc);
+            match part {
+                Part::GlobalOauth => acc.secret_in(path, &doc, "consumerSecret"),
+                Part::ConnectedApp => acc.secret_in(path, &doc, "oauthConfig/consumerSecret"),
+                _ => {}
+            }
+        }
+        Err(e) => {
+            let reason = e.to_string();
+            acc.problem(path, reason.clone(), ProblemLevel::Error);
+            acc.failed(part, path, &reason);
+        }
+    }
+    acc.finish()
+}
 
 /// One metadata file kind an app is made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

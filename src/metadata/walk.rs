@@ -247,19 +247,12 @@ impl Walker<'_> {
     pub fn load(&mut self, part: Part, path: &Path, problems: &mut Vec<Problem>) -> Read {
         let parsed = read_text(path)
             .map_err(FileError::from)
-            .and_then(|text| xml::parse(&text, part).map_err(FileError::from))
-            .and_then(|doc| {
-                if doc.root.name == part.type_name() {
-                    Ok(doc)
-                } else {
-                    Err(FileError::Root {
-                        found: doc.root.name.clone(),
-                        expected: part.type_name(),
-                    })
-                }
-            });
+            .and_then(|text| parse_part(part, path, &text));
         let doc = match parsed {
-            Ok(doc) => doc,
+            Ok((doc, warning)) => {
+                problems.extend(warning);
+                doc
+            }
             Err(FileError::Io(e)) if e.kind() == ErrorKind::NotFound => return Read::Missing,
             Err(e) => {
                 self.summary.files_failed += 1;
@@ -272,18 +265,29 @@ impl Walker<'_> {
                 return Read::Failed(reason);
             }
         };
-        if !doc.unknown.is_empty() {
-            problems.push(Problem {
-                path: path.to_path_buf(),
-                reason: format!(
-                    "unknown element{} <{}> ignored (a newer API version, or a typo?)",
-                    if doc.unknown.len() > 1 { "s" } else { "" },
-                    doc.unknown.join(">, <")
-                ),
-                level: ProblemLevel::Warning,
-            });
-        }
         self.summary.files_read += 1;
         Read::Ok(doc)
     }
+}
+
+/// Parses one file's text as metadata of kind `part`: well-formed XML whose root element is the
+/// type's own. Elements this reader does not know come back as a warning about `path`.
+pub fn parse_part(part: Part, path: &Path, text: &str) -> Result<(Doc, Option<Problem>), FileError> {
+    let doc = xml::parse(text, part)?;
+    if doc.root.name != part.type_name() {
+        return Err(FileError::Root {
+            found: doc.root.name.clone(),
+            expected: part.type_name(),
+        });
+    }
+    let warning = (!doc.unknown.is_empty()).then(|| Problem {
+        path: path.to_path_buf(),
+        reason: format!(
+            "unknown element{} <{}> ignored (a newer API version, or a typo?)",
+            if doc.unknown.len() > 1 { "s" } else { "" },
+            doc.unknown.join(">, <")
+        ),
+        level: ProblemLevel::Warning,
+    });
+    Ok((doc, warning))
 }

@@ -78,6 +78,9 @@ pub enum XmlError {
     /// Nothing but a prolog, comments or whitespace.
     #[error("no XML element in the file")]
     Empty,
+    /// Elements nested deeper than [`MAX_DEPTH`].
+    #[error("elements nested more than {MAX_DEPTH} deep at line {0}")]
+    TooDeep(usize),
 }
 
 /// A value that is not a metadata boolean.
@@ -95,6 +98,43 @@ fn line_at(text: &str, pos: u64) -> usize {
     let end = usize::try_from(pos).unwrap_or(usize::MAX).min(text.len());
     text.as_bytes()[..end].iter().filter(|b| **b == b'\n').count() + 1
 }
+
+/// Line numbers of the offsets the reader moves through, which only grow: each stretch of the
+/// text is counted once. (Counting from the start for every element made a file of many small
+/// elements quadratic: 640 KB took a minute, and a 4 MB file, the reader's limit, would take
+/// most of an hour.)
+struct Lines<'a> {
+    text: &'a [u8],
+    pos: usize,
+    line: usize,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Self {
+        Lines {
+            text: text.as_bytes(),
+            pos: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of byte offset `pos`.
+    fn at(&mut self, pos: u64) -> usize {
+        let end = usize::try_from(pos).unwrap_or(usize::MAX).min(self.text.len());
+        if end < self.pos {
+            // Never for the reader's positions; counted from the start rather than wrong.
+            return self.text[..end].iter().filter(|b| **b == b'\n').count() + 1;
+        }
+        self.line += self.text[self.pos..end].iter().filter(|b| **b == b'\n').count();
+        self.pos = end;
+        self.line
+    }
+}
+
+/// Elements nested deeper than this are refused. Metadata files nest three or four levels
+/// (`ConnectedApp/oauthConfig/…`); the tree is dropped recursively, so half a million nested
+/// elements (3.5 MB, within the reader's 4 MB file limit) overflowed the stack and aborted the CLI.
+pub const MAX_DEPTH: usize = 64;
 
 fn start(e: &quick_xml::events::BytesStart<'_>, line: usize) -> Node {
     let nil = e
@@ -117,8 +157,10 @@ pub fn parse(text: &str, part: super::Part) -> Result<Doc, XmlError> {
     reader.config_mut().check_end_names = true;
     let mut stack: Vec<Node> = Vec::new();
     let mut root: Option<Node> = None;
+    let mut lines = Lines::new(text);
     loop {
         let at = reader.buffer_position();
+        let line = lines.at(at);
         let event = reader.read_event().map_err(|e| XmlError::Malformed {
             line: line_at(text, reader.error_position()),
             reason: e.to_string(),
@@ -126,15 +168,18 @@ pub fn parse(text: &str, part: super::Part) -> Result<Doc, XmlError> {
         match event {
             Event::Start(e) => {
                 if stack.is_empty() && root.is_some() {
-                    return Err(XmlError::SecondRoot(line_at(text, at)));
+                    return Err(XmlError::SecondRoot(line));
                 }
-                stack.push(start(&e, line_at(text, at)));
+                if stack.len() >= MAX_DEPTH {
+                    return Err(XmlError::TooDeep(line));
+                }
+                stack.push(start(&e, line));
             }
             Event::Empty(e) => {
-                let node = start(&e, line_at(text, at));
+                let node = start(&e, line);
                 match stack.last_mut() {
                     Some(parent) => parent.children.push(node),
-                    None if root.is_some() => return Err(XmlError::SecondRoot(line_at(text, at))),
+                    None if root.is_some() => return Err(XmlError::SecondRoot(line)),
                     None => root = Some(node),
                 }
             }
@@ -149,9 +194,7 @@ pub fn parse(text: &str, part: super::Part) -> Result<Doc, XmlError> {
                 let s = t.xml10_content();
                 match stack.last_mut() {
                     Some(n) => n.text.push_str(&s),
-                    None if s.chars().any(|c| !c.is_whitespace()) => {
-                        return Err(XmlError::TextOutside(line_at(text, at)))
-                    }
+                    None if s.chars().any(|c| !c.is_whitespace()) => return Err(XmlError::TextOutside(line)),
                     None => {}
                 }
             }
@@ -162,7 +205,7 @@ pub fn parse(text: &str, part: super::Part) -> Result<Doc, XmlError> {
             }
             // Entity and character references come as events of their own.
             Event::GeneralRef(r) => {
-                let bad = || XmlError::UnknownEntity(line_at(text, at));
+                let bad = || XmlError::UnknownEntity(line);
                 let c = match r.resolve_char_ref().map_err(|_| bad())? {
                     Some(c) => c,
                     None => match r.into_inner().as_ref() {
@@ -280,6 +323,38 @@ mod tests {
             .find("oauthConfig/isAdminApproved")
             .first()
             .is_some_and(|n| n.nil));
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let nested = |n: usize| format!("<ConnectedApp>{}{}</ConnectedApp>", "<a>".repeat(n), "</a>".repeat(n));
+        assert!(parse(&nested(MAX_DEPTH - 1), Part::ConnectedApp).is_ok());
+        assert_eq!(
+            parse(&nested(MAX_DEPTH), Part::ConnectedApp).err(),
+            Some(XmlError::TooDeep(1))
+        );
+        // Half a million levels (3.5 MB, within the reader's file limit) used to overflow the
+        // stack when the tree was dropped, aborting the CLI.
+        assert!(parse(&nested(500_000), Part::ConnectedApp).is_err());
+    }
+
+    #[test]
+    fn lines_are_counted_once_and_right() {
+        let text = format!(
+            "<SecuritySettings>\n{}<x/>\n</SecuritySettings>",
+            "<a/>\n".repeat(200_000)
+        );
+        let started = std::time::Instant::now();
+        let d = parse(&text, Part::Security).unwrap_or_default();
+        // Linear: well under a second in a release build; quadratic took minutes.
+        assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
+        assert_eq!(d.root.find("x").first().map(|n| n.line), Some(200_002));
+        assert_eq!(d.root.find("a").get(9).map(|n| n.line), Some(11));
+        let err = parse("<a>\n\n<b>\n</c>", Part::Eca)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.starts_with("malformed XML at line 4"), "{err}");
     }
 
     #[test]

@@ -101,7 +101,9 @@ pub fn schema() -> Value {
         }
     });
     let param = json!({
-        "type": "object", "additionalProperties": false, "required": ["description"],
+        // `help` is the older name of `description` (params.rs): either one.
+        "type": "object", "additionalProperties": false,
+        "oneOf": [{"required": ["description"]}, {"required": ["help"]}],
         "properties": {
             "kind": {"enum": ["urls", "bool", "addresses", "choice"]},
             "label": {"type": "string"},
@@ -124,7 +126,7 @@ pub fn schema() -> Value {
             "name": {"type": "string", "minLength": 1},
             "vendor": {"type": "string"},
             "covers": {"type": "string", "description": "Which versions of the integration the pack covers."},
-            "checked": {"type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$", "description": "When the rules were last checked against their sources."},
+            "checked": {"type": "string", "pattern": "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$", "description": "When the rules were last checked against their sources."},
             "description": {"type": "string"},
             "appType": {"enum": ["eca", "connectedApp"]},
             "params": {

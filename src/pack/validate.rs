@@ -27,16 +27,24 @@ pub fn validate(pack: &Pack) -> Result<(), Refusal> {
     if pack.name.trim().is_empty() {
         return Err(("name must not be empty".into(), Some("name".into())));
     }
+    // The same format as the pack schema's (`schema.rs`), so that a pack the core takes also
+    // passes `eca-guard packs lint`; absent is empty.
+    if !(pack.checked.is_empty() || is_date(&pack.checked)) {
+        return Err((
+            format!("checked `{}` must be a date, YYYY-MM-DD", pack.checked),
+            Some(pack.checked.clone()),
+        ));
+    }
     let mut seen = Vec::new();
     for s in &pack.sources {
         if seen.contains(&s.id.as_str()) {
             return Err((format!("source id `{}` is listed twice", s.id), Some(s.id.clone())));
         }
         seen.push(&s.id);
-        if crate::urls::parse(&s.url)
-            .map(|u| !matches!(u.scheme.as_str(), "https" | "http"))
-            .unwrap_or(true)
-        {
+        // Written as the link is shown: `https://` or `http://` as is (a URL parser would also
+        // take ` HTTPS://…` and print it as the finding's source).
+        let written = s.url.starts_with("https://") || s.url.starts_with("http://");
+        if !written || crate::urls::parse(&s.url).is_err() {
             return Err((
                 format!("source `{}` has no http(s) URL: `{}`", s.id, s.url),
                 Some(s.url.clone()),
@@ -122,7 +130,10 @@ fn scope_rule(s: &super::ScopeRule) -> Result<(), Refusal> {
         .chain(s.require_when.values().flatten())
         .chain(&s.forbid)
     {
-        if scopes::by_protocol_name(name).is_none() {
+        // Exactly as Setup prints it in parentheses (the schema's list); the checker matches
+        // page text loosely, a pack is data and is spelt one way.
+        let exact = scopes::SCOPES.iter().any(|s| s.protocol_names.contains(&name.as_str()));
+        if !exact {
             return Err((
                 format!("rules.scopes: `{name}` is not a scope protocol name (e.g. full, api, refresh_token, openid)"),
                 Some(name.clone()),
@@ -182,6 +193,19 @@ fn choice_rule(key: &str, field: Field, rule: &super::ChoiceRule) -> Result<(), 
         }
     }
     Ok(())
+}
+
+/// `YYYY-MM-DD`, ASCII digits.
+fn is_date(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
 }
 
 /// Validates a list of custom packs against each other and the built-in ones.

@@ -86,3 +86,41 @@ fn unknown_scope_is_a_warning_not_a_crash() {
     let got = run("veeam-eca", &snap, &veeam_params());
     assert_eq!(got.iter().filter(|f| f.rule == "scope-unknown").count(), 2, "{got:#?}");
 }
+
+/// Fields the pack schema (docs/pack.schema.json) constrains are refused by the core's own
+/// validation too, so a pack imported in the options page also passes `packs lint` (the
+/// `packs_lint` fuzz target found a `checked` of `2.26-12-01` that the core took and the
+/// schema refused; `fuzz/regressions/packs_lint/`).
+#[test]
+fn pack_values_are_spelt_as_the_schema_says() {
+    let pack = |checked: &str, url: &str, scope: &str| {
+        format!(
+            r#"{{"id": "acme", "name": "Acme", "checked": "{checked}",
+              "sources": [{{"id": "doc", "title": "Doc", "url": "{url}"}}],
+              "rules": {{"scopes": {{"require": ["{scope}"], "source": "doc"}}}}}}"#
+        )
+    };
+    let reason = |text: String| match eca_guard::pack::parse(&text) {
+        Ok(_) => String::new(),
+        Err(e) => e.to_string(),
+    };
+    assert_eq!(reason(pack("2026-12-01", "https://acme.example/doc", "api")), "");
+    assert_eq!(reason(pack("", "http://acme.example/doc", "refresh_token")), "");
+    for bad in ["2.26-12-01", "2026-12-1", "01.12.2026", "２０２６-12-01"] {
+        let r = reason(pack(bad, "https://acme.example/doc", "api"));
+        assert!(r.contains("must be a date, YYYY-MM-DD"), "{bad}: {r}");
+    }
+    for bad in [
+        "HTTPS://acme.example/doc",
+        " https://acme.example/doc",
+        "ftp://acme.example/doc",
+        "https://",
+    ] {
+        let r = reason(pack("", bad, "api"));
+        assert!(r.contains("has no http(s) URL"), "{bad}: {r}");
+    }
+    for bad in ["API", " api", "Api"] {
+        let r = reason(pack("", "https://acme.example/doc", bad));
+        assert!(r.contains("is not a scope protocol name"), "{bad}: {r}");
+    }
+}

@@ -10,7 +10,7 @@ use eca_guard::snapshot::{Page, Snapshot};
 use eca_guard::Severity;
 
 /// Parameters for a pack: a callback URL if it takes them, the first value of each choice.
-fn params_for(p: &Pack) -> Params {
+pub fn params_for(p: &Pack) -> Params {
     let mut params = Params::default();
     let mut choices = Vec::new();
     for (name, spec) in p.params.iter() {
@@ -27,7 +27,7 @@ fn params_for(p: &Pack) -> Params {
 }
 
 /// A page that has exactly what the pack's rules ask for.
-fn good(p: &Pack, params: &Params) -> Snapshot {
+pub fn good(p: &Pack, params: &Params) -> Snapshot {
     let page = if p.app_type == pack::AppType::ConnectedApp {
         Page::ConnectedAppEdit
     } else {
