@@ -187,3 +187,10 @@ pub fn after_send(config: JsValue, pack_id: &str, org: &str, app: &str) -> Resul
 pub fn org_from_host(host: &str) -> Result<JsValue, JsValue> {
     out(&crate::org::from_host(host))
 }
+
+// `version()` → the core crate's version (Cargo.toml): build.sh refuses to package a module
+// whose version differs from the manifests' (docs/toolchain.md, "Packages").
+#[wasm_bindgen(skip_jsdoc)]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").into()
+}
