@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # ECA Guard: install what is missing, build the Wasm core and the extension, then
-#   ./build.sh          build, then start the demo (fixture Setup pages + how to load the extension)
+#   ./build.sh          build, then start the demo (scripts/demo.sh: fixture Setup pages, a paired
+#                       server, the steps to follow)
 #   ./build.sh build    build only (dist/chromium, dist/firefox and their store packages)
 #   ./build.sh test     build, cargo test --workspace, real-browser tests (headless Chromium, Firefox ESR)
 #   ./build.sh bench    build, then print the speed and size figures
@@ -258,35 +259,10 @@ bench_cli() { cargo run --release --quiet -p eca-guard-cli -- bench; }
 # missed; the bench prints figures, it does not gate, so that is reported, not fatal.
 bench_server() { cargo run --release --quiet -p eca-guard-server --example bench_handoff || echo "server bench: a target was missed (see above)"; }
 
+# The demo: fixture pages with their index, eca-guard-server, the steps to follow (scripts/demo.sh).
 demo() {
-  local port=${PORT:-8443}
-  step "starting the fixture Setup pages on https://127.0.0.1:$port"
-  node tests/fixtures/serve.mjs --port "$port" &
-  local server=$!
-  trap 'kill $server 2>/dev/null || true' EXIT
-  trap 'exit 130' INT TERM
-  sleep 1
-  local url="https://acme.my.salesforce-setup.com:$port/lightning/setup/ManageExternalClientApplication/new"
-  cat <<MSG
-
-ECA Guard demo
-  1. Open chrome://extensions, turn on Developer mode, "Load unpacked" → $ROOT/dist/chromium
-     (Firefox: about:debugging → This Firefox → Load Temporary Add-on → dist/firefox/manifest.json)
-  2. In the extension's options choose an integration (e.g. Veeam Backup for Salesforce 3.2).
-  3. Start Chromium so the Salesforce host name reaches this server:
-       chromium --host-resolver-rules="MAP *.my.salesforce-setup.com 127.0.0.1:$port" --ignore-certificate-errors \\
-         --load-extension=$ROOT/dist/chromium "$url"
-  Other pages: ?shadow=native (real shadow roots), ?lang=de (German labels).
-  Ctrl-C stops the server.
-MSG
-  if [ -n "${DISPLAY:-}" ]; then
-    step "launching Chromium with the extension on the demo page"
-    chromium --user-data-dir="$ROOT/.demo/profile" --no-first-run \
-      --host-resolver-rules="MAP *.my.salesforce-setup.com 127.0.0.1:$port" --ignore-certificate-errors \
-      --disable-extensions-except="$ROOT/dist/chromium" --load-extension="$ROOT/dist/chromium" \
-      "$url" >/dev/null 2>&1 &
-  fi
-  wait $server
+  exec 9>&- # the build lock stays behind
+  exec "$ROOT/scripts/demo.sh"
 }
 
 case "$MODE" in
