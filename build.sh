@@ -76,7 +76,7 @@ install_deps() {
   if [ ! -x "$E2E/node_modules/.bin/wasm-opt" ] || [ ! -d "$E2E/node_modules/playwright-core" ] ||
     [ ! -d "$E2E/node_modules/puppeteer-core" ] ||
     [ "$E2E/package-lock.json" -nt "$E2E/node_modules/.package-lock.json" ]; then
-    step "npm install in tests/e2e (playwright-core, puppeteer-core, binaryen's wasm-opt, fflate)"
+    step "npm install in tests/e2e (playwright-core, puppeteer-core, binaryen's wasm-opt, fflate, ajv)"
     # Debian's binaryen silently breaks reference-types output; npm's is current (docs/toolchain.md).
     # puppeteer-core downloads no browser; the variable makes sure of it (system browsers only).
     (cd "$E2E" && export PUPPETEER_SKIP_DOWNLOAD=1 && if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi)
