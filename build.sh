@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ECA Guard: install what is missing, build the Wasm core and the extension, then
-#   ./build.sh          build, then start the demo (fixture Setup pages + how to load the extension)
-#   ./build.sh build    build only (dist/chromium, dist/firefox)
+#   ./build.sh          build, then start the demo (scripts/demo.sh: fixture Setup pages, a paired
+#                       server, the steps to follow)
+#   ./build.sh build    build only (dist/chromium, dist/firefox and their store packages)
 #   ./build.sh test     build, cargo test --workspace, real-browser tests (headless Chromium, Firefox ESR)
 #   ./build.sh bench    build, then print the speed and size figures
 #   ./build.sh fuzz [SECONDS]  run each fuzz target SECONDS (default 60), print executions per target
@@ -29,6 +30,9 @@ apt_install() { # apt_install <command-to-probe> <package>...
 
 # The wasm-bindgen CLI must equal the crate version exactly (Cargo.toml pins it with =x.y.z).
 WB_VERSION=$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)".*/\1/p' Cargo.toml)
+# The product's version: the core crate's (root Cargo.toml, [package]); the manifests and the
+# Wasm module must say the same (docs/toolchain.md, "Packages").
+VERSION=$(awk '/^\[/ { p = ($0 == "[package]") } p && /^version *= *"/ { gsub(/^version *= *"|".*$/, ""); print; exit }' Cargo.toml)
 
 install_deps() {
   step "checking tools"
@@ -37,6 +41,7 @@ install_deps() {
   # Firefox ESR: tests/e2e/firefox.test.mjs loads dist/firefox in it (puppeteer-core, WebDriver BiDi).
   apt_install firefox-esr firefox-esr
   apt_install gzip gzip
+  apt_install zip zip # the store packages (package)
   # strace: the server's durability test checks that the WAL's fsync returns before "stored"
   # is written to the socket (server/tests/process.rs); without it that test only skips.
   apt_install strace strace
@@ -72,7 +77,7 @@ install_deps() {
   if [ ! -x "$E2E/node_modules/.bin/wasm-opt" ] || [ ! -d "$E2E/node_modules/playwright-core" ] ||
     [ ! -d "$E2E/node_modules/puppeteer-core" ] ||
     [ "$E2E/package-lock.json" -nt "$E2E/node_modules/.package-lock.json" ]; then
-    step "npm install in tests/e2e (playwright-core, puppeteer-core, binaryen's wasm-opt)"
+    step "npm install in tests/e2e (playwright-core, puppeteer-core, binaryen's wasm-opt, fflate, ajv)"
     # Debian's binaryen silently breaks reference-types output; npm's is current (docs/toolchain.md).
     # puppeteer-core downloads no browser; the variable makes sure of it (system browsers only).
     (cd "$E2E" && export PUPPETEER_SKIP_DOWNLOAD=1 && if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi)
@@ -130,11 +135,11 @@ build_wasm() {
   wasm_module extension/pkg eca_guard_pairing --features wasm-pairing
   built_in_packs extension/pkg
   step "smoke test: the optimized modules load, check and pair under node"
-  node "$E2E/smoke.mjs" "$ROOT/extension/pkg"
+  node "$E2E/smoke.mjs" "$ROOT/extension/pkg" "$VERSION"
 }
 
 assemble() {
-  step "assembling dist/chromium and dist/firefox"
+  step "assembling dist/chromium and dist/firefox (version $VERSION)"
   rm -rf dist/chromium dist/firefox
   mkdir -p dist
   for b in chromium firefox; do
@@ -142,11 +147,12 @@ assemble() {
   done
   # Chromium ignores background.scripts and Firefox ignores service_worker (docs/toolchain.md), so
   # one manifest serves both; each copy drops the key its browser would warn about.
-  node -e '
+  VERSION=$VERSION node -e '
     const fs = require("fs");
     for (const [b, drop] of [["chromium", "scripts"], ["firefox", "service_worker"]]) {
       const p = `dist/${b}/manifest.json`;
       const m = JSON.parse(fs.readFileSync(p, "utf8"));
+      m.version = process.env.VERSION;
       delete m.background[drop];
       if (b === "chromium") delete m.browser_specific_settings;
       // Firefox has no storage.managed_schema (policies reach storage.managed another way): the
@@ -158,14 +164,50 @@ assemble() {
   echo "    dist/firefox   ($(du -sh dist/firefox | cut -f1))"
 }
 
+# The store packages: the Chrome Web Store zip and the Firefox .xpi (a zip too), each with
+# manifest.json at its root. Files go in byte order with one timestamp (SOURCE_DATE_EPOCH, else
+# the last commit's) and fixed modes, without extra fields (zip -X) or directory entries (-D),
+# so the same tree gives the same bytes (docs/toolchain.md, "Packages").
+package() {
+  local epoch b out
+  epoch=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || echo 1767225600)}
+  rm -f dist/eca-guard-*.zip dist/eca-guard-*.xpi
+  for b in chromium firefox; do
+    case $b in
+      chromium) out=$ROOT/dist/eca-guard-chromium-$VERSION.zip ;;
+      firefox) out=$ROOT/dist/eca-guard-firefox-$VERSION.xpi ;;
+    esac
+    (
+      cd "dist/$b"
+      chmod -R u=rwX,go=rX .
+      find . -type f -exec env TZ=UTC touch -h -d "@$epoch" {} +
+      find . -type f | sed 's|^\./||' | LC_ALL=C sort | TZ=UTC zip -q -X -D -9 "$out" -@
+    )
+    echo "    ${out#"$ROOT"/}  ($(du -h "$out" | cut -f1))"
+  done
+}
+
+# Before the Wasm build: the manifest must carry the core's version (the Wasm module's is
+# checked by the smoke test, build_wasm).
+check_manifest_version() {
+  local declared
+  declared=$(node -p 'require("./extension/manifest.json").version')
+  if [ "$declared" != "$VERSION" ]; then
+    echo "extension/manifest.json says version $declared, Cargo.toml's [package] says $VERSION: make them equal" >&2
+    exit 1
+  fi
+}
+
 build() {
   # Several sessions may build in this tree at once; extension/pkg and dist/ are shared.
   mkdir -p target
   exec 9>target/.eca-guard-build.lock
   flock 9
   install_deps
+  check_manifest_version
   build_wasm
   assemble
+  package
   flock -u 9
 }
 
@@ -297,35 +339,11 @@ fuzz_run() {
   echo "fuzz: ${#FUZZ_TARGETS[@]} targets, no crash"
 }
 
-demo() {
-  local port=${PORT:-8443}
-  step "starting the fixture Setup pages on https://127.0.0.1:$port"
-  node tests/fixtures/serve.mjs --port "$port" &
-  local server=$!
-  trap 'kill $server 2>/dev/null || true' EXIT
-  trap 'exit 130' INT TERM
-  sleep 1
-  local url="https://acme.my.salesforce-setup.com:$port/lightning/setup/ManageExternalClientApplication/new"
-  cat <<MSG
 
-ECA Guard demo
-  1. Open chrome://extensions, turn on Developer mode, "Load unpacked" → $ROOT/dist/chromium
-     (Firefox: about:debugging → This Firefox → Load Temporary Add-on → dist/firefox/manifest.json)
-  2. In the extension's options choose an integration (e.g. Veeam Backup for Salesforce 3.2).
-  3. Start Chromium so the Salesforce host name reaches this server:
-       chromium --host-resolver-rules="MAP *.my.salesforce-setup.com 127.0.0.1:$port" --ignore-certificate-errors \\
-         --load-extension=$ROOT/dist/chromium "$url"
-  Other pages: ?shadow=native (real shadow roots), ?lang=de (German labels).
-  Ctrl-C stops the server.
-MSG
-  if [ -n "${DISPLAY:-}" ]; then
-    step "launching Chromium with the extension on the demo page"
-    chromium --user-data-dir="$ROOT/.demo/profile" --no-first-run \
-      --host-resolver-rules="MAP *.my.salesforce-setup.com 127.0.0.1:$port" --ignore-certificate-errors \
-      --disable-extensions-except="$ROOT/dist/chromium" --load-extension="$ROOT/dist/chromium" \
-      "$url" >/dev/null 2>&1 &
-  fi
-  wait $server
+# The demo: fixture pages with their index, eca-guard-server, the steps to follow (scripts/demo.sh).
+demo() {
+  exec 9>&- # the build lock stays behind
+  exec "$ROOT/scripts/demo.sh"
 }
 
 case "$MODE" in

@@ -65,3 +65,10 @@ pub fn probe_answer(url: &str, text: &str, callback: &str, ok: bool) -> Result<J
 pub fn org_from_host(host: &str) -> Result<JsValue, JsValue> {
     out(&crate::org::from_host(host))
 }
+
+// `version()` → the core crate's version (Cargo.toml): build.sh refuses to package a module
+// whose version differs from the manifests' (docs/toolchain.md, "Packages").
+#[wasm_bindgen(skip_jsdoc)]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").into()
+}

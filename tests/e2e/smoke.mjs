@@ -1,5 +1,6 @@
 // Smoke test for the optimized Wasm modules (docs/toolchain.md: a broken wasm-opt fails silently; prove the
-// module instantiates and checks before it is packaged). Usage: node smoke.mjs <pkg dir>
+// module instantiates and checks before it is packaged). Usage: node smoke.mjs <pkg dir> [version]
+// With a version (build.sh: Cargo.toml's), the module's own `version()` must equal it.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -10,6 +11,10 @@ core.initSync({ module: readFileSync(join(dir, 'eca_guard_bg.wasm')) });
 core.registerPacks(JSON.parse(readFileSync(join(dir, 'built-in-packs.json'), 'utf8')).map((p) => JSON.stringify(p)));
 const r = core.check({ page: 'new-eca', oauthEnabled: false }, { pack: 'veeam-eca', params: {} });
 if (!r.findings.some((f) => f.rule === 'oauth-disabled')) throw new Error('smoke: no oauth-disabled finding');
+const expected = process.argv[3];
+if (expected && core.version() !== expected) {
+  throw new Error(`smoke: the Wasm core says version ${core.version()}, Cargo.toml says ${expected}`);
+}
 // The on-demand module (src/wasm/pages.rs, pairing.rs): the pack list and the options checks;
 // core errors are JS Errors with a kind, and pairing errors name their variant.
 const pairing = await import(pathToFileURL(join(dir, 'eca_guard_pairing.js')).href);
@@ -31,4 +36,4 @@ try {
 if (!err || err.name !== 'EcaGuardError' || err.kind !== 'Pairing' || err.variant !== 'NotACode') {
   throw new Error(`smoke: a bad pairing code gave ${err && `${err.name}/${err.kind}/${err.variant}`}`);
 }
-console.log(`    smoke ok: ${packs.length} packs, check → ${r.findings.length} finding(s)`);
+console.log(`    smoke ok: version ${core.version()}, ${packs.length} packs, check → ${r.findings.length} finding(s)`);
