@@ -101,7 +101,7 @@ export async function marks(page) {
     return {
       marks: hosts.map((h) => ({ tag: h.localName, label: label(h), severity: h.getAttribute('data-eca-guard'),
         rules: (h.getAttribute('data-eca-guard-rules') || '').split(' ').filter(Boolean) })),
-      panel: panel ? { errors: +panel.dataset.errors, warnings: +panel.dataset.warnings, deviations: +panel.dataset.deviations } : null,
+      panel: panel ? { errors: +panel.dataset.errors, warnings: +panel.dataset.warnings, deviations: +panel.dataset.deviations, rules: (panel.dataset.rules || '').split(' ').filter(Boolean) } : null,
     };
   })()`);
   if (m.panel) m.panel.items = ((await panelView(page)) || { items: [] }).items;

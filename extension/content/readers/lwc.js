@@ -153,7 +153,7 @@
   const SCOPE_TEXT = /\((?:[a-z_]+)(?:,\s*[a-z_]+)*\)\s*$/;
   const BOOL_HOST = 'lightning-input';
   const isBool = (h) => !!dom.within(h, 'input[type="checkbox"], lightning-icon[icon-name^="utility:check"], lightning-icon[icon-name="utility:steps"]');
-  const sectionOf = (el) => dom.closestDeep(el, '.slds-section, lightning-accordion-section, section, [role="tabpanel"]');
+  const sectionOf = (el) => dom.closestDeep(el, 'lightning-accordion-section') || dom.closestDeep(el, '.slds-section, section, [role="tabpanel"]');
 
   /**
    * Controls found by structure (docs/salesforce-dom.md, "Labels by language"), for fields
@@ -215,7 +215,8 @@
   function sections(doc) {
     const out = [];
     for (const b of dom.queryAll(doc, 'button.slds-accordion__summary-action, .slds-section__title button, button.slds-section__title-action')) {
-      const el = dom.closestDeep(b, 'lightning-accordion-section, .slds-section, section') || b;
+      // The component's host first: a <section> inside its shadow root is not in the tab's tree.
+      const el = dom.closestDeep(b, 'lightning-accordion-section') || dom.closestDeep(b, '.slds-section') || dom.closestDeep(b, 'section') || b;
       const t = dom.within(b, '[title]');
       const title = dom.norm((t && t.getAttribute('title')) || dom.text(b)).slice(0, MAX_LABEL);
       out.push({ el, title, toggle: b, open: isOpen(b) });
