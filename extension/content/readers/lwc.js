@@ -137,11 +137,16 @@
     return { value: dom.lines(st).flatMap(splitList) };
   }
 
-  /** The certificate of the JWT bearer flow: the chosen file's name, the file name shown, or ''. */
+  /**
+   * The certificate of the JWT bearer flow: the chosen file's name, else a certificate file name
+   * shown in or next to the upload (an uploaded one; INFERENCE, docs/salesforce-dom.md "Labels
+   * by language"), else ''.
+   */
   function readFile(host) {
     const input = dom.within(host, 'input[type="file"]');
     if (input && input.files && input.files.length) return { value: String(input.files[0].name).slice(0, 200) };
-    const shown = dom.lines(host).find((l) => /\.(crt|pem|cer|der)$/i.test(l));
+    const near = input && host.parentElement ? host.parentElement : host;
+    const shown = dom.lines(near).find((l) => /\.(crt|pem|cer|der)$/i.test(l));
     if (shown) return { value: shown.slice(0, 200) };
     if (input) return { value: '' };
     return readText(host);
