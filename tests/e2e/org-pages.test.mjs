@@ -145,6 +145,23 @@ describe('Network Access and profile Login IP Ranges', () => {
     await p2.page.close();
   });
 
+  for (const lang of ['ja', 'fr']) {
+    test(`${lang}: the ranges are read (ja by its sourced titles, fr by what the columns hold) and still checked`, async () => {
+      await env.setSettings(VEEAM);
+      const { page } = await visit('bad', '/lightning/setup/NetworkAccess/home', { query: `?lang=${lang}` });
+      const m = await classicMarks(page, (m) => m.marks.length, 'trusted range mark');
+      assert.deepEqual(m.marks[0].rules, ['login-ip-range']);
+      assert.ok(!m.panel.items.includes('field-unreadable'), m.panelText);
+      // No labels known in French: said so, although the list was read by structure.
+      assert.equal(m.panel.rules.includes('labels-unknown'), lang === 'fr', m.panel.rules.join());
+      await page.close();
+      const p2 = await visit('bad', '/lightning/setup/EnhancedProfiles/page', { query: `?address=%2F00e5g000000AbCd&lang=${lang}` });
+      const m2 = await classicMarks(p2.page, (m) => m.marks.length, 'login range mark');
+      assert.equal(m2.marks[0].severity, 'error');
+      await p2.page.close();
+    });
+  }
+
   test('correct org: nothing marked', async () => {
     await env.setSettings(VEEAM);
     for (const p of ['/lightning/setup/NetworkAccess/home', '/lightning/setup/EnhancedProfiles/page?address=%2F00e5g000000AbCd']) {
