@@ -235,7 +235,7 @@ ECA Guard demo
   3. Start Chromium so the Salesforce host name reaches this server:
        chromium --host-resolver-rules="MAP *.my.salesforce-setup.com 127.0.0.1:$port" --ignore-certificate-errors \\
          --load-extension=$ROOT/dist/chromium "$url"
-  Other pages: ?shadow=native (real shadow roots), ?lang=de (German labels).
+  Other pages: ?shadow=native (real shadow roots), ?lang=ja|fr|de|es|pt_BR|ko (other languages).
   Ctrl-C stops the server.
 MSG
   if [ -n "${DISPLAY:-}" ]; then
