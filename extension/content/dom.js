@@ -121,6 +121,8 @@
 
   /** An element's text as shown: without script text, across shadow roots, on one line. */
   function text(el) {
+    // Most labels are a leaf or hold plain inline elements: their textContent is what shows.
+    if (!el.shadowRoot && (el.childElementCount === 0 || !el.querySelector('script, style, slot, br, li, div, p, *:not(abbr):not(span):not(b):not(i)'))) return norm(el.textContent);
     return norm(lines(el).join(' '));
   }
 

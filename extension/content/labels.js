@@ -180,8 +180,19 @@
    * between Latin and kana, with full- or half-width parentheses and with or without the long
    * vowel mark after ユーザ/コンシューマ/サーバ (docs/salesforce-dom.md, "Labels by language").
    */
+  // Memoised: a page's labels are keyed again on every read (bounded, for long-lived pages).
+  const keys = new Map();
   function key(text) {
-    let k = String(text || '').replace(/\s+/g, ' ').replace(/^\*\s*/, '').replace(/\s*[:：]$/, '').trim().toLowerCase();
+    const t = String(text || '');
+    let k = keys.get(t);
+    if (k !== undefined) return k;
+    k = fold(t);
+    if (keys.size > 5000) keys.clear();
+    keys.set(t, k);
+    return k;
+  }
+  function fold(t) {
+    let k = t.replace(/\s+/g, ' ').replace(/^\*\s*/, '').replace(/\s*[:：]$/, '').trim().toLowerCase();
     if (CJK.test(k)) k = k.replace(/\s+/g, '').replace(/（/g, '(').replace(/）/g, ')').replace(/(ユーザ|コンシューマ|サーバ|ブラウザ)ー/g, '$1');
     return k;
   }

@@ -99,6 +99,18 @@ describe('classic rows as Salesforce renders them', () => {
   }
 });
 
+test('a Connected App page in a language without labels says so (never an empty panel)', async () => {
+  await env.setSettings(LEGACY);
+  for (const path of [EDIT, DETAIL]) {
+    const sep = path.includes('?') ? '&' : '?';
+    const { page } = await open('bad.my.salesforce-setup.com', `${path}${sep}lang=fr`);
+    const m = await classicMarks(page, (m) => m.panel && m.panel.rules.includes('labels-unknown'), `labels-unknown (${path})`);
+    assert.ok(!m.panel.items.includes('field-unreadable'), 'the warning covers what was not looked for');
+    assert.match(m.panelText, /\(fr\)/);
+    await page.close();
+  }
+});
+
 describe('Connected App detail page', () => {
   test('veeam-connected-app: saved values are read from text and checkbox images', async () => {
     await env.setSettings(LEGACY);

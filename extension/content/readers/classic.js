@@ -18,7 +18,12 @@
   const labelKey = (text) => L.key(text);
 
   /** A cell's or label's text without script text (help bubbles), cheaply when it has none. */
-  const shownText = (el) => (el.querySelector('script, style') ? dom.text(el) : dom.norm(el.textContent));
+  function shownText(el) {
+    const scripts = el.getElementsByTagName('script');
+    let t = el.textContent;
+    for (let i = 0; i < scripts.length; i++) t = t.replace(scripts[i].textContent, ' ');
+    return dom.norm(t);
+  }
 
   /** True in a classic Setup document (docs/salesforce-dom.md §0.1: `body.sfdcBody`). */
   function isClassic(doc) {

@@ -68,6 +68,7 @@
    */
   function tabs(doc, lang) {
     const links = dom.queryAll(doc, '[role="tab"]');
+    if (links.length < 2) return {}; // not this page: spare the walk below (every Lightning page detects)
     const panels = dom.ordered(doc, '[role="tabpanel"]');
     const out = {};
     links.forEach((a, i) => {
