@@ -158,7 +158,7 @@
       }
       wanted.push(field);
     }
-    // What no label found on a shown tab: by structure (docs/salesforce-dom.md), then memory.
+    // What no label found on a shown tab: by structure (docs/salesforce-dom.md).
     for (const name of Object.keys(TABS)) {
       const w = where[name];
       const mine = wanted.filter((f) => FIELDS[f][1] === name);
@@ -169,7 +169,8 @@
     }
     const labelsUnknown = !L.known(lang) && byLabel === 0 ? lang || 'unknown' : null;
     for (const field of wanted) {
-      if (controls[field] || recall(field) || labelsUnknown) continue;
+      // Not remembered values here: on a shown, open tab the page itself says what it has.
+      if (controls[field] || labelsUnknown) continue;
       const [, tab] = FIELDS[field];
       const w = where[tab];
       if (w && w.shown && w.el && TABS[tab].expect.includes(field)) {
