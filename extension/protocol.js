@@ -9,6 +9,7 @@
 // `{ok: false, error: {kind, variant?, message}}`. `from` is who may send it: 'content' (a
 // content script in a Salesforce tab), 'extension' (our own pages: options, popup, confirm),
 // 'any' of those two, or 'worker' (the worker to content scripts; they accept nothing else).
+// `to: 'content'`: sent to a tab's content scripts (not to the worker), which check `from`.
 (() => {
   'use strict';
   if (globalThis.ecaGuardProtocol) return;
@@ -30,6 +31,8 @@
     unpair: { from: 'extension', payload: '{}', reply: '{paired: false}' },
     confirmDetails: { from: 'extension', payload: '{id}', reply: '{server, org, app, keyPrefix, …}' },
     confirmDecision: { from: 'extension', payload: '{id, confirm}', reply: '{receipt?}' },
+    // To the content scripts of a tab (every frame; content/outline.js), from the popup.
+    pageOutline: { from: 'extension', to: 'content', payload: '{}', reply: '{outline}' },
     recheck: { from: 'worker', payload: '{}', reply: 'none' },
     pairingChanged: { from: 'worker', payload: '{}', reply: 'none' },
   };

@@ -48,7 +48,7 @@ const OTHER: &[(&str, &str, &str, &[Field], Origin)] = &[
     ("ip-relaxation-every-request", "IP restrictions are relaxed while Session Settings enforces login IP ranges on every request: Salesforce then blocks some of the app's access from outside the ranges.", "Add the integration's addresses to the login IP ranges, or turn off \"Enforce login IP ranges on every request\".", &[Field::IpRelaxation, Field::EnforceIpRangesEveryRequest], Origin::Salesforce(docs::CONTINUOUS_IP)),
     ("field-unreadable", "A setting the pack checks could not be read (on the page, or from the metadata: a missing companion file, malformed XML, a bad value), so it is not checked.", "Fix what the message names, or check the setting by hand.", &[], Origin::Reading),
     ("section-hidden", "A setting the pack checks is in a collapsed section or an unopened tab, so it has not been checked yet.", "Open the section or tab the message names.", &[], Origin::Reading),
-    ("labels-unknown", "ECA Guard recognises the page but not the language of its labels, so it reads nothing on it.", "Check by hand, or use Setup in English while setting up the app; report the page with \"Copy page outline\".", &[], Origin::Reading),
+    ("labels-unknown", "ECA Guard recognises the page but not the language of its labels, so it reads only what does not depend on them (scopes by their protocol names, PKCE) and checks nothing else.", "Check by hand, or use Setup in English while setting up the app; report the page with \"Copy page outline\".", &[], Origin::Reading),
 ];
 
 /// Extra words for rules of one setting that are about more than "differs from the pack".

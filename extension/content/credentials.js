@@ -100,12 +100,15 @@
   /** The app's label for our own status line: the page header, the title, or the ECA id from the address. */
   function appName() {
     const generic = /^(setup|external client app manager|external client apps?|app manager|connected apps?|home|salesforce)$/i;
-    const sel = '.slds-page-header__title, h1, .pageDescription, .pageType + .pageDescription';
+    // A classic title is `h1.pageType` "Connected App" + a colon span, then
+    // `h2.pageDescription` with the app's name: the page type is no name (docs/salesforce-dom.md,
+    // "What the base components' JavaScript renders").
+    const sel = '.slds-page-header__title, .pageDescription, h1:not(.pageType)';
     for (const el of document.querySelectorAll(sel)) {
-      const t = el.textContent.replace(/\s+/g, ' ').trim();
+      const t = el.textContent.replace(/\s+/g, ' ').replace(/\s*:$/, '').trim();
       if (t && t.length <= 255 && !generic.test(t)) return t;
     }
-    const title = document.title.split('|')[0].replace(/\s+/g, ' ').trim();
+    const title = document.title.split(/ [|~] /)[0].replace(/\s+/g, ' ').trim();
     if (title && !generic.test(title)) return title.slice(0, 255);
     const id = location.pathname.match(/\/(0xI[0-9A-Za-z]{12,15})\//);
     return id ? id[1] : '';

@@ -83,7 +83,24 @@
     return !!(el.getClientRects && el.getClientRects().length);
   }
 
-  /** Lines of a read-only value: <br>, list items, rows and blocks separate lines. */
+  /**
+   * The child nodes of `n` as rendered: a host's shadow root instead of its light children (which
+   * its <slot>s bring in), a <slot>'s assigned nodes, or its own children where it is not in a
+   * shadow tree (synthetic shadow keeps <slot> elements with the slotted content inside:
+   * docs/salesforce-dom.md, "What the base components' JavaScript renders").
+   */
+  function rendered(n) {
+    if (n.shadowRoot) return n.shadowRoot.childNodes;
+    if (n.localName === 'slot' && n.assignedNodes) {
+      const a = n.assignedNodes({ flatten: true });
+      if (a.length) return a;
+    }
+    return n.childNodes;
+  }
+
+  /** Lines of a read-only value: <br>, list items, rows and blocks separate lines; script text
+   * (classic help bubbles carry some) is not text; shadow roots are crossed (a
+   * lightning-formatted-text keeps its text in its own root with native shadow). */
   function lines(el) {
     const out = [''];
     const walk = (n) => {
@@ -91,15 +108,42 @@
         out[out.length - 1] += n.nodeValue;
         return;
       }
-      if (n.nodeType !== 1 || n.tagName === 'SCRIPT') return;
-      const block = /^(BR|LI|DIV|P|UL|OL|TR)$/.test(n.tagName);
+      if (n.nodeType !== 1 && n.nodeType !== 11) return;
+      if (n.tagName === 'SCRIPT' || n.tagName === 'STYLE') return;
+      const block = n.nodeType === 1 && /^(BR|LI|DIV|P|UL|OL|TR)$/.test(n.tagName);
       if (block) out.push('');
-      for (const c of n.childNodes) walk(c);
+      for (const c of rendered(n)) walk(c);
       if (block) out.push('');
     };
     walk(el);
     return out.map((l) => l.replace(/\s+/g, ' ').trim()).filter(Boolean);
   }
 
-  g.dom = { HOSTS, norm, roots, queryAll, query, parentOf, closestDeep, within, withinAll, visible, lines };
+  /** An element's text as shown: without script text, across shadow roots, on one line. */
+  function text(el) {
+    // Most labels are a leaf or hold plain inline elements: their textContent is what shows.
+    if (!el.shadowRoot && (el.childElementCount === 0 || !el.querySelector('script, style, slot, br, li, div, p, *:not(abbr):not(span):not(b):not(i)'))) return norm(el.textContent);
+    return norm(lines(el).join(' '));
+  }
+
+  /** Elements matching `selector` in rendered (composed) order, for readers that go by the
+   * position of controls rather than their labels. */
+  function ordered(start, selector) {
+    const out = [];
+    const walk = (n) => {
+      if (n.nodeType !== 1 && n.nodeType !== 11 && n.nodeType !== 9) return;
+      if (n.nodeType === 1 && n.matches(selector)) out.push(n);
+      if (n.nodeType === 1 && n.shadowRoot) {
+        walk(n.shadowRoot);
+        // Light children a native root does not slot are not shown; those it does come in order
+        // through the slot below.
+        return;
+      }
+      for (const c of n.localName === 'slot' ? rendered(n) : n.childNodes) walk(c);
+    };
+    walk(start);
+    return out;
+  }
+
+  g.dom = { HOSTS, norm, roots, queryAll, query, parentOf, closestDeep, within, withinAll, visible, lines, text, ordered };
 })();

@@ -26,6 +26,10 @@
   let idleTimer = 0;
   let active = false; // panel/marks shown
   let dead = false; // the extension went away under this script
+  let latest = null; // the last read, even one that found no control (content/outline.js)
+
+  /** The active reader's id and its last read, for the page outline (content/outline.js). */
+  g.current = () => ({ reader: reader && latest ? reader.id : null, read: reader ? latest : null });
 
   const DISCONNECTED = {
     ok: false,
@@ -145,6 +149,7 @@
       return;
     }
     lastRead = Object.keys(read.controls).length ? read : null;
+    latest = read;
     const json = JSON.stringify(read.snapshot);
     if (!force && json === lastSent) {
       // Same values; the host elements may have been re-rendered, so repaint marks cheaply, or

@@ -1,6 +1,6 @@
 // ECA Guard content script, part 3 of 4: paints a check's result on the page (contract, "On
 // the page"): the controls' marks (content/marks.js) and one `<eca-guard-panel>` with
-// `data-errors`, `data-warnings`, `data-deviations`. The panel's own DOM lives in a closed
+// `data-errors`, `data-warnings`, `data-deviations` and `data-rules`. The panel's own DOM lives in a closed
 // shadow root, so Setup's CSS cannot reach it, ours cannot leak, and the page's scripts can
 // neither read it nor rewrite what it says (e.g. "ready" over errors); docs/server.md, "What is
 // protected". Tests read it through `view` below. Its styles are a constructed stylesheet: not
@@ -144,7 +144,7 @@ a { color: #0176d3; font-size: 12px; }
   function render(doc, state) {
     ensurePanel(doc);
     controlsNow = state.controls || {};
-    setCounts(state.result ? state.result.counts : null);
+    setCounts(state.result);
     listState = state;
     if (!ui && framed) return later();
     ensureUi();
@@ -239,7 +239,7 @@ a { color: #0176d3; font-size: 12px; }
     }
     const { result, labels } = state;
     const items = result.findings.map((f) => {
-      const label = (labels && labels[f.field]) || f.field;
+      const label = (f.field && labels && labels[f.field]) || f.field || 'This page';
       return { f, label, key: JSON.stringify([f.severity, f.rule, f.field, label, f.message, f.fix, f.source, f.sourceTitle, !!f.fixInOptions]) };
     });
     const listKey = items.map((i) => i.key).join('\n');
@@ -256,7 +256,7 @@ a { color: #0176d3; font-size: 12px; }
         const src = el('a', { href: f.source, target: '_blank', rel: 'noopener noreferrer' }, f.sourceTitle || f.source);
         const li = el(
           'li',
-          { class: f.severity, 'data-rule': f.rule, 'data-field': f.field },
+          { class: f.severity, 'data-rule': f.rule, 'data-field': f.field || '' },
           el('div', {}, el('span', { class: 'sev' }, f.severity), el('span', { class: 'field' }, label)),
           el('div', {}, f.message),
           el('div', { class: 'fix' }, el('b', {}, 'Fix: '), f.fix, ...(f.fixInOptions ? [' ', optionsLink()] : [])),
@@ -292,10 +292,14 @@ a { color: #0176d3; font-size: 12px; }
     }
   }
 
-  function setCounts(c) {
+  /** The contract's attributes: counts, and `data-rules`, the rule ids of every current finding
+   * (page-level ones, which mark no control, included): docs/contract.md, "On the page". */
+  function setCounts(result) {
+    const c = result ? result.counts : null;
     setAttr(panel, 'data-errors', String(c ? c.errors : 0));
     setAttr(panel, 'data-warnings', String(c ? c.warnings : 0));
     setAttr(panel, 'data-deviations', String(c ? c.deviations : 0));
+    setAttr(panel, 'data-rules', result ? [...new Set(result.findings.map((f) => f.rule))].join(' ') : '');
   }
 
   /** Paints a check result (or an error) for the controls a reader found. */
@@ -315,7 +319,7 @@ a { color: #0176d3; font-size: 12px; }
     nextState = state;
     if (!panel || !panel.isConnected) return render(doc, state);
     // Counts are part of the contract and move with the marks; the list follows.
-    setCounts(state.result ? state.result.counts : null);
+    setCounts(state.result);
     if (!renderTimer) {
       renderTimer = setTimeout(() => {
         renderTimer = 0;

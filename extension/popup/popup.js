@@ -29,10 +29,45 @@ async function target() {
   const [tab] = await api.tabs.query({ active: true, lastFocusedWindow: true });
   if (!tab) return null;
   try {
-    return { host: new URL(tab.url).hostname };
+    return { host: new URL(tab.url).hostname, tab: tab.id };
   } catch (_) {
     return null; // not a page we have host access to: not a Salesforce org
   }
+}
+
+/**
+ * "Copy page outline": the tab's content scripts build it (content/outline.js: structure and
+ * labels, never a value); it is shown here, so the admin sees what they would send, and put on
+ * the clipboard.
+ */
+function offerOutline(tabId) {
+  if (!Number.isInteger(tabId)) return;
+  const button = $('copy-outline');
+  button.hidden = false;
+  button.addEventListener('click', async () => {
+    const box = $('outline-box');
+    const status = $('outline-status');
+    box.hidden = false;
+    status.textContent = 'Reading the page…';
+    let reply;
+    try {
+      reply = await api.tabs.sendMessage(tabId, { type: T.pageOutline });
+    } catch (_) {
+      reply = null;
+    }
+    if (!reply || !reply.ok || typeof reply.outline !== 'string') {
+      status.textContent = 'ECA Guard is not on this page (reload it once, then try again).';
+      return;
+    }
+    $('outline').textContent = reply.outline;
+    try {
+      await navigator.clipboard.writeText(reply.outline);
+      status.textContent = 'Copied. Paste it in an issue; it holds no value from the page.';
+    } catch (_) {
+      status.textContent = 'Select the outline below and copy it; it holds no value from the page.';
+    }
+    document.body.dataset.outline = 'ready';
+  });
 }
 
 
@@ -87,6 +122,8 @@ async function main() {
     api.runtime.openOptionsPage();
   });
   const t = await target();
+  if (t) offerOutline(t.tab ?? t.tabId);
+  if (t && t.tab !== undefined) delete t.tab; // the worker takes a host or a tab id, not both
   if (!t) {
     message('Open a Salesforce Setup page: ECA Guard shows the checks of that org here.');
     return;

@@ -274,7 +274,7 @@ fn page_state(ctx: &mut Ctx<'_>, snap: &Snapshot, pack: &Pack) {
             Severity::Warning,
             None,
             format!(
-                "This Setup page is in a language ECA Guard cannot read yet ({lang}), so none of its settings are checked."
+                "This Setup page is in a language whose labels ECA Guard does not know yet ({lang}): it checks only what it recognises without them (such as OAuth scopes by their protocol names, and PKCE), and none of the other settings."
             ),
             "Check the settings by hand, or switch your Salesforce language to English (Settings › Language & Time Zone) while you set up the app. Use \"Copy page outline\" in ECA Guard's toolbar popup to report the page.".into(),
             Src::Pack(first_source),

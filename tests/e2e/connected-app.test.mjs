@@ -81,6 +81,36 @@ describe('Connected App edit page', () => {
   });
 });
 
+describe('classic rows as Salesforce renders them', () => {
+  // Help bubbles with script text in the label cell (callback, secret, PKCE on the detail page),
+  // checkbox-first rows (secret, PKCE on the edit page), data2Col cells, scopes on one line.
+  for (const [what, path] of [['edit', EDIT], ['detail', DETAIL]]) {
+    test(`${what} page: callback, secret and PKCE rows are read (veeam-eca: PKCE off is the deviation)`, async () => {
+      await env.setSettings({ ...LEGACY, pack: 'veeam-eca' });
+      const { page } = await open('good.my.salesforce-setup.com', path);
+      const m = await classicMarks(page, (m) => byRule(m, 'pkce'), 'pkce deviation');
+      assert.equal(byRule(m, 'pkce').severity, 'deviation');
+      assert.equal(byRule(m, 'pkce').label, 'Require Proof Key for Code Exchange (PKCE) Extension for Supported Authorization Flows');
+      assert.ok(!m.panel.items.includes('field-unreadable'), m.panelText);
+      assert.ok(!m.panel.items.includes('callback-missing') && !m.panel.items.includes('scope-missing'), m.panelText);
+      assert.doesNotMatch(m.panelText, /setHelp/, 'no help-script text in any label');
+      await page.close();
+    });
+  }
+});
+
+test('a Connected App page in a language without labels says so (never an empty panel)', async () => {
+  await env.setSettings(LEGACY);
+  for (const path of [EDIT, DETAIL]) {
+    const sep = path.includes('?') ? '&' : '?';
+    const { page } = await open('bad.my.salesforce-setup.com', `${path}${sep}lang=fr`);
+    const m = await classicMarks(page, (m) => m.panel && m.panel.rules.includes('labels-unknown'), `labels-unknown (${path})`);
+    assert.ok(!m.panel.items.includes('field-unreadable'), 'the warning covers what was not looked for');
+    assert.match(m.panelText, /\(fr\)/);
+    await page.close();
+  }
+});
+
 describe('Connected App detail page', () => {
   test('veeam-connected-app: saved values are read from text and checkbox images', async () => {
     await env.setSettings(LEGACY);

@@ -204,11 +204,14 @@ test('the legacy Connected App consumer details page (classic) sends too, keyed 
     await page.goto(url);
     await page.waitForSelector('eca-guard-send', { state: 'attached' });
     await waitFor(async () => ((await guardUi(page))?.text || '').includes('Send to Veeam prod'), 'the button');
-    await clickSend(page, how);
+    page.confirmWindow = await clickSend(page, how);
     return page;
   };
   // The record id from the address (`applicationId=`), as Setup links the page.
-  await sendFrom(`${legacy}?applicationId=06P000000000001AAA&id=0Ci000000000001AAA`);
+  const first = await sendFrom(`${legacy}?applicationId=06P000000000001AAA&id=0Ci000000000001AAA`);
+  // The classic title is a page type ("Connected App:") and then the app's name: the name is shown.
+  assert.match(first.confirmWindow.shownText, /Veeam Legacy/);
+  assert.doesNotMatch(first.confirmWindow.shownText, /Connected App:/);
   const byId = await waitFor(() => tryGet('06P000000000001AAA'), 'the legacy credential under its id');
   assert.equal(byId.consumerKey, consumer.LEGACY_KEY);
   assert.equal(byId.consumerSecret, consumer.LEGACY_SECRET);

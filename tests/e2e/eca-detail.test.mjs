@@ -92,7 +92,7 @@ for (const shadow of ['synthetic', 'native']) {
 
     test('delphix-crt-eca, Settings in view mode: saved secrets/PKCE off are deviations, nothing wrong', async () => {
       await env.setSettings(DELPHIX);
-      const { page } = await open('good', `?app=delphix${sq}`);
+      const { page } = await open('good', `?app=delphix&expand=1${sq}`);
       const m = await wait(page, (m) => m.marks.length === 3, 'three deviations');
       assert.deepEqual(rulesOf(m), ['pkce', 'secret-refresh-token-flow', 'secret-web-server-flow']);
       assert.ok(m.marks.every((x) => x.severity === 'deviation'));
@@ -102,21 +102,30 @@ for (const shadow of ['synthetic', 'native']) {
     test('veeam-eca, Settings in view and edit mode: saved mistakes are marked', async () => {
       await env.setSettings(VEEAM);
       for (const mode of ['', '&mode=edit']) {
-        const { page } = await open('bad', `?tab=settings${mode}${sq}`);
+        const { page } = await open('bad', `?tab=settings&expand=1${mode}${sq}`);
         const m = await wait(page, (m) => m.panel.errors === 2, `two errors (${mode || 'view'})`);
         assert.deepEqual(rulesOf(m), ['callback-trailing-slash', 'pkce', 'scope-extra'], mode);
         await page.close();
       }
     });
 
-    test('switching tabs reads the Policies tab (delphix-crt-eca)', async () => {
+    test('one app, one state: each tab read is remembered while the admin moves between them (delphix-crt-eca)', async () => {
       await env.setSettings(DELPHIX);
-      const { page } = await open('good', `?app=delphix&tab=settings${sq}`);
-      await wait(page, (m) => m.marks.length === 3, 'settings read');
+      const { page } = await open('good', `?app=delphix&tab=settings&expand=1${sq}`);
+      let m = await wait(page, (m) => m.marks.length === 3, 'settings read');
+      // The Policies tab was never shown: its settings are "not open", naming the tab.
+      assert.match(m.panelText, /in "Policies", which is not open/);
       await page.locator('[role=tab][data-label="Policies"]').click();
-      const m = await wait(page, (m) => m.marks.some((x) => x.rules.includes('ip-relaxation')), 'policies read');
+      m = await wait(page, (m) => m.marks.some((x) => x.rules.includes('ip-relaxation')), 'policies read');
       assert.equal(m.marks.find((x) => x.rules.includes('ip-relaxation')).severity, 'deviation');
-      assert.ok(!m.marks.some((x) => x.rules.includes('pkce')), 'the hidden Settings tab is not read');
+      assert.ok(!m.marks.some((x) => x.rules.includes('pkce')), 'nothing is marked on the hidden Settings tab');
+      // …but the panel shows the whole app: the Settings tab's deviations are remembered.
+      const rules = await page.evaluate(() => document.querySelector('eca-guard-panel').dataset.rules.split(' '));
+      for (const r of ['pkce', 'secret-web-server-flow', 'secret-refresh-token-flow', 'ip-relaxation']) assert.ok(rules.includes(r), `${r} in ${rules}`);
+      assert.doesNotMatch(m.panelText, /which is not open/);
+      await page.locator('[role=tab][data-label="Settings"]').click();
+      m = await wait(page, (m) => m.marks.length === 3 && !m.marks.some((x) => x.rules.includes('ip-relaxation')), 'back on Settings');
+      assert.equal(m.panel.deviations, 4, 'ip-relaxation is still counted');
       await page.close();
     });
   });

@@ -77,7 +77,8 @@ const marks = (page) =>
     const panel = document.querySelector('eca-guard-panel');
     return {
       marks: [...document.querySelectorAll('[data-eca-guard]')].map((h) => ({
-        name: h.getAttribute('name'),
+        // The hosts keep no name attribute (as the real base components): their control has it.
+        name: (h.querySelector('input, textarea') || h).getAttribute('name'),
         severity: h.getAttribute('data-eca-guard'),
         rules: (h.getAttribute('data-eca-guard-rules') || '').split(' ').filter(Boolean),
       })),
@@ -86,7 +87,7 @@ const marks = (page) =>
   });
 
 const mark = (m, name) => m.marks.find((x) => x.name === name);
-const callback = () => page.locator('lightning-textarea[name=CallbackUrl] textarea');
+const callback = () => page.locator('textarea[name=CallbackUrl]');
 const slashMarked = async () => {
   const m = await marks(page);
   return mark(m, 'CallbackUrl')?.rules.includes('callback-trailing-slash') && m;
@@ -168,7 +169,7 @@ test('Firefox: set up in the options page, then a trailing-slash callback is mar
   });
   assert.deepEqual(mark(m, 'isOauthEnabled').rules, ['oauth-disabled']);
   assert.equal(mark(m, 'isOauthEnabled').severity, 'error');
-  await page.locator('lightning-input[name=isOauthEnabled] label').click();
+  await page.locator('lightning-input:has(input[name=isOauthEnabled]) label').click();
   await waitFor('OAuth on', async () => !mark(await marks(page), 'isOauthEnabled'));
 
   // A wrong callback, typed key by key: the first URL with a trailing slash.
@@ -181,7 +182,7 @@ test('Firefox: set up in the options page, then a trailing-slash callback is mar
   await callback().fill(CALLBACKS.join('\n'));
   await waitFor('the callback mark cleared', callbackClear);
   const attrs = await page.evaluate(() => {
-    const h = document.querySelector('lightning-textarea[name=CallbackUrl]');
+    const h = document.querySelector('lightning-textarea:has(textarea[name=CallbackUrl])');
     return [h.hasAttribute('data-eca-guard'), h.hasAttribute('data-eca-guard-rules')];
   });
   assert.deepEqual(attrs, [false, false]);
@@ -196,7 +197,7 @@ test('Firefox: after the event page stopped idle, the next keystroke wakes it an
   await sleep(IDLE_MS * 2 + 500);
   // Typing wakes the event page through the form's port (reopened after the stop): the Wasm
   // core loads again there, and the mark comes back.
-  await page.$eval('lightning-textarea[name=CallbackUrl] textarea', (ta) => {
+  await page.$eval('textarea[name=CallbackUrl]', (ta) => {
     ta.focus();
     ta.setSelectionRange(ta.value.length, ta.value.length);
   });

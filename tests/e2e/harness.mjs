@@ -101,7 +101,7 @@ export async function marks(page) {
     return {
       marks: hosts.map((h) => ({ tag: h.localName, label: label(h), severity: h.getAttribute('data-eca-guard'),
         rules: (h.getAttribute('data-eca-guard-rules') || '').split(' ').filter(Boolean) })),
-      panel: panel ? { errors: +panel.dataset.errors, warnings: +panel.dataset.warnings, deviations: +panel.dataset.deviations } : null,
+      panel: panel ? { errors: +panel.dataset.errors, warnings: +panel.dataset.warnings, deviations: +panel.dataset.deviations, rules: (panel.dataset.rules || '').split(' ').filter(Boolean) } : null,
     };
   })()`);
   if (m.panel) m.panel.items = ((await panelView(page)) || { items: [] }).items;
@@ -187,6 +187,11 @@ async function contentWorlds(page) {
  * and this evaluates there through CDP.
  */
 export async function panelView(page, frame = page.mainFrame()) {
+  return inFrameWorld(page, frame, 'globalThis.ecaGuard && ecaGuard.paint && ecaGuard.paint.view()');
+}
+
+/** Evaluates `expr` in ECA Guard's content-script world of `frame` (by value), or null. */
+export async function inFrameWorld(page, frame, expr) {
   const { cdp, contexts } = await contentWorlds(page);
   const { frameTree } = await cdp.send('Page.getFrameTree');
   let frameId = null;
@@ -199,7 +204,7 @@ export async function panelView(page, frame = page.mainFrame()) {
   const ctx = [...contexts.values()].filter((c) => c.name === 'ECA Guard' && c.auxData && c.auxData.frameId === frameId).pop();
   if (!ctx) return null;
   try {
-    const r = await cdp.send('Runtime.evaluate', { contextId: ctx.id, expression: 'globalThis.ecaGuard && ecaGuard.paint && ecaGuard.paint.view()', returnByValue: true });
+    const r = await cdp.send('Runtime.evaluate', { contextId: ctx.id, expression: expr, returnByValue: true });
     return (r.result && r.result.value) || null;
   } catch (_) {
     return null; // the frame navigated away meanwhile

@@ -1,29 +1,29 @@
-// Labels of the fixture form per locale (tests/fixtures/pages/new-eca.mjs), for driving it.
-export const L = {
-  en: {
-    oauth: 'Enable OAuth',
-    dist: 'Distribution State',
-    packaged: 'Packaged',
-    local: 'Local',
-    callback: 'Callback URL',
-    scopes: 'OAuth Scopes',
-    codeCred: 'Enable Authorization Code and Credentials Flow',
-    secretWeb: 'Require secret for Web Server Flow',
-    secretRefresh: 'Require secret for Refresh Token Flow',
-    pkce: 'Require Proof Key for Code Exchange (PKCE) Extension for Supported Authorization Flows',
-    name: 'External Client App Name',
-  },
-  de: {
-    oauth: 'OAuth aktivieren',
-    dist: 'Verteilungsstatus',
-    packaged: 'Verpackt',
-    local: 'Lokal',
-    callback: 'Rückruf-URL',
-    scopes: 'OAuth-Bereiche',
-    codeCred: 'Autorisierungscode- und Anmeldeinformationsfluss aktivieren',
-    secretWeb: 'Geheimnis für Webserver-Fluss anfordern',
-    secretRefresh: 'Geheimnis für Aktualisierungstoken-Fluss anfordern',
-    pkce: 'Proof Key for Code Exchange (PKCE)-Erweiterung für unterstützte Autorisierungsflüsse anfordern',
-    name: 'Name der externen Client-App',
-  },
-};
+// Labels of the fixture ECA pages per language (tests/fixtures/pages/i18n-eca.mjs), for driving
+// them by what they show: the same strings the fixture renders.
+import { LANGS } from '../fixtures/pages/i18n-eca.mjs';
+
+const pick = (t) => ({
+  oauth: t.enableOauth,
+  dist: t.dist,
+  packaged: t.packaged,
+  local: t.local,
+  callback: t.callback,
+  scopes: t.scopes,
+  clientCred: t.clientCred,
+  codeCred: t.codeCred,
+  jwt: t.jwt,
+  certificate: t.certificate,
+  device: t.device,
+  tokenExchange: t.tokenExchange,
+  secretWeb: t.secretWeb,
+  secretRefresh: t.secretRefresh,
+  pkce: t.pkce,
+  rotation: t.rotation,
+  jwtTokens: t.jwtTokens,
+  dpop: t.dpop,
+  name: t.name,
+  security: t.security,
+  flows: t.flows,
+});
+
+export const L = Object.fromEntries(Object.entries(LANGS).map(([lang, t]) => [lang, pick(t)]));

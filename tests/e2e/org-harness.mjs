@@ -36,14 +36,20 @@ export function alohaFrame(page) {
 }
 
 const READ_MARKS = () => {
+  // A label cell's text without its help bubble's script text.
+  const shown = (el) => {
+    const c = el.cloneNode(true);
+    for (const x of c.querySelectorAll('script')) x.remove();
+    return c.textContent.replace(/\s+/g, ' ').trim();
+  };
   const labelOf = (el) => {
     if (el.id) {
       const l = document.querySelector(`label[for="${CSS.escape(el.id)}"]`);
-      if (l) return l.textContent.replace(/\s+/g, ' ').trim();
+      if (l) return shown(l);
     }
     const row = el.closest('tr');
     const cell = row && row.querySelector('td.labelCol, th.labelCol');
-    if (cell) return cell.textContent.replace(/\s+/g, ' ').trim();
+    if (cell) return shown(cell);
     const block = el.closest('.bPageBlock');
     const h = block && block.querySelector('.pbTitle h3, .pbTitle h2');
     return h ? h.textContent.trim() : el.localName;
@@ -61,6 +67,7 @@ const READ_MARKS = () => {
           errors: +panel.dataset.errors,
           warnings: +panel.dataset.warnings,
           deviations: +panel.dataset.deviations,
+          rules: (panel.dataset.rules || '').split(' ').filter(Boolean),
         }
       : null,
   };

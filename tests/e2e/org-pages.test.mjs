@@ -83,16 +83,30 @@ describe('Session Settings in the Aloha iframe', () => {
     await page.close();
   });
 
-  test('German labels are read too', async () => {
+  test('Japanese labels (sourced) are read; the message quotes them', async () => {
     await env.setSettings(VEEAM);
-    const { page, problems } = await visit('bad', '/lightning/setup/SecuritySession/home', { query: '?lang=de' });
+    const { page, problems } = await visit('bad', '/lightning/setup/SecuritySession/home', { query: '?lang=ja' });
     const m = await classicMarks(page, (m) => m.marks.length === 1, 'session-lock-ip mark');
-    assert.equal(m.marks[0].label, 'Sitzungen an die IP-Adresse binden, von der sie stammen');
+    assert.equal(m.marks[0].label, 'ログイン時の IP アドレスとセッションをロックする');
     assert.deepEqual(m.marks[0].rules, ['session-lock-ip']);
     assert.ok(!m.panel.items.includes('field-unreadable'), m.panel.items.join());
+    assert.ok(m.panelText.includes('"ログイン時の IP アドレスとセッションをロックする" is on'), m.panelText);
     assert.deepEqual(problems, []);
     await page.close();
   });
+
+  for (const lang of ['de', 'fr']) {
+    test(`a language without labels (${lang}): labels-unknown in the panel, never an empty one`, async () => {
+      await env.setSettings(VEEAM);
+      const { page } = await visit('bad', '/lightning/setup/SecuritySession/home', { query: `?lang=${lang}` });
+      const m = await classicMarks(page, (m) => m.panel && m.panel.items.includes('labels-unknown'), 'labels-unknown');
+      assert.equal(m.marks.length, 0, 'nothing is guessed from unknown labels');
+      assert.equal(m.panel.warnings, 1);
+      assert.ok(m.panelText.includes(`(${lang})`), m.panelText);
+      assert.deepEqual(m.panel.rules, ['labels-unknown'], 'data-rules holds the page-level finding');
+      await page.close();
+    });
+  }
 
   test('delphix-crt-eca: no session requirement, nothing marked', async () => {
     await env.setSettings(DELPHIX);
@@ -145,6 +159,23 @@ describe('Network Access and profile Login IP Ranges', () => {
       await page.close();
     }
   });
+
+  for (const lang of ['ja', 'fr']) {
+    test(`${lang}: the ranges are read (ja by its sourced titles, fr by what the columns hold) and still checked`, async () => {
+      await env.setSettings(VEEAM);
+      const { page } = await visit('bad', '/lightning/setup/NetworkAccess/home', { query: `?lang=${lang}` });
+      const m = await classicMarks(page, (m) => m.marks.length, 'trusted range mark');
+      assert.deepEqual(m.marks[0].rules, ['login-ip-range']);
+      assert.ok(!m.panel.items.includes('field-unreadable'), m.panelText);
+      // No labels known in French: said so, although the list was read by structure.
+      assert.equal(m.panel.rules.includes('labels-unknown'), lang === 'fr', m.panel.rules.join());
+      await page.close();
+      const p2 = await visit('bad', '/lightning/setup/EnhancedProfiles/page', { query: `?address=%2F00e5g000000AbCd&lang=${lang}` });
+      const m2 = await classicMarks(p2.page, (m) => m.marks.length, 'login range mark');
+      assert.equal(m2.marks[0].severity, 'error');
+      await p2.page.close();
+    });
+  }
 
   test('correct org: nothing marked', async () => {
     await env.setSettings(VEEAM);

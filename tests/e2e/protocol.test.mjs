@@ -40,10 +40,12 @@ test('every handler has a protocol entry, and every entry a handler', () => {
       handled.add(m[1]);
     }
   }
-  const toWorker = Object.entries(MESSAGES).filter(([, m]) => m.from !== 'worker').map(([t]) => t);
+  const toWorker = Object.entries(MESSAGES).filter(([, m]) => m.from !== 'worker' && m.to !== 'content').map(([t]) => t);
   assert.deepEqual(toWorker.filter((t) => !handled.has(t)), [], 'messages to the worker without a handler');
   for (const [t, m] of Object.entries(MESSAGES)) {
     assert.ok(['content', 'extension', 'any', 'worker'].includes(m.from), t);
+    assert.ok(m.to === undefined || (m.to === 'content' && m.from === 'extension'), `${t}: only our pages message content scripts`);
+    if (m.to === 'content') assert.ok(!handled.has(t), `${t} goes to content scripts, not to a worker handler`);
     assert.equal(TYPES[t], t);
   }
 });

@@ -223,6 +223,7 @@ export async function clickSend(page, { confirm = true } = {}) {
   const win = await opened;
   if (!win) throw new Error('no confirm window opened');
   await win.waitForSelector('body[data-ready]');
+  win.shownText = await win.innerText('body'); // what the admin saw before confirming
   await win.click('#confirm'); // waits until it is armed
   return win;
 }

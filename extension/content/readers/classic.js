@@ -2,18 +2,27 @@
 // Aloha iframe (docs/salesforce-dom.md §0.2). The content script runs inside that iframe itself
 // (all_frames), so these read their own document and never reach across frames.
 //
-// Classic pages lay settings out as table.detailList rows of td/th.labelCol + td.dataCol. We go
-// by label text: `label[for]` → control, else the control in the data cell next to the label
-// cell. Positional ids (`p23`) and generated Visualforce ids change between releases: never used
-// for reading (§4).
+// Classic pages lay settings out as table.detailList rows of td/th.labelCol + td.dataCol or
+// td.data2Col. We go by label text (content/labels.js, any sourced language): `label[for]` →
+// control, else the control in the label's own cell (checkbox-first rows), else the one in the
+// data cell next to it. Label cells may hold a help bubble with an inline script, whose text is
+// not label text (docs/salesforce-dom.md, "What the base components' JavaScript renders").
+// Positional ids (`p23`) and generated Visualforce ids change between releases: never used for
+// reading (§4).
 (() => {
   'use strict';
   const g = globalThis.ecaGuard;
-  const { dom } = g;
+  const { dom, labels: L } = g;
 
   /** Label text without the trailing colon and required marks classic pages add. */
-  function labelKey(text) {
-    return dom.norm(text).replace(/\s*:$/, '').toLowerCase();
+  const labelKey = (text) => L.key(text);
+
+  /** A cell's or label's text without script text (help bubbles), cheaply when it has none. */
+  function shownText(el) {
+    const scripts = el.getElementsByTagName('script');
+    let t = el.textContent;
+    for (let i = 0; i < scripts.length; i++) t = t.replace(scripts[i].textContent, ' ');
+    return dom.norm(t);
   }
 
   /** True in a classic Setup document (docs/salesforce-dom.md §0.1: `body.sfdcBody`). */
@@ -28,11 +37,11 @@
   function labelIndex(doc) {
     const map = new Map();
     const add = (el) => {
-      const text = dom.norm(el.textContent);
+      const text = shownText(el);
       const key = labelKey(text);
       if (!key || key.length > 200) return;
       if (!map.has(key)) map.set(key, []);
-      map.get(key).push({ el, text: text.replace(/\s*:$/, '') });
+      map.get(key).push({ el, text: text.replace(/\s*[:：]$/, '') });
     };
     for (const el of doc.querySelectorAll('label')) add(el);
     for (const el of doc.querySelectorAll('td.labelCol, th.labelCol')) add(el);
@@ -65,6 +74,10 @@
           const target = el.ownerDocument.getElementById(forId);
           if (target && target.matches(selector)) return { control: target, label: text };
         }
+        // A checkbox-first row keeps the control in the label's own cell.
+        const own = el.closest('td, th');
+        const inOwn = own && own.querySelector(selector);
+        if (inOwn) return { control: inOwn, label: text };
         const cell = dataCellOf(el);
         const inCell = cell && (cell.matches(selector) ? cell : cell.querySelector(selector));
         if (inCell) return { control: inCell, label: text };
@@ -86,9 +99,8 @@
   }
 
   // Checkbox images on classic detail pages: <img class="checkImg" alt="Checked"
-  // src="/img/checkbox_checked.gif">. The file name is not translated; the alt text is.
-  const CHECKED = ['checked', 'aktiviert', 'coché', 'true'];
-  const UNCHECKED = ['not checked', 'nicht aktiviert', 'non coché', 'false'];
+  // src="/img/checkbox_checked.gif">. The file name is not translated; the alt text is (its
+  // sourced translations are in content/labels.js).
 
   /** Reads a read-only checkbox (image or disabled input) in a cell: true/false or null. */
   function checkedIn(cell) {
@@ -99,13 +111,21 @@
     const src = img.getAttribute('src') || '';
     if (/checkbox_checked/i.test(src)) return true;
     if (/checkbox_unchecked/i.test(src)) return false;
-    const alt = dom.norm(img.getAttribute('alt') || img.getAttribute('title')).toLowerCase();
-    if (UNCHECKED.includes(alt)) return false;
-    if (CHECKED.includes(alt)) return true;
-    return null;
+    const v = L.boolText(img.getAttribute('alt') || img.getAttribute('title'));
+    return v === undefined ? null : v;
   }
 
   const lines = dom.lines;
+
+  /** Labels of `field` to look for on a page in `lang` (content/labels.js). */
+  const labelsOf = (field, lang) => L.of('fields', field, lang);
+
+  /** `labelsUnknown` for a classic page recognised by its path whose labels matched none: its
+   * language (or 'unknown'), else null. */
+  function unknownLang(doc, found) {
+    const lang = L.pageLang(doc);
+    return !L.known(lang) && !found ? lang || 'unknown' : null;
+  }
 
   /** A field reading helper: collects snapshot values, controls, labels and unreadable fields. */
   function collector(page) {
@@ -125,9 +145,12 @@
           snapshot[field] = value;
         }
       },
-      result: () => ({ snapshot, controls, labels }),
+      result: () => {
+        if (Object.keys(labels).length) snapshot.labels = { ...labels };
+        return { snapshot, controls, labels };
+      },
     };
   }
 
-  g.classic = { labelKey, isClassic, labelIndex, dataCellOf, control, valueCell, checkedIn, lines, collector };
+  g.classic = { labelKey, shownText, isClassic, labelIndex, dataCellOf, control, valueCell, checkedIn, lines, labelsOf, unknownLang, collector };
 })();

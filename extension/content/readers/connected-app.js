@@ -10,22 +10,23 @@
 (() => {
   'use strict';
   const g = globalThis.ecaGuard;
-  const { dom, classic } = g;
+  const { dom, classic, labels: L, lwc } = g;
 
   const PATH = /\/app\/mgmt\/forceconnectedapps\/forceApp(Edit|Detail)\.apexp$/;
 
-  /** field → [kind, labels…]; English first. */
+  /** field → kind; the labels are content/labels.js's (a Connected App says "Connected App Name",
+   * "Enable OAuth Settings", "Require Secret for …", which the label data lists too). */
   const FIELDS = {
-    name: ['text', 'Connected App Name'],
-    contactEmail: ['text', 'Contact Email'],
-    oauthEnabled: ['bool', 'Enable OAuth Settings'],
-    callbackUrl: ['text', 'Callback URL'],
-    scopes: ['scopes', 'Selected OAuth Scopes'],
-    requireSecretWebServer: ['bool', 'Require Secret for Web Server Flow'],
-    requireSecretRefresh: ['bool', 'Require Secret for Refresh Token Flow'],
-    requirePkce: ['bool', 'Require Proof Key for Code Exchange (PKCE) Extension for Supported Authorization Flows'],
-    clientCredentialsFlow: ['bool', 'Enable Client Credentials Flow'],
-    codeCredentialsFlow: ['bool', 'Enable Authorization Code and Credentials Flow'],
+    name: 'text',
+    contactEmail: 'text',
+    oauthEnabled: 'bool',
+    callbackUrl: 'text',
+    scopes: 'scopes',
+    requireSecretWebServer: 'bool',
+    requireSecretRefresh: 'bool',
+    requirePkce: 'bool',
+    clientCredentialsFlow: 'bool',
+    codeCredentialsFlow: 'bool',
   };
   /** Fields every Connected App page shows (others may be absent by release or edition). */
   const EXPECT = ['name', 'callbackUrl', 'scopes'];
@@ -34,7 +35,9 @@
     if (!classic.isClassic(doc)) return false;
     if (PATH.test(location.pathname)) return true;
     const index = classic.labelIndex(doc);
-    return index.has('connected app name') && (index.has('enable oauth settings') || index.has('callback url'));
+    const lang = L.pageLang(doc);
+    const has = (f) => classic.labelsOf(f, lang).some((l) => index.has(classic.labelKey(l)));
+    return index.has(classic.labelKey('Connected App Name')) && (has('oauthEnabled') || has('callbackUrl'));
   }
 
   function isEdit(doc) {
@@ -69,14 +72,17 @@
   function detailValue(kind, cell) {
     if (kind === 'bool') return classic.checkedIn(cell);
     if (kind === 'text') return classic.lines(cell).join('\n');
-    return classic.lines(cell);
+    // Scopes one per line, or on one line separated by commas outside the parentheses.
+    return classic.lines(cell).flatMap(lwc.splitList);
   }
 
   function read(doc) {
     const index = classic.labelIndex(doc);
+    const lang = L.pageLang(doc);
     const edit = isEdit(doc);
     const c = classic.collector(edit ? 'connected-app-edit' : 'connected-app-detail');
-    for (const [field, [kind, ...labels]] of Object.entries(FIELDS)) {
+    for (const [field, kind] of Object.entries(FIELDS)) {
+      const labels = classic.labelsOf(field, lang);
       const found = edit ? editControl(index, field, kind, labels) : classic.valueCell(index, labels);
       if (found.reason && !found.label && !EXPECT.includes(field)) continue; // not on this page
       if (found.reason) {
@@ -89,6 +95,12 @@
     // The detail page shows the OAuth section only when OAuth is on.
     if (!edit && !('oauthEnabled' in c.snapshot) && 'callbackUrl' in c.snapshot) c.snapshot.oauthEnabled = true;
     c.snapshot.unreadable = c.snapshot.unreadable.filter((u) => !(u.field === 'oauthEnabled' && c.snapshot.oauthEnabled !== undefined));
+    // A page in a language without labels, known by its path: say so instead of "could not read".
+    const unknown = classic.unknownLang(doc, Object.keys(c.labels).length > 0);
+    if (unknown) {
+      c.snapshot.labelsUnknown = unknown;
+      c.snapshot.unreadable = [];
+    }
     return c.result();
   }
 

@@ -4,25 +4,19 @@
 //   Address columns;
 // - a profile's detail page (/00e…, Lightning …/EnhancedProfiles/page?address=%2F00e…): its
 //   "Login IP Ranges" related list (IP Start Address / IP End Address).
-// Columns are found by header text, rows are checked to hold IP addresses, and a list that
-// shows only part of its rows (pagination) is reported unreadable rather than half-read.
+// Lists and columns are found by their titles (content/labels.js), or on a page in a language
+// without labels by what they hold (two columns of addresses); rows are checked to hold IP
+// addresses, and a list that shows only part of its rows (pagination) is reported unreadable
+// rather than half-read.
 (() => {
   'use strict';
   const g = globalThis.ecaGuard;
-  const { dom, classic } = g;
+  const { dom, classic, labels: L } = g;
 
   const LISTS = {
-    trustedIpRanges: {
-      path: /^\/05G\/?$/,
-      titles: ['Trusted IP Range', 'Trusted IP Ranges', 'Vertrauenswürdige IP-Bereiche', 'Vertrauenswürdiger IP-Bereich'],
-    },
-    loginIpRanges: {
-      path: /^\/00e[0-9A-Za-z]{12,15}\/?$/,
-      titles: ['Login IP Ranges', 'Anmelde-IP-Bereiche'],
-    },
+    trustedIpRanges: { path: /^\/05G\/?$/ },
+    loginIpRanges: { path: /^\/00e[0-9A-Za-z]{12,15}\/?$/ },
   };
-  const START = ['Start IP Address', 'IP Start Address', 'Start-IP-Adresse', 'IP-Startadresse'];
-  const END = ['End IP Address', 'IP End Address', 'End-IP-Adresse', 'IP-Endadresse'];
   const NO_ROWS = 'th.noRowsHeader, td.noRowsHeader';
   const MORE = 'a.pShowMore, .pShowMore a, .next a, a[title*="Next Page"], .paginator .next';
 
@@ -31,9 +25,9 @@
 
   const keys = (list) => list.map((l) => classic.labelKey(l));
 
-  /** The related list whose title is one of `titles`: its table, or null. */
-  function findList(doc, titles) {
-    const want = keys(titles);
+  /** The related list whose title is one of the field's labels: {block, table, title}, or null. */
+  function findList(doc, field, lang) {
+    const want = keys(classic.labelsOf(field, lang));
     for (const h of doc.querySelectorAll('.pbTitle h3, .pbTitle h2')) {
       if (!want.includes(classic.labelKey(h.textContent))) continue;
       const block = h.closest('.bPageBlock');
@@ -43,29 +37,53 @@
     return null;
   }
 
+  /**
+   * The only related list of the page whose rows hold IP addresses in two columns, for a page in
+   * a language without labels (its columns are then found by what they hold: docs/
+   * salesforce-dom.md, "Labels by language").
+   */
+  function ipList(doc) {
+    const hits = [];
+    for (const table of doc.querySelectorAll('table.list')) {
+      const row = table.querySelector('tr.dataRow');
+      if (!row || row.querySelector(NO_ROWS)) continue;
+      const cells = [...row.children].map((c) => dom.norm(c.textContent));
+      if (cells.filter((c) => IP.test(c)).length >= 2) hits.push(table);
+    }
+    if (hits.length !== 1) return null;
+    const block = hits[0].closest('.bPageBlock');
+    const h = block && block.querySelector('.pbTitle h3, .pbTitle h2');
+    return { block: block || hits[0], table: hits[0], title: h ? dom.norm(h.textContent) : '', structural: true };
+  }
+
   function detect(doc) {
     if (!classic.isClassic(doc)) return false;
-    for (const spec of Object.values(LISTS)) {
-      if (spec.path.test(location.pathname) || findList(doc, spec.titles)) return true;
+    const lang = L.pageLang(doc);
+    for (const [field, spec] of Object.entries(LISTS)) {
+      if (spec.path.test(location.pathname) || findList(doc, field, lang)) return true;
     }
     return false;
   }
 
   /** Reads one list: {control, label, value} or {reason}. */
-  function readList(doc, field, spec) {
-    const found = findList(doc, spec.titles);
-    if (!found) {
-      return { reason: `no "${spec.titles[0]}" list on this page (renamed or removed by a Salesforce release?)` };
-    }
+  function readList(found, field, lang) {
+    const name = classic.labelsOf(field, lang)[0];
+    if (!found) return { reason: `no "${name}" list on this page (renamed or removed by a Salesforce release?)` };
     const { block, table, title } = found;
     if (!table) return { reason: `found "${title}", but not its table`, label: title };
-    const base = { control: table, label: title };
+    const base = { control: table, label: title || name };
     if (block.querySelector(MORE)) return { ...base, reason: `"${title}" shows only some of its rows; open the full list` };
     const header = table.querySelector('tr.headerRow');
     const heads = header ? [...header.children].map((th) => classic.labelKey(th.textContent)) : [];
-    const si = heads.findIndex((h) => keys(START).includes(h));
-    const ei = heads.findIndex((h) => keys(END).includes(h));
-    if (si < 0 || ei < 0) return { ...base, reason: `"${title}" has no "${START[0]}"/"${END[0]}" columns` };
+    let si = heads.findIndex((h) => keys(L.of('columns', 'start', lang)).includes(h));
+    let ei = heads.findIndex((h) => keys(L.of('columns', 'end', lang)).includes(h));
+    if ((si < 0 || ei < 0) && found.structural) {
+      // No column title known: the first two columns holding addresses, start before end.
+      const first = table.querySelector('tr.dataRow');
+      const ipCols = [...first.children].map((c, i) => (IP.test(dom.norm(c.textContent)) ? i : -1)).filter((i) => i >= 0);
+      [si, ei] = ipCols;
+    }
+    if (si < 0 || ei < 0) return { ...base, reason: `"${title}" has no "${L.of('columns', 'start', lang)[0]}"/"${L.of('columns', 'end', lang)[0]}" columns` };
     const ranges = [];
     for (const tr of table.querySelectorAll('tr.dataRow')) {
       if (tr.querySelector(NO_ROWS)) continue;
@@ -82,12 +100,24 @@
 
   function read(doc) {
     const c = classic.collector('network-access');
+    const lang = L.pageLang(doc);
+    let byLabel = false;
     for (const [field, spec] of Object.entries(LISTS)) {
       const onItsPage = spec.path.test(location.pathname);
-      const r = readList(doc, field, spec);
+      let found = findList(doc, field, lang);
+      if (found) byLabel = true;
+      // In a language without labels, on the list's own page: the list of addresses.
+      if (!found && onItsPage && !L.known(lang)) found = ipList(doc);
+      const r = readList(found, field, lang);
       // A list that is not on this page and not expected here is simply not on this surface.
       if (!r.control && !onItsPage) continue;
       c.value(field, r, r.reason ? null : r.value);
+    }
+    const unknown = classic.unknownLang(doc, byLabel);
+    if (unknown) {
+      c.snapshot.labelsUnknown = unknown;
+      // What the labels-unknown warning covers is not also "could not read".
+      c.snapshot.unreadable = c.snapshot.unreadable.filter((u) => !/^no "/.test(u.reason));
     }
     return c.result();
   }

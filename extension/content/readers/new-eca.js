@@ -1,165 +1,138 @@
 // Reader for the "New External Client App" form (Setup › External Client App Manager › New).
-// Its URL is not public (docs/salesforce-dom.md §1), so detection is by content: the "Enable OAuth"
-// checkbox next to a scopes dual listbox or the "Distribution State" picklist.
+// Its URL is not public (docs/salesforce-dom.md §1): it is an in-page route of the ECA Manager,
+// so the page is recognised by its controls (Enable OAuth next to the scopes list or the
+// Distribution State picklist), or in a language whose labels ECA Guard does not know, by the
+// ECA Manager's path and the form's shape (a checkbox and a picklist; INFERENCE, docs/
+// salesforce-dom.md "Labels by language").
 //
-// Labels come from a per-locale table; add a locale by adding one object to LABELS. Scopes are
-// read by their shown text, whose parenthesised protocol names are not translated, so the core
-// recognises them in any language (docs/salesforce-facts.md, "OAuth scopes").
+// Labels come from content/labels.js in every sourced language; what no label finds is looked
+// for by structure (readers/lwc.js). On a page in an unknown language the snapshot says so
+// (`labelsUnknown`) and carries only what structure gave.
 (() => {
   'use strict';
   const g = globalThis.ecaGuard;
-  const { dom } = g;
+  const { dom, labels: L, lwc } = g;
 
-  /** field name (snapshot, camelCase) → label per locale. */
-  const LABELS = {
-    name: ['External Client App Name', 'Name der externen Client-App'],
-    apiName: ['API Name', 'API-Name'],
-    contactEmail: ['Contact Email', 'Kontakt-E-Mail'],
-    distributionState: ['Distribution State', 'Verteilungsstatus'],
-    oauthEnabled: ['Enable OAuth', 'OAuth aktivieren'],
-    callbackUrl: ['Callback URL', 'Rückruf-URL'],
-    scopes: ['OAuth Scopes', 'Selected OAuth Scopes', 'Available OAuth Scopes', 'OAuth-Bereiche', 'Ausgewählte OAuth-Bereiche', 'Verfügbare OAuth-Bereiche'],
-    clientCredentialsFlow: ['Enable Client Credentials Flow', 'Client-Anmeldeinformationsfluss aktivieren'],
-    codeCredentialsFlow: [
-      'Enable Authorization Code and Credentials Flow',
-      'Autorisierungscode- und Anmeldeinformationsfluss aktivieren',
-    ],
-    requireSecretWebServer: [
-      'Require secret for Web Server Flow',
-      'Geheimnis für Webserver-Fluss anfordern',
-    ],
-    requireSecretRefresh: [
-      'Require secret for Refresh Token Flow',
-      'Geheimnis für Aktualisierungstoken-Fluss anfordern',
-    ],
-    requirePkce: [
-      'Require Proof Key for Code Exchange (PKCE) Extension for Supported Authorization Flows',
-      'Require Proof Key for Code Exchange (PKCE)',
-      'Proof Key for Code Exchange (PKCE)-Erweiterung für unterstützte Autorisierungsflüsse anfordern',
-    ],
+  const MANAGER = /^\/lightning\/setup\/ManageExternalClientApplication\/(?!0xI)/;
+
+  /** field → [kind, host selector], in page order. */
+  const FIELDS = {
+    name: ['text', 'lightning-input'],
+    apiName: ['text', 'lightning-input'],
+    contactEmail: ['text', 'lightning-input'],
+    distributionState: ['choice', 'lightning-combobox'],
+    oauthEnabled: ['bool', 'lightning-input'],
+    callbackUrl: ['text', 'lightning-textarea, lightning-input'],
+    scopes: ['list', 'lightning-dual-listbox'],
+    clientCredentialsFlow: ['bool', 'lightning-input'],
+    codeCredentialsFlow: ['bool', 'lightning-input'],
+    jwtBearerFlow: ['bool', 'lightning-input'],
+    jwtBearerCertificate: ['file', 'lightning-input'],
+    deviceFlow: ['bool', 'lightning-input'],
+    tokenExchangeFlow: ['bool', 'lightning-input'],
+    requireSecretWebServer: ['bool', 'lightning-input'],
+    requireSecretRefresh: ['bool', 'lightning-input'],
+    requirePkce: ['bool', 'lightning-input'],
+    refreshTokenRotation: ['bool', 'lightning-input'],
+    jwtAccessTokens: ['bool', 'lightning-input'],
+    dpop: ['bool', 'lightning-input'],
   };
+  /** The form's collapsible sections (label data `sections`) and the fields inside each. */
+  const SECTIONS = {
+    appSettings: ['callbackUrl', 'scopes'],
+    flows: ['clientCredentialsFlow', 'codeCredentialsFlow', 'jwtBearerFlow', 'jwtBearerCertificate', 'deviceFlow', 'tokenExchangeFlow'],
+    security: ['requireSecretWebServer', 'requireSecretRefresh', 'requirePkce', 'refreshTokenRotation', 'jwtAccessTokens', 'dpop'],
+  };
+  /** Settings every form shows (the others come with a release, an edition, or a ticked flow). */
+  const EXPECT = ['name', 'distributionState', 'oauthEnabled'];
+  const OAUTH_EXPECT = ['callbackUrl', 'scopes', 'requireSecretWebServer', 'requireSecretRefresh', 'requirePkce'];
 
-  const TEXT_FIELDS = ['name', 'apiName', 'contactEmail'];
-  const CHECKBOXES = [
-    'oauthEnabled',
-    'clientCredentialsFlow',
-    'codeCredentialsFlow',
-    'requireSecretWebServer',
-    'requireSecretRefresh',
-    'requirePkce',
-  ];
-
-  /** A scope option's text ends with parenthesised protocol names: "Full access (full)". */
-  const SCOPE_TEXT = /\((?:[a-z_]+)(?:,\s*[a-z_]+)*\)\s*$/;
-
-  function optionText(opt) {
-    const t = dom.within(opt, 'span.slds-truncate[title]');
-    return dom.norm((t && t.getAttribute('title')) || opt.textContent);
-  }
-
-  /** The dual listbox holding OAuth scopes: by label, else by what its options look like. */
-  function scopesHost(doc, index) {
-    const byLabel = index.host(LABELS.scopes, 'lightning-dual-listbox');
-    if (byLabel) return byLabel;
-    for (const box of dom.queryAll(doc, 'lightning-dual-listbox')) {
-      const opts = dom.withinAll(box, '[role="option"]');
-      if (opts.some((o) => SCOPE_TEXT.test(optionText(o)))) return box;
-    }
-    return null;
-  }
-
-  /** One pass over the page: label text (lower case) → base-component host. */
-  function labelIndex(doc) {
-    const map = new Map();
-    const els = dom.queryAll(
-      doc,
-      'label, span.slds-form-element__label, span[part="label"], legend, [part="dual-listbox"] > div:first-child, .slds-form-element__legend'
-    );
-    for (const el of els) {
-      const key = dom.norm(el.textContent).toLowerCase();
-      if (!key || key.length > 200 || map.has(key)) continue;
-      const host = dom.closestDeep(el, dom.HOSTS);
-      if (host) map.set(key, { host, text: dom.norm(el.textContent) });
-    }
-    const shown = new Map(); // host → the label text found on the page
-    return {
-      host(labels, selector) {
-        for (const l of labels) {
-          const hit = map.get(dom.norm(l).toLowerCase());
-          if (hit && (!selector || hit.host.matches(selector))) {
-            shown.set(hit.host, hit.text);
-            return hit.host;
-          }
-        }
-        return null;
-      },
-      label: (host) => shown.get(host),
-    };
-  }
+  const hasShape = (doc) => !!(dom.query(doc, 'lightning-combobox') && dom.query(doc, 'lightning-input input[type="checkbox"], lightning-input'));
 
   function detect(doc) {
-    const index = labelIndex(doc);
-    const oauth = index.host(LABELS.oauthEnabled, 'lightning-input');
-    if (!oauth) return false;
-    return !!(index.host(LABELS.distributionState) || index.host(LABELS.name) || scopesHost(doc, index));
-  }
-
-  function readCheckbox(host) {
-    const input = dom.within(host, 'input[type="checkbox"]');
-    if (!input) return { reason: 'label found, but no checkbox next to it' };
-    return { value: !!input.checked };
-  }
-
-  function readText(host) {
-    const input = dom.within(host, 'textarea, input:not([type="checkbox"]):not([type="radio"]):not([type="hidden"])');
-    if (!input) return { reason: 'label found, but no text box next to it' };
-    return { value: String(input.value) };
-  }
-
-  /** Picklist value: the API value (data-value) when Setup exposes it, else the shown label. */
-  function readCombobox(host) {
-    const select = dom.within(host, 'select');
-    if (select) return { value: select.value };
-    const ctl = dom.within(host, '[role="combobox"]');
-    if (!ctl) return { reason: 'label found, but no picklist next to it' };
-    const v = ctl.getAttribute('data-value');
-    if (v) return { value: v };
-    const shown = dom.norm(ctl.value !== undefined && ctl.tagName === 'INPUT' ? ctl.value : ctl.textContent);
-    return shown ? { value: shown } : { value: null };
-  }
-
-  function readScopes(host) {
-    const list = dom.within(host, 'ul[data-selected-list], [data-selected-list]');
-    if (!list) return { reason: 'scope list found, but not its "Selected" column' };
-    return { value: dom.withinAll(list, '[role="option"]').map(optionText).filter(Boolean) };
+    if (doc.body && doc.body.classList.contains('sfdcBody')) return false;
+    const index = lwc.labelIndex(doc);
+    const lang = L.pageLang(doc);
+    if (lwc.byLabel(index, 'oauthEnabled', lang, (h) => h.matches('lightning-input'))) {
+      return !!(lwc.byLabel(index, 'distributionState', lang) || lwc.byLabel(index, 'name', lang) || lwc.structural(doc, ['scopes']).scopes);
+    }
+    // A language without labels: the ECA Manager's form by its path and shape.
+    return MANAGER.test(location.pathname) && !L.known(lang) && hasShape(doc) && index.size > 0 && !/\/home\/?$/.test(location.pathname);
   }
 
   /**
-   * Reads the form. `hint` ({controls, labels} of the previous read) may be passed when nothing
-   * was added to or removed from the page since: the hosts are then reused and only the values
-   * are read again, which skips the label search on every keystroke.
+   * Reads the form. `hint` (the previous read) may be passed when no node was added or removed
+   * since: its hosts are reused and only values are read again (no label search per keystroke);
+   * the sections' open state is looked at again, cheaply, through the toggles it kept.
    */
   function read(doc, hint) {
-    const reuse = !!(hint && hint.controls && Object.values(hint.controls).every((h) => h.isConnected));
-    const index = reuse ? null : labelIndex(doc);
-    const hostOf = (field, selector) => (reuse ? hint.controls[field] || null : index.host(LABELS[field], selector));
+    // Not on a page in an unknown language: what structure finds depends on what is shown, and
+    // showing a section is an attribute change, not an added node.
+    const reuse = !!(hint && hint.state && !hint.state.labelsUnknown && Object.values(hint.controls).every((h) => h.isConnected));
     const snapshot = { page: 'new-eca', unreadable: [] };
     const controls = {};
     const labels = {};
-    const take = (field, host, reader) => {
-      if (!host) return; // not on this page (or section not rendered): not checked
+    const state = reuse ? hint.state : locate(doc);
+    const closed = state.toggles.filter((s) => !lwc.isOpen(s.toggle));
+    if (reuse && closed.length !== state.closed) return read(doc, null); // a section opened or closed
+    const hidden = new Set();
+    for (const s of closed) for (const f of SECTIONS[s.name]) hidden.add(f);
+    for (const [field, [kind]] of Object.entries(FIELDS)) {
+      if (hidden.has(field)) continue;
+      const host = state.hosts[field];
+      if (!host) {
+        if (state.missing.includes(field)) snapshot.unreadable.push({ field, reason: missingReason(field, state.lang) });
+        continue;
+      }
       controls[field] = host;
-      labels[field] = (reuse ? hint.labels && hint.labels[field] : index.label(host)) || LABELS[field][0];
-      const r = reader(host);
+      labels[field] = state.labels[field];
+      const r = lwc.readAs(kind, field, host);
       if (r.reason) snapshot.unreadable.push({ field, reason: r.reason });
       else if (r.value !== null && r.value !== undefined) snapshot[field] = r.value;
-    };
-    for (const f of TEXT_FIELDS) take(f, hostOf(f, 'lightning-input'), readText);
-    take('distributionState', hostOf('distributionState'), readCombobox);
-    for (const f of CHECKBOXES) take(f, hostOf(f, 'lightning-input'), readCheckbox);
-    take('callbackUrl', hostOf('callbackUrl', 'lightning-textarea, lightning-input'), readText);
-    take('scopes', reuse ? hint.controls.scopes || null : scopesHost(doc, index), readScopes);
-    return { snapshot, controls, labels };
+    }
+    const hid = closed.flatMap((s) => SECTIONS[s.name].map((field) => ({ field, section: s.title })));
+    if (hid.length) snapshot.hidden = hid;
+    snapshot.labels = labels;
+    if (state.labelsUnknown) snapshot.labelsUnknown = state.labelsUnknown;
+    return { snapshot, controls, labels, state: { ...state, closed: closed.length } };
+  }
+
+  /** Why a setting every form shows was not found: no label in this language, or none on the page. */
+  function missingReason(field, lang) {
+    if (lang && lang !== 'en' && !L.has('fields', field, lang)) return `ECA Guard knows no "${lang}" label for it yet`;
+    return 'its label is not on this form (renamed or removed by a Salesforce release?)';
+  }
+
+  /** The full search: every field's host, by label, else by structure. */
+  function locate(doc) {
+    const lang = L.pageLang(doc);
+    const index = lwc.labelIndex(doc);
+    const hosts = {};
+    const labels = {};
+    for (const [field, [, sel]] of Object.entries(FIELDS)) {
+      const hit = lwc.byLabel(index, field, lang, (h) => h.matches(sel));
+      if (hit) {
+        hosts[field] = hit.host;
+        labels[field] = hit.text.slice(0, lwc.MAX_LABEL);
+      }
+    }
+    const byLabel = Object.keys(hosts).length;
+    const want = Object.keys(FIELDS).filter((f) => !hosts[f]);
+    for (const [field, host] of Object.entries(lwc.structural(doc, want, hosts))) {
+      hosts[field] = host;
+      labels[field] = lwc.labelOf(host) || L.of('fields', field, 'en')[0];
+    }
+    const toggles = [];
+    for (const s of lwc.sections(doc)) {
+      const name = lwc.sectionName(s.title, Object.keys(SECTIONS), lang);
+      if (name) toggles.push({ name, title: s.title, toggle: s.toggle });
+    }
+    // A form in a language without labels: say so, and report nothing as unreadable (the
+    // labels-unknown warning covers what could not be looked for).
+    const labelsUnknown = !L.known(lang) && byLabel === 0 ? lang || 'unknown' : null;
+    const oauthShown = !!(hosts.scopes || hosts.callbackUrl || hosts.requirePkce);
+    const missing = labelsUnknown ? [] : [...EXPECT, ...(oauthShown ? OAUTH_EXPECT : [])].filter((f) => !hosts[f]);
+    return { hosts, labels, toggles, labelsUnknown, missing, lang, closed: 0 };
   }
 
   g.readers.push({ id: 'new-eca', detect, read });

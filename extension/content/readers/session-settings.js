@@ -4,47 +4,44 @@
 //
 // The checkboxes carry positional ids (p23…) that shift when Salesforce adds a setting, so they
 // are found by label text: label[for] → checkbox, else the checkbox in the same row
-// (td.labelCol ↔ td.dataCol). A label that is missing (renamed, other edition, other locale not
-// in LABELS) is reported as unreadable, never guessed.
+// (td.labelCol ↔ td.dataCol), in every language content/labels.js has. A label that is missing
+// (renamed, other edition) is reported as unreadable, never guessed; a page in a language
+// without labels is marked `labelsUnknown`.
 (() => {
   'use strict';
   const g = globalThis.ecaGuard;
-  const { classic } = g;
+  const { classic, labels: L } = g;
 
   const PATH = /\/_ui\/system\/security\/SessionSettings\b/;
 
-  /** field → label per locale (English first: it is what the "could not read" note names). */
-  const LABELS = {
-    lockSessionsToIp: [
-      'Lock sessions to the IP address from which they originated',
-      'Sitzungen an die IP-Adresse binden, von der sie stammen',
-    ],
-    lockSessionsToDomain: [
-      'Lock sessions to the domain in which they were first used',
-      'Sitzungen an die Domäne binden, in der sie zuerst verwendet wurden',
-    ],
-    enforceIpRangesEveryRequest: [
-      'Enforce login IP ranges on every request',
-      'Anmelde-IP-Bereiche bei jeder Anforderung durchsetzen',
-    ],
-  };
+  const FIELDS = ['lockSessionsToIp', 'lockSessionsToDomain', 'enforceIpRangesEveryRequest'];
 
   function detect(doc) {
     if (!classic.isClassic(doc)) return false;
     if (PATH.test(location.pathname)) return true;
     // The path may change; two of our labels on one classic page is Session Settings too.
     const index = classic.labelIndex(doc);
+    const lang = L.pageLang(doc);
     let hits = 0;
-    for (const labels of Object.values(LABELS)) if (labels.some((l) => index.has(classic.labelKey(l)))) hits++;
+    for (const f of FIELDS) if (classic.labelsOf(f, lang).some((l) => index.has(classic.labelKey(l)))) hits++;
     return hits >= 2;
   }
 
   function read(doc) {
     const index = classic.labelIndex(doc);
+    const lang = L.pageLang(doc);
     const c = classic.collector('session-settings');
-    for (const [field, labels] of Object.entries(LABELS)) {
-      const found = classic.control(index, labels, 'input[type="checkbox"]');
-      c.value(field, found, found.control ? !!found.control.checked : null);
+    const found = FIELDS.map((f) => [f, classic.control(index, classic.labelsOf(f, lang), 'input[type="checkbox"]')]);
+    // A page in a language without labels: nothing here is known by structure (the rows have
+    // positional ids only), so say which language it is instead of "could not read" three times.
+    const unknown = classic.unknownLang(doc, found.some(([, r]) => r.label));
+    if (unknown) {
+      c.snapshot.labelsUnknown = unknown;
+      return c.result();
+    }
+    for (const [field, r] of found) {
+      if (r.reason && lang && lang !== 'en' && !L.has('fields', field, lang) && !r.label) r.reason = `ECA Guard knows no "${lang}" label for it yet`;
+      c.value(field, r, r.control ? !!r.control.checked : null);
     }
     return c.result();
   }
