@@ -47,6 +47,11 @@ enum Command {
         /// File to rewrite (mode 0600, atomically) with the current credential of every org and app.
         #[arg(long)]
         sink: Option<PathBuf>,
+        /// Whether the store keeps each key and secret (false: only with the Vault sink).
+        #[arg(long, value_name = "BOOL")]
+        store_secrets: Option<bool>,
+        #[command(flatten)]
+        vault: VaultArgs,
     },
     /// Print a one-time pairing code to paste into the extension's options page
     /// (`pair list`, `pair cancel ID`: the codes not used yet).
@@ -91,6 +96,82 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
     },
+}
+
+/// The Vault sink's flags (each overrides the `[vault]` section; `--vault-address` alone
+/// turns the sink on with the section's defaults). No flag takes a secret: only files do.
+#[derive(clap::Args)]
+struct VaultArgs {
+    /// Vault or OpenBao address (https://vault.acme.internal:8200).
+    #[arg(long = "vault-address", value_name = "URL")]
+    address: Option<String>,
+    /// KV v2 mount (default `secret`).
+    #[arg(long = "vault-mount", value_name = "MOUNT")]
+    mount: Option<String>,
+    /// Record path under the mount (default `eca-guard/{org}/{app}`).
+    #[arg(long = "vault-path-template", value_name = "TEMPLATE")]
+    path_template: Option<String>,
+    /// Namespace (X-Vault-Namespace).
+    #[arg(long = "vault-namespace", value_name = "NS")]
+    namespace: Option<String>,
+    /// PEM file of the CA that signed Vault's certificate.
+    #[arg(long = "vault-ca-file", value_name = "FILE")]
+    ca_file: Option<PathBuf>,
+    /// File holding a Vault token.
+    #[arg(long = "vault-token-file", value_name = "FILE")]
+    token_file: Option<PathBuf>,
+    /// AppRole role id.
+    #[arg(long = "vault-role-id", value_name = "ID")]
+    role_id: Option<String>,
+    /// File holding the AppRole secret id.
+    #[arg(long = "vault-secret-id-file", value_name = "FILE")]
+    secret_id_file: Option<PathBuf>,
+}
+
+impl VaultArgs {
+    fn apply(self, config: &mut Config) {
+        let any = self.address.is_some()
+            || self.mount.is_some()
+            || self.path_template.is_some()
+            || self.namespace.is_some()
+            || self.ca_file.is_some()
+            || self.token_file.is_some()
+            || self.role_id.is_some()
+            || self.secret_id_file.is_some();
+        if !any {
+            return;
+        }
+        let v = config.vault.get_or_insert_with(Default::default);
+        let set = |slot: &mut String, val: Option<String>| {
+            if let Some(x) = val {
+                *slot = x;
+            }
+        };
+        set(&mut v.address, self.address);
+        set(&mut v.mount, self.mount);
+        set(&mut v.path_template, self.path_template);
+        if self.namespace.is_some() {
+            v.namespace = self.namespace;
+        }
+        if self.ca_file.is_some() {
+            v.ca_file = self.ca_file;
+        }
+        // One way to authenticate: a flag for one replaces the other from the file.
+        if self.token_file.is_some() {
+            v.token_file = self.token_file;
+            v.role_id = None;
+            v.secret_id_file = None;
+        }
+        if self.role_id.is_some() || self.secret_id_file.is_some() {
+            v.token_file = None;
+            if self.role_id.is_some() {
+                v.role_id = self.role_id;
+            }
+            if self.secret_id_file.is_some() {
+                v.secret_id_file = self.secret_id_file;
+            }
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -187,7 +268,13 @@ fn load_config(cli: &Cli) -> Result<Config, SetupError> {
 fn run(cli: Cli) -> Result<ExitCode, CliError> {
     let mut config = load_config(&cli)?;
     match cli.command {
-        Command::Serve { listen, hook, sink } => {
+        Command::Serve {
+            listen,
+            hook,
+            sink,
+            store_secrets,
+            vault,
+        } => {
             if let Some(l) = listen {
                 config.listen = l;
             }
@@ -197,6 +284,11 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             if sink.is_some() {
                 config.sink = sink;
             }
+            if let Some(s) = store_secrets {
+                config.store_secrets = s;
+            }
+            vault.apply(&mut config);
+            config.validate()?;
             let state = eca_guard_server::State::open(&cli.data, config)?;
             let rt = tokio::runtime::Runtime::new().map_err(CliError::Runtime)?;
             rt.block_on(eca_guard_server::serve(state))?;
@@ -307,27 +399,21 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
                 eprintln!("no credentials stored");
             }
             for c in list {
-                if history {
-                    for v in store::history(&conn, &c.org, &c.app)? {
-                        println!(
-                            "{}\t{}\tv{}\t{}\t{}\tfrom {}",
-                            v.org,
-                            v.app,
-                            v.version,
-                            pairing::key_prefix(&v.consumer_key),
-                            time(v.stored_at),
-                            v.browser_id
-                        );
-                    }
+                let rows = if history {
+                    store::history_summary(&conn, &c.org, &c.app)?
                 } else {
+                    vec![c]
+                };
+                for v in rows {
                     println!(
-                        "{}\t{}\tv{}\t{}\t{}\tfrom {}",
-                        c.org,
-                        c.app,
-                        c.version,
-                        c.key_prefix,
-                        time(c.stored_at),
-                        c.browser_id
+                        "{}\t{}\tv{}\t{}\t{}\tfrom {}{}",
+                        v.org,
+                        v.app,
+                        v.version,
+                        v.key_prefix,
+                        time(v.stored_at),
+                        v.browser_id,
+                        v.delivery.as_ref().map(delivery).unwrap_or_default()
                     );
                 }
             }
@@ -340,7 +426,18 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
         } => {
             let conn = eca_guard_server::open_db(&cli.data)?;
             let Some(c) = store::get(&conn, &org, &app, version)? else {
-                eprintln!("eca-guard-server: nothing stored for org `{org}` app `{app}` (see `creds list`)");
+                let kept_elsewhere = store::history_summary(&conn, &org, &app)?
+                    .into_iter()
+                    .find(|v| version.is_none_or(|n| n == v.version));
+                match kept_elsewhere.and_then(|v| v.delivery) {
+                    Some(d) => eprintln!(
+                        "eca-guard-server: the secret of org `{org}` app `{app}` is not kept here (store_secrets = false); \
+                         it is in Vault at {} ({})",
+                        d.path,
+                        d.state.as_str()
+                    ),
+                    None => eprintln!("eca-guard-server: nothing stored for org `{org}` app `{app}` (see `creds list`)"),
+                }
                 return Ok(ExitCode::from(1));
             };
             match format {
@@ -356,6 +453,23 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The delivery column of `creds list`: `\tvault delivered v2`, `\tvault pending (unreachable, 3 tries)`.
+fn delivery(d: &store::DeliveryStatus) -> String {
+    let mut s = format!("\tvault {}", d.state.as_str());
+    if let Some(v) = d.vault_version {
+        s.push_str(&format!(" v{v}"));
+    }
+    if d.state == store::DeliveryState::Pending {
+        let tries = if d.attempts == 1 {
+            "1 try".to_owned()
+        } else {
+            format!("{} tries", d.attempts)
+        };
+        s.push_str(&format!(" ({}, {tries})", d.problem.as_deref().unwrap_or("queued")));
+    }
+    s
 }
 
 #[cfg(test)]
