@@ -39,6 +39,7 @@ install_deps() {
   # strace: the server's durability test checks that the WAL's fsync returns before "stored"
   # is written to the socket (server/tests/process.rs); without it that test only skips.
   apt_install strace strace
+  install_bao
   have cargo || { echo "cargo is missing: install rustup (https://rustup.rs) first" >&2; exit 1; }
   have node && have npm || { echo "node and npm are missing: install Node.js 20+ first" >&2; exit 1; }
 
