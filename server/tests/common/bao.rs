@@ -88,9 +88,15 @@ impl Bao {
     pub async fn persistent() -> Option<Bao> {
         let bin = binary()?;
         let mut b = Bao::new(bin, true);
+        // Raft: OpenBao 2 keeps no plain file storage. A single node, its own cluster port.
+        let data = b.dir.path().join("data");
+        std::fs::create_dir_all(&data).unwrap();
+        let cluster = free_port();
         let cfg = format!(
-            "storage \"file\" {{ path = \"{}\" }}\nlistener \"tcp\" {{ address = \"127.0.0.1:{}\"\n tls_disable = true }}\ndisable_mlock = true\napi_addr = \"{}\"\n",
-            b.dir.path().join("data").display(),
+            "storage \"raft\" {{\n path = \"{}\"\n node_id = \"n1\"\n}}\n\
+             listener \"tcp\" {{\n address = \"127.0.0.1:{}\"\n cluster_address = \"127.0.0.1:{cluster}\"\n tls_disable = true\n}}\n\
+             api_addr = \"{}\"\ncluster_addr = \"http://127.0.0.1:{cluster}\"\n",
+            data.display(),
             b.port,
             b.addr
         );
@@ -167,7 +173,12 @@ impl Bao {
             {
                 break;
             }
-            assert!(Instant::now() < deadline, "OpenBao did not start: {}", self.log());
+            let exited = self.child.as_mut().and_then(|c| c.try_wait().ok().flatten());
+            assert!(
+                exited.is_none() && Instant::now() < deadline,
+                "OpenBao did not start: {}",
+                self.log()
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         if !self.persistent {
