@@ -138,6 +138,17 @@ pub fn earlier_pending(conn: &Connection, path: &str, seq: i64) -> Result<Option
         .optional()?)
 }
 
+/// The newest KV version this server delivered to (or found at) `path`: the check-and-set
+/// version to try first, without reading the record (a conflict reads it).
+pub fn last_vault_version(conn: &Connection, path: &str) -> Result<u64, StoreError> {
+    let v: Option<i64> = conn.query_row(
+        "SELECT MAX(vault_version) FROM deliveries WHERE path = ?1",
+        params![path],
+        |r| r.get(0),
+    )?;
+    Ok(v.and_then(|v| u64::try_from(v).ok()).unwrap_or(0))
+}
+
 /// When the next pending delivery is due, milliseconds since the epoch.
 pub fn next_due_ms(conn: &Connection) -> Result<Option<i64>, StoreError> {
     Ok(conn.query_row(

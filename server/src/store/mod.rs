@@ -15,8 +15,8 @@ mod writer;
 use serde::Serialize;
 
 pub use deliveries::{
-    delivery_of, earlier_pending, fail_delivery, finish_delivery, next_due_ms, pending, pending_due, retry_now,
-    set_attempt_cas, Pending,
+    delivery_of, earlier_pending, fail_delivery, finish_delivery, last_vault_version, next_due_ms, pending,
+    pending_due, retry_now, set_attempt_cas, Pending,
 };
 pub use queries::{
     browser, browsers, cancel_pairing_code, create_pairing_code, current_all, get, has_message, history,

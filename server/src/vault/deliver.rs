@@ -134,23 +134,30 @@ pub struct Job<'a> {
     pub attempt_cas: Option<u64>,
 }
 
-/// Delivers one credential. `first` is metadata already read for it.
+/// Delivers one credential. `guess`: a check-and-set version to write with at once, without
+/// reading the record first (the version this server last saw there): if another writer came
+/// in between, the write is refused as a conflict, and the record is read and decided on.
 pub async fn deliver(
     state: &State,
     sink: &Sink,
     job: &mut Job<'_>,
-    mut first: Option<Meta>,
+    mut guess: Option<u64>,
 ) -> Result<Outcome, DeliverError> {
     let fp = super::seal::vault_fingerprint(job.credentials);
     let mut waited = false;
     for _ in 0..ROUNDS {
-        let meta = match first.take() {
-            Some(m) => m,
-            None => sink.client.read_meta(job.path).await?,
+        let (meta, d) = match guess.take() {
+            Some(cas) => (None, Decision::Write(cas)),
+            None => {
+                let m = sink.client.read_meta(job.path).await?;
+                let d = decide(&m, &fp, job.provenance.received_at, job.attempt_cas);
+                (Some(m), d)
+            }
         };
-        let d = decide(&meta, &fp, job.provenance.received_at, job.attempt_cas);
         if matches!(d, Decision::Ours(_) | Decision::Superseded(_))
-            && matches!(described(&meta), Described::Unknown { .. })
+            && meta
+                .as_ref()
+                .is_some_and(|m| matches!(described(m), Described::Unknown { .. }))
             && !waited
         {
             waited = true;

@@ -4,7 +4,7 @@
 
 use eca_guard::pairing::CredentialsPlain;
 
-use super::deliver::{self, Decision, Job, Outcome};
+use super::deliver::{self, Job, Outcome};
 use super::{backoff_ms, now_ms, Provenance, Sink};
 use crate::store::{self, DeliveryState, DeliveryStatus, Incoming, NewDelivery, StoreError, StoreOutcome};
 use crate::State;
@@ -49,36 +49,18 @@ pub async fn receive(
             next_attempt_ms,
             received_at,
         };
-    let decided = |s: DeliveryState, v: u64| NewDelivery {
-        path: path.clone(),
-        state: s,
-        sealed: None,
-        attempt_cas: None,
-        vault_version: Some(v),
-        problem: None,
-        attempts: 1,
-        next_attempt_ms: 0,
-        received_at,
-    };
-    let vfp = super::seal::vault_fingerprint(c);
-    // `first`: the metadata read for an attempt made by this request.
-    let (delivery, first) = match earlier {
+    // `guess`: the check-and-set version this request writes with first, the one this server
+    // last saw at the record (a conflict reads the record and decides: vault/deliver.rs).
+    let (delivery, guess) = match earlier {
         // An older version of this record is still pending: it goes first, this one after it.
         Some(problem) => (pending(problem, 0, 0, None), None),
-        None => match sink.client.read_meta(&path).await {
-            Ok(meta) => match deliver::decide(&meta, &vfp, received_at, None) {
-                Decision::Already(v) => (decided(DeliveryState::Delivered, v), None),
-                Decision::Superseded(v) => (decided(DeliveryState::Superseded, v), None),
-                Decision::Write(cas) => (pending(None, 0, now_ms(), Some(cas)), Some(meta)),
-                Decision::Ours(_) => (pending(None, 0, now_ms(), None), Some(meta)),
-            },
-            Err(e) => {
-                tracing::warn!(org = %c.org, app = %c.app, path = %path, problem = e.problem(), error = %e,
-                    "Vault delivery pending: the credential is kept sealed and retried");
-                let next = now_ms() + backoff_ms(1, sink.config.retry_max_secs);
-                (pending(Some(e.problem().to_owned()), 1, next, None), None)
-            }
-        },
+        None => {
+            let cas = {
+                let conn = state.0.reader.lock().map_err(|_| StoreError::Closed)?;
+                store::last_vault_version(&conn, &path)?
+            };
+            (pending(None, 0, now_ms(), Some(cas)), Some(cas))
+        }
     };
     let attempt_cas = delivery.attempt_cas;
     let mut outcome = state
@@ -98,8 +80,8 @@ pub async fn receive(
         .delivery
         .as_ref()
         .is_some_and(|d| d.state == DeliveryState::Pending);
-    match (outcome.delivery_added, pending_now, first) {
-        (true, true, Some(meta)) => {
+    match (outcome.delivery_added, pending_now, guess) {
+        (true, true, Some(cas)) => {
             let mut job = Job {
                 seq: outcome.seq,
                 path: &path,
@@ -107,7 +89,7 @@ pub async fn receive(
                 provenance: &provenance,
                 attempt_cas,
             };
-            let status = attempt(state, sink, &mut job, Some(meta), 0).await?;
+            let status = attempt(state, sink, &mut job, Some(cas), 0).await?;
             outcome.delivery = Some(status);
         }
         (added, true, _) => {
@@ -129,13 +111,13 @@ pub(super) async fn attempt(
     state: &State,
     sink: &Sink,
     job: &mut Job<'_>,
-    first: Option<super::client::Meta>,
+    guess: Option<u64>,
     attempts: u32,
 ) -> Result<DeliveryStatus, StoreError> {
     let c = job.credentials;
     let attempts = attempts.saturating_add(1);
     let seq = job.seq;
-    match deliver::deliver(state, sink, job, first).await {
+    match deliver::deliver(state, sink, job, guess).await {
         Ok(outcome) => {
             let (s, v) = match outcome {
                 Outcome::Delivered(v) => (DeliveryState::Delivered, v),
