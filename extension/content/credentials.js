@@ -24,7 +24,7 @@
   const NOT_VALUES = /^(consumer (key|secret)|copy|show|hide|reveal|click to reveal)$/i;
 
   // Why a delivery into the server's Vault waits (the receipt's delivery.problem, one per code
-  // of server/src/vault/client.rs PROBLEMS): our own words; the server retries in each case.
+  // of server/src/vault/error.rs PROBLEMS): our own words; the server retries in each case.
   const VAULT_WAITS = {
     unreachable: 'the server cannot reach Vault',
     timeout: 'Vault did not answer in time',

@@ -7,8 +7,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use eca_guard::pairing::{self, PairingCode};
 use eca_guard_server::store::{self, StoreError};
-use eca_guard_server::text::{scope, shell_quote, shown, time};
+use eca_guard_server::text::{delivery, scope, shell_quote, shown, time};
 use eca_guard_server::{Config, SetupError};
+use vault_args::VaultArgs;
+
+mod vault_args;
 
 /// `println!` that stops quietly when stdout is closed (`eca-guard-server creds list | head`)
 /// instead of panicking with "failed printing to stdout: Broken pipe".
@@ -96,82 +99,6 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
     },
-}
-
-/// The Vault sink's flags (each overrides the `[vault]` section; `--vault-address` alone
-/// turns the sink on with the section's defaults). No flag takes a secret: only files do.
-#[derive(clap::Args)]
-struct VaultArgs {
-    /// Vault or OpenBao address (https://vault.acme.internal:8200).
-    #[arg(long = "vault-address", value_name = "URL")]
-    address: Option<String>,
-    /// KV v2 mount (default `secret`).
-    #[arg(long = "vault-mount", value_name = "MOUNT")]
-    mount: Option<String>,
-    /// Record path under the mount (default `eca-guard/{org}/{app}`).
-    #[arg(long = "vault-path-template", value_name = "TEMPLATE")]
-    path_template: Option<String>,
-    /// Namespace (X-Vault-Namespace).
-    #[arg(long = "vault-namespace", value_name = "NS")]
-    namespace: Option<String>,
-    /// PEM file of the CA that signed Vault's certificate.
-    #[arg(long = "vault-ca-file", value_name = "FILE")]
-    ca_file: Option<PathBuf>,
-    /// File holding a Vault token.
-    #[arg(long = "vault-token-file", value_name = "FILE")]
-    token_file: Option<PathBuf>,
-    /// AppRole role id.
-    #[arg(long = "vault-role-id", value_name = "ID")]
-    role_id: Option<String>,
-    /// File holding the AppRole secret id.
-    #[arg(long = "vault-secret-id-file", value_name = "FILE")]
-    secret_id_file: Option<PathBuf>,
-}
-
-impl VaultArgs {
-    fn apply(self, config: &mut Config) {
-        let any = self.address.is_some()
-            || self.mount.is_some()
-            || self.path_template.is_some()
-            || self.namespace.is_some()
-            || self.ca_file.is_some()
-            || self.token_file.is_some()
-            || self.role_id.is_some()
-            || self.secret_id_file.is_some();
-        if !any {
-            return;
-        }
-        let v = config.vault.get_or_insert_with(Default::default);
-        let set = |slot: &mut String, val: Option<String>| {
-            if let Some(x) = val {
-                *slot = x;
-            }
-        };
-        set(&mut v.address, self.address);
-        set(&mut v.mount, self.mount);
-        set(&mut v.path_template, self.path_template);
-        if self.namespace.is_some() {
-            v.namespace = self.namespace;
-        }
-        if self.ca_file.is_some() {
-            v.ca_file = self.ca_file;
-        }
-        // One way to authenticate: a flag for one replaces the other from the file.
-        if self.token_file.is_some() {
-            v.token_file = self.token_file;
-            v.role_id = None;
-            v.secret_id_file = None;
-        }
-        if self.role_id.is_some() || self.secret_id_file.is_some() {
-            v.token_file = None;
-            if self.role_id.is_some() {
-                v.role_id = self.role_id;
-            }
-            if self.secret_id_file.is_some() {
-                v.secret_id_file = self.secret_id_file;
-            }
-        }
-    }
 }
 
 #[derive(Subcommand)]
@@ -453,23 +380,6 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The delivery column of `creds list`: `\tvault delivered v2`, `\tvault pending (unreachable, 3 tries)`.
-fn delivery(d: &store::DeliveryStatus) -> String {
-    let mut s = format!("\tvault {}", d.state.as_str());
-    if let Some(v) = d.vault_version {
-        s.push_str(&format!(" v{v}"));
-    }
-    if d.state == store::DeliveryState::Pending {
-        let tries = if d.attempts == 1 {
-            "1 try".to_owned()
-        } else {
-            format!("{} tries", d.attempts)
-        };
-        s.push_str(&format!(" ({}, {tries})", d.problem.as_deref().unwrap_or("queued")));
-    }
-    s
 }
 
 #[cfg(test)]

@@ -51,6 +51,23 @@ pub fn time(secs: i64) -> String {
     )
 }
 
+/// The delivery column of `creds list`: `\tvault delivered v2`, `\tvault pending (unreachable, 3 tries)`.
+pub fn delivery(d: &crate::store::DeliveryStatus) -> String {
+    let mut s = format!("\tvault {}", d.state.as_str());
+    if let Some(v) = d.vault_version {
+        s.push_str(&format!(" v{v}"));
+    }
+    if d.state == crate::store::DeliveryState::Pending {
+        let tries = if d.attempts == 1 {
+            "1 try".to_owned()
+        } else {
+            format!("{} tries", d.attempts)
+        };
+        s.push_str(&format!(" ({}, {tries})", d.problem.as_deref().unwrap_or("queued")));
+    }
+    s
+}
+
 /// RFC 3339 in UTC (`2026-12-01T10:58:00Z`, `2026-12-01T10:58:00.123456789Z`, as [`time`]
 /// writes and Vault answers) to Unix seconds; `None` for anything else.
 pub fn parse_time(s: &str) -> Option<i64> {
@@ -93,6 +110,34 @@ pub fn parse_time(s: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_delivery_column_says_state_version_and_why_it_waits() {
+        use crate::store::{DeliveryState, DeliveryStatus};
+        let d = |state, vault_version, problem: Option<&str>, attempts| DeliveryStatus {
+            state,
+            path: "p".into(),
+            vault_version,
+            problem: problem.map(Into::into),
+            attempts,
+        };
+        assert_eq!(
+            delivery(&d(DeliveryState::Delivered, Some(2), None, 1)),
+            "\tvault delivered v2"
+        );
+        assert_eq!(
+            delivery(&d(DeliveryState::Pending, None, Some("unreachable"), 3)),
+            "\tvault pending (unreachable, 3 tries)"
+        );
+        assert_eq!(
+            delivery(&d(DeliveryState::Pending, None, None, 0)),
+            "\tvault pending (queued, 0 tries)"
+        );
+        assert_eq!(
+            delivery(&d(DeliveryState::Superseded, Some(5), None, 1)),
+            "\tvault superseded v5"
+        );
+    }
 
     #[test]
     fn times_read_back_as_written_and_as_vault_writes_them() {

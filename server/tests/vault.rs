@@ -267,3 +267,49 @@ async fn several_servers_on_one_vault_never_clobber_each_other() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_version_stored_before_the_sink_was_configured_is_delivered_when_sent_again() {
+    let Some(bao) = Bao::dev().await else { return };
+    bao.policy("eca-guard-sink", POLICY).await;
+    let (role_id, secret_id_file) = bao.approle("later", "eca-guard-sink").await;
+    let client = reqwest::Client::new();
+    let s = Server::new();
+    let base = serve_live(s.state.clone()).await;
+    let p = pair_live(&client, &s, &base, "laptop").await;
+    let c = creds(ORG, APP, "3MVG9Key", "StoredBeforeVault");
+    assert_eq!(
+        send_live(&client, &p.keys, &c).await.delivery,
+        None,
+        "no sink, no delivery"
+    );
+
+    // The same data directory, now with the sink.
+    let state = eca_guard_server::State::open(
+        s.dir.path(),
+        Config {
+            vault: Some(VaultConfig {
+                address: bao.addr.clone(),
+                role_id: Some(role_id),
+                secret_id_file: Some(secret_id_file),
+                ..VaultConfig::default()
+            }),
+            ..Config::default()
+        },
+    )
+    .unwrap();
+    let base = serve_live(state).await;
+    // The browser's pairing, pointed at the new listener (same server key).
+    let mut pk = eca_guard::pairing::PairedKeys::from_token(&p.keys).unwrap();
+    pk.server = base.clone();
+    let r = send_live(&client, &pk.to_token(), &c).await;
+    let d = r.delivery.unwrap();
+    assert_eq!(
+        (r.unchanged, d.state, d.version),
+        (true, DeliveryState::Delivered, Some(1))
+    );
+    assert_eq!(
+        bao.kv_get(PATH, None)["data"]["data"]["consumer_secret"],
+        "StoredBeforeVault"
+    );
+}

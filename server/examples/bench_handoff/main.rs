@@ -262,10 +262,14 @@ async fn run(
     lat.sort();
     let rate = messages as f64 / wall;
     let (p50, p99) = (pct(&lat, 0.50), pct(&lat, 0.99));
-    assert_eq!(
-        store::list(&conn, None).unwrap().len(),
-        messages,
-        "every handoff stored"
+    let stored = store::list(&conn, None).unwrap();
+    assert_eq!(stored.len(), messages, "every handoff stored");
+    assert!(
+        stored.iter().all(|c| c
+            .delivery
+            .as_ref()
+            .is_none_or(|d| d.state == store::DeliveryState::Delivered)),
+        "with the Vault sink, every handoff delivered"
     );
     (Figures { rate, p50, p99 }, dir, keys)
 }

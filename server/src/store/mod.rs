@@ -7,6 +7,7 @@
 //! `schema` opens the database (file modes, durability settings, migrations), `queries` reads
 //! and writes records, `writer` is the one thread that commits, in groups.
 
+mod credentials;
 mod deliveries;
 mod queries;
 mod schema;
@@ -14,14 +15,12 @@ mod writer;
 
 use serde::Serialize;
 
+pub use credentials::{current_all, get, has_message, history, history_summary, list, store, NewCredential};
 pub use deliveries::{
     delivery_of, earlier_pending, fail_delivery, finish_delivery, last_vault_version, next_due_ms, pending,
     pending_due, retry_now, set_attempt_cas, Pending,
 };
-pub use queries::{
-    browser, browsers, cancel_pairing_code, create_pairing_code, current_all, get, has_message, history,
-    history_summary, list, pair, pairing_codes, revoke, store, NewCredential,
-};
+pub use queries::{browser, browsers, cancel_pairing_code, create_pairing_code, pair, pairing_codes, revoke};
 pub use schema::open;
 pub use writer::{Change, Incoming, Job, Writer};
 

@@ -3,7 +3,8 @@
 
 use rusqlite::{Connection, TransactionBehavior};
 
-use super::queries::{pair, store, NewCredential};
+use super::credentials::{store, NewCredential};
+use super::queries::pair;
 use super::{NewDelivery, StoreError, StoreOutcome};
 
 /// A received credential, as the writer stores it.

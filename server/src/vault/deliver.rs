@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use eca_guard::pairing::Credentials;
 
-use super::client::{Meta, VaultError, Written};
+use super::client::{Meta, Written};
+use super::error::VaultError;
 use super::{describe, Provenance, Sink, VersionData};
 use crate::store::{self, StoreError};
 use crate::State;

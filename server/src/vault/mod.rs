@@ -3,13 +3,14 @@
 //! it waits sealed in the local store and is retried with backoff (docs/server.md,
 //! "Delivering into Vault").
 //!
-//! `config` is the `[vault]` section, `client` the HTTP requests, `seal` the pending queue's
+//! `config` is the `[vault]` section, `client` the HTTP requests, `error` their failures, `seal` the pending queue's
 //! encryption and the fingerprints, `deliver` the check-and-set decision and one delivery,
 //! `receive` the request's own attempt, `retry` the background retrier.
 
 pub mod client;
 pub mod config;
 mod deliver;
+pub mod error;
 mod receive;
 mod retry;
 pub mod seal;
