@@ -313,3 +313,43 @@ async fn a_version_stored_before_the_sink_was_configured_is_delivered_when_sent_
         "StoredBeforeVault"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_send_for_a_waiting_record_makes_its_delivery_due_at_once() {
+    let Some(bao) = Bao::dev().await else { return };
+    bao.policy(
+        "no-write",
+        r#"path "secret/metadata/eca-guard/*" { capabilities = ["read"] }"#,
+    )
+    .await;
+    let (s, base) = sink_server(&bao, "waiting", "no-write", true).await;
+    let client = reqwest::Client::new();
+    let p = pair_live(&client, &s, &base, "laptop").await;
+    let c = creds(ORG, APP, "3MVG9Key", "WaitingSecret");
+    let r = send_live(&client, &p.keys, &c).await;
+    assert_eq!(r.delivery.unwrap().state, DeliveryState::Pending);
+    // Its next attempt an hour away (set twice: an attempt in flight may have just rescheduled
+    // it); the policy fixed.
+    for _ in 0..2 {
+        s.db()
+            .execute("UPDATE deliveries SET next_attempt_ms = 9000000000000", [])
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    bao.policy("no-write", POLICY).await;
+    // A rotation queues behind it, and makes both due now: delivered in order.
+    let r = send_live(&client, &p.keys, &creds(ORG, APP, "3MVG9Key", "NewerSecret")).await;
+    assert_eq!((r.version, r.delivery.unwrap().state), (2, DeliveryState::Pending));
+    let started = Instant::now();
+    let d = wait_delivery(&s, Stored::Delivered).await;
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(d.vault_version, Some(2));
+    assert_eq!(
+        bao.kv_get(PATH, Some(1))["data"]["data"]["consumer_secret"],
+        "WaitingSecret"
+    );
+    assert_eq!(
+        bao.kv_get(PATH, Some(2))["data"]["data"]["consumer_secret"],
+        "NewerSecret"
+    );
+}

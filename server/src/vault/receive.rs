@@ -92,12 +92,11 @@ pub async fn receive(
             let status = attempt(state, sink, &mut job, Some(cas), 0).await?;
             outcome.delivery = Some(status);
         }
-        (added, true, _) => {
-            if !added {
-                // The same credential sent again while its delivery waits: try it now.
-                let p = path.clone();
-                state.0.writer.change(move |conn| store::retry_now(conn, &p)).await?;
-            }
+        (_, true, _) => {
+            // A send for a record whose delivery waits (the same credential again, or a newer
+            // one queued behind an older): its pending versions are tried now.
+            let p = path.clone();
+            state.0.writer.change(move |conn| store::retry_now(conn, &p)).await?;
             sink.wake.notify_one();
         }
         _ => {}
