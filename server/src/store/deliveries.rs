@@ -106,11 +106,15 @@ fn pending_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Pending> {
     })
 }
 
-/// Pending deliveries due at `now_ms`, oldest first (per record, versions go in order).
+/// The oldest pending delivery of its record: only it may go next (versions go in order).
+const HEAD: &str =
+    "NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.state = 'pending' AND e.path = d.path AND e.seq < d.seq)";
+
+/// Pending deliveries due at `now_ms` that are the oldest of their record, oldest first.
 pub fn pending_due(conn: &Connection, now_ms: i64, limit: usize) -> Result<Vec<Pending>, StoreError> {
     let sql = format!(
         "SELECT {PENDING_COLS} FROM deliveries d JOIN credentials c ON c.seq = d.seq
-         WHERE d.state = 'pending' AND d.next_attempt_ms <= ?1 ORDER BY d.seq LIMIT ?2"
+         WHERE d.state = 'pending' AND d.next_attempt_ms <= ?1 AND {HEAD} ORDER BY d.seq LIMIT ?2"
     );
     let mut st = conn.prepare(&sql)?;
     let rows = st.query_map(params![now_ms, i64::try_from(limit).unwrap_or(i64::MAX)], pending_row)?;
@@ -149,13 +153,12 @@ pub fn last_vault_version(conn: &Connection, path: &str) -> Result<u64, StoreErr
     Ok(v.and_then(|v| u64::try_from(v).ok()).unwrap_or(0))
 }
 
-/// When the next pending delivery is due, milliseconds since the epoch.
+/// When the next pending delivery that may go (the oldest of its record) is due, milliseconds
+/// since the epoch. A newer version waiting behind an older one does not count: the retrier
+/// would only wake to skip it.
 pub fn next_due_ms(conn: &Connection) -> Result<Option<i64>, StoreError> {
-    Ok(conn.query_row(
-        "SELECT MIN(next_attempt_ms) FROM deliveries WHERE state = 'pending'",
-        [],
-        |r| r.get(0),
-    )?)
+    let sql = format!("SELECT MIN(d.next_attempt_ms) FROM deliveries d WHERE d.state = 'pending' AND {HEAD}");
+    Ok(conn.query_row(&sql, [], |r| r.get(0))?)
 }
 
 /// Makes the pending deliveries to `path` due now (a new send for the record arrived).
@@ -213,4 +216,36 @@ pub fn fail_delivery(
         params![problem, attempts, next_attempt_ms, seq],
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_version_waiting_behind_an_older_one_is_neither_due_nor_a_reason_to_wake() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let conn = super::super::open(&dir.path().join("s.sqlite3")).unwrap_or_else(|e| panic!("{e}"));
+        conn.execute_batch(
+            "INSERT INTO browsers (id, public_key, label, paired_at) VALUES ('b', x'00', '', 1);
+             INSERT INTO messages VALUES ('m1', 'b', 1, 1), ('m2', 'b', 1, 1), ('m3', 'b', 1, 1);
+             INSERT INTO credentials (seq, org, app, version, browser_id, message_id, stored_at)
+                 VALUES (1, 'o', 'a', 1, 'b', 'm1', 1), (2, 'o', 'a', 2, 'b', 'm2', 1), (3, 'o', 'x', 1, 'b', 'm3', 1);
+             INSERT INTO deliveries (seq, path, state, received_at, next_attempt_ms) VALUES
+                 (1, 'p/a', 'pending', 1, 5000), (2, 'p/a', 'pending', 1, 0), (3, 'p/x', 'pending', 1, 7000);",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let due = |now| {
+            pending_due(&conn, now, 10)
+                .unwrap_or_default()
+                .iter()
+                .map(|p| p.seq)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(due(1000), Vec::<i64>::new(), "version 2 waits for version 1");
+        assert_eq!(next_due_ms(&conn).ok().flatten(), Some(5000));
+        assert_eq!(due(8000), vec![1, 3]);
+        retry_now(&conn, "p/a").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(due(1000), vec![1]);
+    }
 }

@@ -160,7 +160,8 @@ fn to_v3(conn: &Connection) -> Result<(), StoreError> {
              vault_version INTEGER,
              done_at INTEGER
          );
-         CREATE INDEX deliveries_pending ON deliveries (state, next_attempt_ms);",
+         CREATE INDEX deliveries_pending ON deliveries (state, next_attempt_ms);
+         CREATE INDEX deliveries_path ON deliveries (path, state, seq);",
     )?;
     let rows: Vec<(i64, String)> = {
         let mut st = conn.prepare("SELECT seq, consumer_key FROM credentials WHERE consumer_key IS NOT NULL")?;

@@ -1,6 +1,7 @@
-//! A credentials request with the Vault sink on: read the record's metadata, store the
-//! version with its delivery (sealed while pending) in one transaction, then deliver it before
-//! answering; whatever Vault says, the answer is only sent once the store holds the outcome.
+//! A credentials request with the Vault sink on: store the version with its delivery (sealed
+//! while pending) in one transaction, then deliver it before answering, writing with the
+//! check-and-set version this server last saw at the record; whatever Vault says, the answer
+//! is only sent once the store holds the outcome.
 
 use eca_guard::pairing::CredentialsPlain;
 
