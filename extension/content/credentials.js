@@ -23,6 +23,30 @@
   const VALUE = /^[\x21-\x7e]{12,512}$/;
   const NOT_VALUES = /^(consumer (key|secret)|copy|show|hide|reveal|click to reveal)$/i;
 
+  // Why a delivery into the server's Vault waits (the receipt's delivery.problem, one per code
+  // of server/src/vault/error.rs PROBLEMS): our own words; the server retries in each case.
+  const VAULT_WAITS = {
+    unreachable: 'the server cannot reach Vault',
+    timeout: 'Vault did not answer in time',
+    permission_denied: 'Vault refused the write (permission denied: check the policy; the server\'s log names the path)',
+    login_failed: 'the server could not log in to Vault (see its log)',
+    credentials_file: 'the server cannot read its Vault token or secret id file',
+    unavailable: 'Vault is sealed or unavailable',
+    refused: 'Vault refused the write (see the server\'s log)',
+    bad_answer: 'Vault\'s answer was not understood (see the server\'s log)',
+    conflict: 'other servers kept writing this record',
+    unreadable: 'the server cannot open its sealed copy (see its log)',
+  };
+
+  /** The receipt's delivery into Vault, as the end of the status line ('' without one). */
+  function vaultText(d) {
+    if (!d) return '';
+    if (d.state === 'delivered') return ` Delivered to Vault (version ${d.version}).`;
+    if (d.state === 'superseded') return ' Not written to Vault: it already holds a newer credential for this app.';
+    if (d.state === 'pending') return ` Stored, delivery to Vault pending: ${VAULT_WAITS[d.problem] || 'queued'}; the server retries.`;
+    return '';
+  }
+
   // One-off messages (the protocol's send), not main.js's port: a port that drops re-sends what
   // was waiting on it, and a message that holds a secret must never be sent twice.
 
@@ -254,8 +278,9 @@
       const r = reply.receipt;
       const what = r.unchanged ? 'already stored (unchanged)' : r.version > 1 ? `stored as version ${r.version}` : 'stored';
       const named = label && label !== r.app ? ` ("${label}")` : '';
-      show('ok', `Sent to ${r.server}: ${r.org} / ${r.app}${named}, key ${r.keyPrefix}, ${what}.`);
+      show('ok', `Sent to ${r.server}: ${r.org} / ${r.app}${named}, key ${r.keyPrefix}, ${what}.${vaultText(r.delivery)}`);
       host.dataset.sent = r.unchanged ? 'unchanged' : String(r.version);
+      if (r.delivery) host.dataset.delivery = r.delivery.state;
       guide(reply.afterSend);
       probeKey = read.consumerKey; // the key only; the secret is not kept
       probeStart = Date.now();

@@ -8,7 +8,7 @@ use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use eca_guard::pairing::{self, PairReply, Receipt, ServerInfo};
+use eca_guard::pairing::{self, Delivery, DeliveryState, PairReply, Receipt, ServerInfo};
 
 use crate::store::{self, StoreError};
 use crate::{handoff, host, now_secs, AppError, Config, State};
@@ -176,22 +176,30 @@ async fn credentials_handler(
             return Err(AppError::OrgNotAllowed);
         }
     }
-    let creds = plain.credentials.clone();
-    let outcome = state
-        .0
-        .writer
-        .store(
-            plain.id.clone(),
-            browser_id.clone(),
-            i64::try_from(plain.ts).unwrap_or(i64::MAX),
-            creds,
-        )
-        .await
-        .inspect_err(|e| {
-            if matches!(e, StoreError::Replayed) {
-                tracing::warn!(browser = %browser_id, message = %plain.id, "replayed message");
-            }
-        })?;
+    let fingerprint = state.0.local_keys.local_fingerprint(&plain.credentials);
+    let stored = match &state.0.vault {
+        Some(sink) => crate::vault::receive(&state, sink, &plain, &browser_id, fingerprint).await,
+        None => {
+            state
+                .0
+                .writer
+                .store(store::Incoming {
+                    message_id: plain.id.clone(),
+                    browser_id: browser_id.clone(),
+                    sent_at: i64::try_from(plain.ts).unwrap_or(i64::MAX),
+                    credentials: plain.credentials.clone(),
+                    fingerprint,
+                    keep_secret: state.0.config.store_secrets,
+                    delivery: None,
+                })
+                .await
+        }
+    };
+    let outcome = stored.inspect_err(|e| {
+        if matches!(e, StoreError::Replayed) {
+            tracing::warn!(browser = %browser_id, message = %plain.id, "replayed message");
+        }
+    })?;
     let c = &plain.credentials;
     tracing::info!(
         browser = %browser_id,
@@ -201,6 +209,7 @@ async fn credentials_handler(
         key = ?pairing::key_prefix(&c.consumer_key),
         version = outcome.version,
         unchanged = outcome.unchanged,
+        delivery = outcome.delivery.as_ref().map_or("none", |d| d.state.as_str()),
         "credentials stored"
     );
     if !outcome.unchanged {
@@ -214,6 +223,16 @@ async fn credentials_handler(
         version: outcome.version,
         unchanged: outcome.unchanged,
         server: state.0.config.name.clone(),
+        delivery: outcome.delivery.map(|d| Delivery {
+            sink: "vault".into(),
+            state: match d.state {
+                store::DeliveryState::Pending => DeliveryState::Pending,
+                store::DeliveryState::Delivered => DeliveryState::Delivered,
+                store::DeliveryState::Superseded => DeliveryState::Superseded,
+            },
+            version: d.vault_version,
+            problem: d.problem,
+        }),
     };
     sealed(pairing::seal_receipt(&response, &receipt))
 }

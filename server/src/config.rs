@@ -41,6 +41,11 @@ pub struct Config {
     pub hook: Option<String>,
     /// File rewritten atomically (mode 0600) with the current credential of every org and app.
     pub sink: Option<PathBuf>,
+    /// Whether the store keeps each version's key and secret (`false`: only metadata, the
+    /// replay log, and the sealed pending deliveries; needs the Vault sink).
+    pub store_secrets: bool,
+    /// The Vault sink (`[vault]`).
+    pub vault: Option<crate::vault::VaultConfig>,
 }
 
 impl Default for Config {
@@ -60,6 +65,8 @@ impl Default for Config {
             tcp_keepalive_secs: 60,
             hook: None,
             sink: None,
+            store_secrets: true,
+            vault: None,
         }
     }
 }
@@ -108,6 +115,21 @@ impl Config {
         }
         if !(1..=65_536).contains(&self.max_connections) {
             return invalid("max_connections", "must be 1 to 65536");
+        }
+        if !self.store_secrets && self.vault.is_none() {
+            return invalid(
+                "store_secrets",
+                "may be false only with a `[vault]` sink, which then holds the secrets",
+            );
+        }
+        if !self.store_secrets && self.sink.is_some() {
+            return invalid(
+                "sink",
+                "is written from the stored secrets: it needs store_secrets = true",
+            );
+        }
+        if let Some(v) = &self.vault {
+            v.validate()?;
         }
         Ok(())
     }

@@ -48,6 +48,7 @@ pub async fn serve_on(listener: tokio::net::TcpListener, state: State) -> Result
     if local.ip().is_unspecified() && cfg.public_url.is_none() {
         tracing::warn!("listening on all addresses without `public_url`: only localhost names are answered");
     }
+    state.start_deliveries();
     let router = crate::app_on(state, local);
     let permits = Arc::new(tokio::sync::Semaphore::new(cfg.max_connections));
     let keepalive = socket2::TcpKeepalive::new()

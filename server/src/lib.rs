@@ -14,6 +14,7 @@ pub mod http;
 pub mod setup;
 pub mod store;
 pub mod text;
+pub mod vault;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -52,6 +53,10 @@ struct Inner {
     info: ServerInfo,
     data_dir: PathBuf,
     sink_lock: tokio::sync::Mutex<()>,
+    /// Keys derived from the server's own: the pending queue's seal, the local fingerprints.
+    local_keys: vault::seal::LocalKeys,
+    /// The Vault sink, when configured.
+    vault: Option<Arc<vault::Sink>>,
 }
 
 impl State {
@@ -66,7 +71,9 @@ impl State {
             handoff::check_private_dir(dir).map_err(SetupError::SinkDir)?;
         }
         ensure_data_dir(data_dir)?;
+        let vault = config.vault.as_ref().map(vault::Sink::new).transpose()?.map(Arc::new);
         let keys = load_or_create_key(data_dir)?;
+        let local_keys = vault::seal::LocalKeys::derive(keys.secret());
         let conn = open_db(data_dir)?;
         let writer = store::Writer::start(conn).map_err(SetupError::Writer)?;
         let reader = std::sync::Mutex::new(open_db(data_dir)?);
@@ -86,6 +93,8 @@ impl State {
             info,
             data_dir: data_dir.to_path_buf(),
             sink_lock: tokio::sync::Mutex::new(()),
+            local_keys,
+            vault,
         })))
     }
 
@@ -97,5 +106,13 @@ impl State {
     /// The configuration in force.
     pub fn config(&self) -> &Config {
         &self.0.config
+    }
+
+    /// Starts delivering the pending versions to the Vault sink in the background (the
+    /// server does at start; tests that drive the router alone call it). Needs a runtime.
+    pub fn start_deliveries(&self) {
+        if let Some(sink) = &self.0.vault {
+            tokio::spawn(vault::run_retrier(self.clone(), sink.clone()));
+        }
     }
 }

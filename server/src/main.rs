@@ -7,8 +7,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use eca_guard::pairing::{self, PairingCode};
 use eca_guard_server::store::{self, StoreError};
-use eca_guard_server::text::{scope, shell_quote, shown, time};
+use eca_guard_server::text::{delivery, scope, shell_quote, shown, time};
 use eca_guard_server::{Config, SetupError};
+use vault_args::VaultArgs;
+
+mod vault_args;
 
 /// `println!` that stops quietly when stdout is closed (`eca-guard-server creds list | head`)
 /// instead of panicking with "failed printing to stdout: Broken pipe".
@@ -47,6 +50,11 @@ enum Command {
         /// File to rewrite (mode 0600, atomically) with the current credential of every org and app.
         #[arg(long)]
         sink: Option<PathBuf>,
+        /// Whether the store keeps each key and secret (false: only with the Vault sink).
+        #[arg(long, value_name = "BOOL")]
+        store_secrets: Option<bool>,
+        #[command(flatten)]
+        vault: VaultArgs,
     },
     /// Print a one-time pairing code to paste into the extension's options page
     /// (`pair list`, `pair cancel ID`: the codes not used yet).
@@ -187,7 +195,13 @@ fn load_config(cli: &Cli) -> Result<Config, SetupError> {
 fn run(cli: Cli) -> Result<ExitCode, CliError> {
     let mut config = load_config(&cli)?;
     match cli.command {
-        Command::Serve { listen, hook, sink } => {
+        Command::Serve {
+            listen,
+            hook,
+            sink,
+            store_secrets,
+            vault,
+        } => {
             if let Some(l) = listen {
                 config.listen = l;
             }
@@ -197,6 +211,11 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             if sink.is_some() {
                 config.sink = sink;
             }
+            if let Some(s) = store_secrets {
+                config.store_secrets = s;
+            }
+            vault.apply(&mut config);
+            config.validate()?;
             let state = eca_guard_server::State::open(&cli.data, config)?;
             let rt = tokio::runtime::Runtime::new().map_err(CliError::Runtime)?;
             rt.block_on(eca_guard_server::serve(state))?;
@@ -307,27 +326,21 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
                 eprintln!("no credentials stored");
             }
             for c in list {
-                if history {
-                    for v in store::history(&conn, &c.org, &c.app)? {
-                        println!(
-                            "{}\t{}\tv{}\t{}\t{}\tfrom {}",
-                            v.org,
-                            v.app,
-                            v.version,
-                            pairing::key_prefix(&v.consumer_key),
-                            time(v.stored_at),
-                            v.browser_id
-                        );
-                    }
+                let rows = if history {
+                    store::history_summary(&conn, &c.org, &c.app)?
                 } else {
+                    vec![c]
+                };
+                for v in rows {
                     println!(
-                        "{}\t{}\tv{}\t{}\t{}\tfrom {}",
-                        c.org,
-                        c.app,
-                        c.version,
-                        c.key_prefix,
-                        time(c.stored_at),
-                        c.browser_id
+                        "{}\t{}\tv{}\t{}\t{}\tfrom {}{}",
+                        v.org,
+                        v.app,
+                        v.version,
+                        v.key_prefix,
+                        time(v.stored_at),
+                        v.browser_id,
+                        v.delivery.as_ref().map(delivery).unwrap_or_default()
                     );
                 }
             }
@@ -340,7 +353,18 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
         } => {
             let conn = eca_guard_server::open_db(&cli.data)?;
             let Some(c) = store::get(&conn, &org, &app, version)? else {
-                eprintln!("eca-guard-server: nothing stored for org `{org}` app `{app}` (see `creds list`)");
+                let kept_elsewhere = store::history_summary(&conn, &org, &app)?
+                    .into_iter()
+                    .find(|v| version.is_none_or(|n| n == v.version));
+                match kept_elsewhere.and_then(|v| v.delivery) {
+                    Some(d) => eprintln!(
+                        "eca-guard-server: the secret of org `{org}` app `{app}` is not kept here (store_secrets = false); \
+                         it is in Vault at {} ({})",
+                        d.path,
+                        d.state.as_str()
+                    ),
+                    None => eprintln!("eca-guard-server: nothing stored for org `{org}` app `{app}` (see `creds list`)"),
+                }
                 return Ok(ExitCode::from(1));
             };
             match format {

@@ -52,6 +52,27 @@ pub enum SetupError {
          browsers use"
     )]
     NoPublicUrl(SocketAddr),
+    /// A file named by the configuration as holding a secret is missing or open to others.
+    #[error("`{field}` {}: {source}", path.display())]
+    SecretFile {
+        /// The field.
+        field: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The Vault CA file cannot be read or holds no certificate.
+    #[error("`vault.ca_file` {}: {detail}", path.display())]
+    VaultCa {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        detail: String,
+    },
+    /// The Vault client cannot be built.
+    #[error("the Vault client: {0}")]
+    VaultClient(String),
     /// The sink's directory is not private to this user (or cannot be checked).
     #[error("`sink`: {0}")]
     SinkDir(std::io::Error),

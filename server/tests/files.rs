@@ -111,7 +111,16 @@ fn a_store_written_by_the_previous_version_opens_and_is_migrated() {
                  expires_at INTEGER NOT NULL, used_at INTEGER, browser_id TEXT);
              CREATE TABLE browsers (id TEXT PRIMARY KEY, public_key BLOB NOT NULL UNIQUE, label TEXT NOT NULL,
                  paired_at INTEGER NOT NULL, revoked_at INTEGER, last_seen_at INTEGER);
-             INSERT INTO browsers (id, public_key, label, paired_at) VALUES ('AAAAAAAAAAAA', x'00', 'old', 1);",
+             CREATE TABLE messages (id TEXT PRIMARY KEY, browser_id TEXT NOT NULL REFERENCES browsers(id),
+                 sent_at INTEGER NOT NULL, received_at INTEGER NOT NULL);
+             CREATE TABLE credentials (seq INTEGER PRIMARY KEY AUTOINCREMENT, org TEXT NOT NULL, app TEXT NOT NULL,
+                 version INTEGER NOT NULL, consumer_key TEXT NOT NULL, consumer_secret TEXT NOT NULL,
+                 browser_id TEXT NOT NULL REFERENCES browsers(id), message_id TEXT NOT NULL UNIQUE REFERENCES messages(id),
+                 stored_at INTEGER NOT NULL, UNIQUE (org, app, version));
+             INSERT INTO browsers (id, public_key, label, paired_at) VALUES ('AAAAAAAAAAAA', x'00', 'old', 1);
+             INSERT INTO messages VALUES ('m1', 'AAAAAAAAAAAA', 1, 1);
+             INSERT INTO credentials (org, app, version, consumer_key, consumer_secret, browser_id, message_id, stored_at)
+                 VALUES ('o.example.com', 'a', 1, '3MVG9OldKeyOfAnOldRelease', 'OldSecret', 'AAAAAAAAAAAA', 'm1', 1);",
         )
         .unwrap();
     }
@@ -121,7 +130,15 @@ fn a_store_written_by_the_previous_version_opens_and_is_migrated() {
         .unwrap();
     assert_eq!((b.label.as_str(), b.orgs), ("old", None));
     let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-    assert_eq!(v, 2);
+    assert_eq!(v, 3);
+    // Version 3 rebuilt the credentials table: the old version is there, with its key prefix.
+    let got = eca_guard_server::store::get(&conn, "o.example.com", "a", None)
+        .unwrap()
+        .unwrap();
+    assert_eq!((got.version, got.consumer_secret.as_str()), (1, "OldSecret"));
+    let listed = eca_guard_server::store::list(&conn, None).unwrap();
+    assert_eq!(listed[0].key_prefix, "3MVG9Old…");
+    assert_eq!(listed[0].delivery, None);
     drop(conn);
     eca_guard_server::open_db(dir.path()).unwrap(); // and again: nothing left to do
 }

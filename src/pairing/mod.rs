@@ -51,7 +51,8 @@ pub use response::ResponseKey;
 pub use server::{open_credentials, open_pair, seal_pair_reply, seal_receipt, OpenedPair};
 pub use tokens::{PairPending, PairedKeys};
 pub use wire::{
-    Credentials, CredentialsPlain, Envelope, ErrorBody, ErrorDetail, PairPlain, PairReply, Receipt, ServerInfo,
+    Credentials, CredentialsPlain, Delivery, DeliveryState, Envelope, ErrorBody, ErrorDetail, PairPlain, PairReply,
+    Receipt, ServerInfo,
 };
 
 type Kem = hpke::kem::X25519HkdfSha256;

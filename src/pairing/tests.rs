@@ -106,7 +106,10 @@ fn tokens_and_codes_of_the_first_release_still_decode_byte_identically() {
         version: 2,
         unchanged: false,
         server: "Veeam prod".into(),
+        delivery: None,
     };
+    // A receipt sealed before receipts could carry a delivery opens as before, and seals to
+    // the same bytes: the field is left out when there is none.
     assert_eq!(open_receipt(response_key, &receipt.id, receipt_body).unwrap(), receipt);
     assert_eq!(seal_receipt(&rk, &receipt).unwrap(), receipt_body);
 }
@@ -184,6 +187,7 @@ fn seal_open_receipt() {
         version: 1,
         unchanged: false,
         server: "Veeam prod".into(),
+        delivery: None,
     };
     let body = seal_receipt(&rk, &receipt).unwrap();
     assert_eq!(
@@ -342,4 +346,34 @@ fn bad_credentials_refused_before_sealing() {
     c = creds();
     c.org = String::new();
     assert!(seal_credentials(&pairing.keys, &c, 1).is_err());
+}
+
+#[test]
+fn a_receipt_carries_its_vault_delivery_and_reads_states_it_does_not_know() {
+    let rk = ResponseKey([3; 32]);
+    let receipt = Receipt {
+        id: "m".into(),
+        org: "acme.my.salesforce.com".into(),
+        app: "Veeam_Backup".into(),
+        key_prefix: "3MVG9abc…".into(),
+        version: 1,
+        unchanged: false,
+        server: "Veeam prod".into(),
+        delivery: Some(Delivery {
+            sink: "vault".into(),
+            state: DeliveryState::Pending,
+            version: None,
+            problem: Some("permission_denied".into()),
+        }),
+    };
+    let body = seal_receipt(&rk, &receipt).unwrap();
+    assert_eq!(open_receipt(&rk.to_b64(), "m", &body).unwrap(), receipt);
+    let json = open_receipt_json(&rk.to_b64(), "m", &body).unwrap();
+    assert!(
+        json.contains(r#""delivery":{"sink":"vault","state":"pending","problem":"permission_denied"}"#),
+        "{json}"
+    );
+    // A state a newer server adds still opens (as Other), rather than failing the receipt.
+    let newer: Delivery = serde_json::from_str(r#"{"sink":"vault","state":"queued"}"#).unwrap();
+    assert_eq!(newer.state, DeliveryState::Other);
 }

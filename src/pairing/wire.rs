@@ -148,6 +148,42 @@ pub struct Receipt {
     pub unchanged: bool,
     /// Server display name.
     pub server: String,
+    /// Where the credential went beyond the server's own store, when the server delivers it
+    /// into Vault. Absent from servers without that sink (and from older servers), so a
+    /// receipt without it reads as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<Delivery>,
+}
+
+/// A receipt's delivery: to the server's Vault sink, done or pending.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Delivery {
+    /// The sink (`vault`).
+    pub sink: String,
+    /// Where it stands.
+    pub state: DeliveryState,
+    /// The KV version in Vault (delivered or superseded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<u64>,
+    /// Why it is pending (`unreachable`, `permission_denied`, …): the server retries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+}
+
+/// Where a delivery stands.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum DeliveryState {
+    /// Vault acknowledged the write.
+    Delivered,
+    /// Stored on the server, sealed; delivery to Vault pending (retried).
+    Pending,
+    /// Not written: Vault already held a newer credential for the record.
+    Superseded,
+    /// A state a newer server reports: shown as stored, without more.
+    #[serde(other)]
+    Other,
 }
 
 /// The server's error JSON (`{"error": {"code", "message"}}`), shown as unauthenticated text.

@@ -74,3 +74,12 @@ test('every refusal code the server can send has the extension\'s own sentence',
   assert.ok(codes.length > 10, `server codes: ${codes}`);
   assert.deepEqual(mapped, codes);
 });
+
+test('every reason a Vault delivery waits has the extension\'s own sentence', () => {
+  const rust = readFileSync(join(ROOT, 'server/src/vault/error.rs'), 'utf8');
+  const codes = [...rust.split('pub const PROBLEMS: &[&str] = &[')[1].split('];')[0].matchAll(/"(\w+)"/g)].map((m) => m[1]).sort();
+  const js = readFileSync(join(EXT, 'content/credentials.js'), 'utf8').split('const VAULT_WAITS = {')[1].split('\n  };')[0];
+  const mapped = [...js.matchAll(/^    (\w+):/gm)].map((m) => m[1]).sort();
+  assert.ok(codes.length > 5, `server problems: ${codes}`);
+  assert.deepEqual(mapped, codes);
+});

@@ -87,18 +87,20 @@ function fixtureServer(env) {
 /**
  * A real eca-guard-server ("Veeam prod", pack veeam-eca) on a fresh data directory, with its
  * command line: `{bin, data, addr, server, cli, tryGet, pairingCode, close}`. Also used by the
- * Firefox test.
+ * Firefox test. `extraConfig`: more TOML for its configuration file (vault.test.mjs's sink).
  */
-export async function startGuard() {
+export async function startGuard(extraConfig = '') {
   const g = {};
   g.bin = serverBinary();
   g.dir = mkdtempSync(join(tmpdir(), 'eca-guard-send-e2e-'));
   g.data = join(g.dir, 'data');
   const config = join(g.dir, 'server.toml');
-  writeFileSync(config, 'name = "Veeam prod"\npack = "veeam-eca"\ncallback_urls = ["https://veeam.acme.internal"]\n');
+  g.config = config;
+  writeFileSync(config, `name = "Veeam prod"\npack = "veeam-eca"\ncallback_urls = ["https://veeam.acme.internal"]\n${extraConfig}`);
   g.server = await startGuardServer(g, config);
   /** Runs the server's command line on its data directory. */
-  g.cli = (...args) => execFileSync(g.bin, [...args, '--data', g.data], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  g.cli = (...args) =>
+    execFileSync(g.bin, [...args, '--data', g.data, '--config', config], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   /** The credential stored for `app` in the fixture org, or null. */
   g.tryGet = (app) => {
     try {
@@ -115,10 +117,11 @@ export async function startGuard() {
   return g;
 }
 
-/** Starts the server, the fixture pages and Chromium; `env.close()` stops them. */
-export async function startSendEnv() {
+/** Starts the server (with `extraConfig`, see startGuard), the fixture pages and Chromium;
+ * `env.close()` stops them. */
+export async function startSendEnv(extraConfig = '') {
   if (!existsSync(join(EXT, 'manifest.json'))) throw new Error(`no built extension at ${EXT}: run ./build.sh build`);
-  const guard = await startGuard();
+  const guard = await startGuard(extraConfig);
   const env = { ...guard, authorizeCalls: [], authorizeMode: 'inactive', workerLog: [] };
   env.fixture = await fixtureServer(env);
   env.port = env.fixture.address().port;

@@ -7,18 +7,22 @@
 //! `schema` opens the database (file modes, durability settings, migrations), `queries` reads
 //! and writes records, `writer` is the one thread that commits, in groups.
 
+mod credentials;
+mod deliveries;
 mod queries;
 mod schema;
 mod writer;
 
 use serde::Serialize;
 
-pub use queries::{
-    browser, browsers, cancel_pairing_code, create_pairing_code, current_all, get, has_message, history, list, pair,
-    pairing_codes, revoke, store, NewCredential,
+pub use credentials::{current_all, get, has_message, history, history_summary, list, store, NewCredential};
+pub use deliveries::{
+    delivery_of, earlier_pending, fail_delivery, finish_delivery, last_vault_version, next_due_ms, pending,
+    pending_due, retry_now, set_attempt_cas, Pending,
 };
+pub use queries::{browser, browsers, cancel_pairing_code, create_pairing_code, pair, pairing_codes, revoke};
 pub use schema::open;
-pub use writer::{Job, Writer};
+pub use writer::{Change, Incoming, Job, Writer};
 
 /// Store failures.
 #[derive(Debug, thiserror::Error)]
@@ -50,6 +54,9 @@ pub enum StoreError {
     /// No such browser.
     #[error("unknown browser")]
     UnknownBrowser,
+    /// A pending credential could not be sealed.
+    #[error("sealing a pending credential: {0}")]
+    Seal(String),
     /// The store task is gone (shutting down).
     #[error("the store is shutting down")]
     Closed,
@@ -107,12 +114,91 @@ impl std::fmt::Debug for StoredCredential {
 }
 
 /// What storing one message did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoreOutcome {
     /// The org+app version that is now current.
     pub version: u32,
     /// True when the credentials equalled the current version (no new version written).
     pub unchanged: bool,
+    /// The current version's row.
+    pub seq: i64,
+    /// The current version's delivery to the Vault sink, if it has one.
+    pub delivery: Option<DeliveryStatus>,
+    /// Whether this message recorded that delivery (a new version, or a version stored before
+    /// the sink was configured), so the receiving request delivers it.
+    pub delivery_added: bool,
+}
+
+/// Where a version's delivery to the Vault sink stands (docs/server.md, "Delivering into Vault").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeliveryState {
+    /// Not acknowledged by Vault yet: kept sealed, retried with backoff.
+    Pending,
+    /// Vault acknowledged the write (or already held this very credential).
+    Delivered,
+    /// Not written: Vault already holds a newer credential for this record.
+    Superseded,
+}
+
+impl DeliveryState {
+    /// As stored and shown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryState::Pending => "pending",
+            DeliveryState::Delivered => "delivered",
+            DeliveryState::Superseded => "superseded",
+        }
+    }
+
+    /// From the stored text.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "pending" => Some(DeliveryState::Pending),
+            "delivered" => Some(DeliveryState::Delivered),
+            "superseded" => Some(DeliveryState::Superseded),
+            _ => None,
+        }
+    }
+}
+
+/// A version's delivery, as `creds list` and the receipt show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeliveryStatus {
+    /// Where it stands.
+    pub state: DeliveryState,
+    /// The record's path under the KV mount.
+    pub path: String,
+    /// The KV version in Vault (delivered or superseded).
+    pub vault_version: Option<u64>,
+    /// Why the last attempt failed (a `VaultError::problem` code), while pending.
+    pub problem: Option<String>,
+    /// Attempts so far.
+    pub attempts: u32,
+}
+
+/// A new version's delivery, recorded in the same transaction as the version itself.
+#[derive(Debug, Clone)]
+pub struct NewDelivery {
+    /// The record's path under the KV mount.
+    pub path: String,
+    /// Pending, or already decided by the read before the store.
+    pub state: DeliveryState,
+    /// The sealed credential (pending only).
+    pub sealed: Option<Vec<u8>>,
+    /// The check-and-set version about to be written, if known.
+    pub attempt_cas: Option<u64>,
+    /// The KV version, if decided.
+    pub vault_version: Option<u64>,
+    /// Why it is pending, if known already.
+    pub problem: Option<String>,
+    /// Attempts so far (1 when the read before the store failed).
+    pub attempts: u32,
+    /// When the retrier should try, milliseconds since the epoch.
+    pub next_attempt_ms: i64,
+    /// When the credential was received, Unix seconds.
+    pub received_at: i64,
 }
 
 /// A listing row: one org+app with its current version.
@@ -131,6 +217,8 @@ pub struct CredentialSummary {
     pub stored_at: i64,
     /// The browser that sent the current version.
     pub browser_id: String,
+    /// Its delivery to the Vault sink, if any.
+    pub delivery: Option<DeliveryStatus>,
 }
 
 /// A pairing code as `pair list` shows it: never its token.

@@ -90,11 +90,14 @@ pub fn open(path: &Path) -> Result<Connection, StoreError> {
 }
 
 /// The schema version this code writes (`PRAGMA user_version`).
-const SCHEMA_VERSION: i64 = 2;
+const SCHEMA_VERSION: i64 = 3;
 
 /// Brings a store written by an older version up to [`SCHEMA_VERSION`], once, under a write
 /// lock (the CLI and the server may open the store at the same time).
 /// 2: pairing codes can be cancelled, and codes and browsers carry an org scope.
+/// 3: a credential's key and secret may be absent (`store_secrets = false`), each version
+/// carries its key prefix and a keyed fingerprint, and deliveries to a Vault sink are recorded
+/// (docs/server.md, "Delivering into Vault").
 fn migrate(conn: &Connection) -> Result<(), StoreError> {
     let version = |c: &Connection| c.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0));
     if version(conn)? >= SCHEMA_VERSION {
@@ -109,6 +112,9 @@ fn migrate(conn: &Connection) -> Result<(), StoreError> {
                  ALTER TABLE browsers ADD COLUMN orgs TEXT;",
             )?;
         }
+        if version(conn)? < 3 {
+            to_v3(conn)?;
+        }
         conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         Ok(())
     })();
@@ -117,4 +123,56 @@ fn migrate(conn: &Connection) -> Result<(), StoreError> {
         Err(_) => conn.execute_batch("ROLLBACK")?,
     }
     r
+}
+
+/// SQLite cannot drop a NOT NULL: the credentials table is rebuilt (its rows copied with their
+/// `seq`), then every existing version gets its key prefix.
+fn to_v3(conn: &Connection) -> Result<(), StoreError> {
+    conn.execute_batch(
+        "CREATE TABLE credentials_v3 (
+             seq INTEGER PRIMARY KEY AUTOINCREMENT,
+             org TEXT NOT NULL,
+             app TEXT NOT NULL,
+             version INTEGER NOT NULL,
+             consumer_key TEXT,
+             consumer_secret TEXT,
+             key_prefix TEXT NOT NULL DEFAULT '',
+             fingerprint BLOB,
+             browser_id TEXT NOT NULL REFERENCES browsers(id),
+             message_id TEXT NOT NULL UNIQUE REFERENCES messages(id),
+             stored_at INTEGER NOT NULL,
+             UNIQUE (org, app, version)
+         );
+         INSERT INTO credentials_v3 (seq, org, app, version, consumer_key, consumer_secret, browser_id, message_id, stored_at)
+             SELECT seq, org, app, version, consumer_key, consumer_secret, browser_id, message_id, stored_at FROM credentials;
+         DROP TABLE credentials;
+         ALTER TABLE credentials_v3 RENAME TO credentials;
+         CREATE TABLE deliveries (
+             seq INTEGER PRIMARY KEY REFERENCES credentials(seq),
+             path TEXT NOT NULL,
+             state TEXT NOT NULL,
+             sealed BLOB,
+             received_at INTEGER NOT NULL,
+             attempts INTEGER NOT NULL DEFAULT 0,
+             next_attempt_ms INTEGER NOT NULL DEFAULT 0,
+             attempt_cas INTEGER,
+             problem TEXT,
+             vault_version INTEGER,
+             done_at INTEGER
+         );
+         CREATE INDEX deliveries_pending ON deliveries (state, next_attempt_ms);
+         CREATE INDEX deliveries_path ON deliveries (path, state, seq);",
+    )?;
+    let rows: Vec<(i64, String)> = {
+        let mut st = conn.prepare("SELECT seq, consumer_key FROM credentials WHERE consumer_key IS NOT NULL")?;
+        let r = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        r.collect::<Result<_, _>>()?
+    };
+    for (seq, key) in rows {
+        conn.execute(
+            "UPDATE credentials SET key_prefix = ?1 WHERE seq = ?2",
+            rusqlite::params![eca_guard::pairing::key_prefix(&key), seq],
+        )?;
+    }
+    Ok(())
 }

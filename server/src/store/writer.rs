@@ -3,8 +3,30 @@
 
 use rusqlite::{Connection, TransactionBehavior};
 
-use super::queries::{pair, store, NewCredential};
-use super::{StoreError, StoreOutcome};
+use super::credentials::{store, NewCredential};
+use super::queries::pair;
+use super::{NewDelivery, StoreError, StoreOutcome};
+
+/// A received credential, as the writer stores it.
+pub struct Incoming {
+    /// Message id.
+    pub message_id: String,
+    /// Sender.
+    pub browser_id: String,
+    /// Message timestamp.
+    pub sent_at: i64,
+    /// Credentials.
+    pub credentials: eca_guard::pairing::Credentials,
+    /// Keyed fingerprint (`LocalKeys::local_fingerprint`).
+    pub fingerprint: Vec<u8>,
+    /// Whether the key and secret are kept (`store_secrets`).
+    pub keep_secret: bool,
+    /// The delivery to the Vault sink, when there is one.
+    pub delivery: Option<NewDelivery>,
+}
+
+/// A change run in the writer's transaction (delivery updates).
+pub type Change = Box<dyn FnOnce(&Connection) -> Result<(), StoreError> + Send>;
 
 /// A job for the writer thread.
 pub enum Job {
@@ -23,16 +45,17 @@ pub enum Job {
     },
     /// Store credentials.
     Store {
-        /// Message id.
-        message_id: String,
-        /// Sender.
-        browser_id: String,
-        /// Message timestamp.
-        sent_at: i64,
-        /// Credentials.
-        credentials: eca_guard::pairing::Credentials,
+        /// What was received.
+        incoming: Box<Incoming>,
         /// Answer.
         reply: tokio::sync::oneshot::Sender<Result<StoreOutcome, StoreError>>,
+    },
+    /// Run a change (committed with the group, in its own savepoint).
+    Change {
+        /// The change.
+        change: Change,
+        /// Answer.
+        reply: tokio::sync::oneshot::Sender<Result<(), StoreError>>,
     },
 }
 
@@ -60,6 +83,10 @@ enum Done {
         tokio::sync::oneshot::Sender<Result<StoreOutcome, StoreError>>,
         Result<StoreOutcome, StoreError>,
     ),
+    Change(
+        tokio::sync::oneshot::Sender<Result<(), StoreError>>,
+        Result<(), StoreError>,
+    ),
 }
 
 impl Done {
@@ -74,6 +101,7 @@ impl Done {
         let _ = match self {
             Done::Pair(tx, _) => tx.send(Err(err())).map_err(|_| ()),
             Done::Store(tx, _) => tx.send(Err(err())).map_err(|_| ()),
+            Done::Change(tx, _) => tx.send(Err(err())).map_err(|_| ()),
         };
     }
 
@@ -81,6 +109,7 @@ impl Done {
         let _ = match self {
             Done::Pair(tx, r) => tx.send(r).map_err(|_| ()),
             Done::Store(tx, r) => tx.send(r).map_err(|_| ()),
+            Done::Change(tx, r) => tx.send(r).map_err(|_| ()),
         };
     }
 }
@@ -114,6 +143,7 @@ fn run_group(conn: &mut Connection, jobs: Vec<Job>) {
                 let d = match j {
                     Job::Pair { reply, .. } => Done::Pair(reply, Ok(())),
                     Job::Store { reply, .. } => Done::Store(reply, Err(StoreError::Closed)),
+                    Job::Change { reply, .. } => Done::Change(reply, Err(StoreError::Closed)),
                 };
                 d.fail(&e);
             }
@@ -132,25 +162,24 @@ fn run_group(conn: &mut Connection, jobs: Vec<Job>) {
                 let r = in_savepoint(&mut tx, |c| pair(c, &token, &browser_id, &public_key, &label, t));
                 Done::Pair(reply, r)
             }
-            Job::Store {
-                message_id,
-                browser_id,
-                sent_at,
-                credentials,
-                reply,
-            } => {
+            Job::Store { incoming, reply } => {
+                let i = &*incoming;
                 let m = NewCredential {
-                    message_id: &message_id,
-                    browser_id: &browser_id,
-                    sent_at,
-                    org: &credentials.org,
-                    app: &credentials.app,
-                    consumer_key: &credentials.consumer_key,
-                    consumer_secret: &credentials.consumer_secret,
+                    message_id: &i.message_id,
+                    browser_id: &i.browser_id,
+                    sent_at: i.sent_at,
+                    org: &i.credentials.org,
+                    app: &i.credentials.app,
+                    consumer_key: &i.credentials.consumer_key,
+                    consumer_secret: &i.credentials.consumer_secret,
+                    fingerprint: &i.fingerprint,
+                    keep_secret: i.keep_secret,
+                    delivery: i.delivery.as_ref(),
                 };
                 let r = in_savepoint(&mut tx, |c| store(c, &m, t));
                 Done::Store(reply, r)
             }
+            Job::Change { change, reply } => Done::Change(reply, in_savepoint(&mut tx, change)),
         });
     }
     match tx.commit() {
@@ -209,18 +238,21 @@ impl Writer {
     }
 
     /// Stores credentials; returns after the commit is durable.
-    pub async fn store(
-        &self,
-        message_id: String,
-        browser_id: String,
-        sent_at: i64,
-        credentials: eca_guard::pairing::Credentials,
-    ) -> Result<StoreOutcome, StoreError> {
+    pub async fn store(&self, incoming: Incoming) -> Result<StoreOutcome, StoreError> {
         self.ask(|reply| Job::Store {
-            message_id,
-            browser_id,
-            sent_at,
-            credentials,
+            incoming: Box::new(incoming),
+            reply,
+        })
+        .await
+    }
+
+    /// Runs a change in the writer's next group; returns after the commit is durable.
+    pub async fn change(
+        &self,
+        change: impl FnOnce(&Connection) -> Result<(), StoreError> + Send + 'static,
+    ) -> Result<(), StoreError> {
+        self.ask(|reply| Job::Change {
+            change: Box::new(change),
             reply,
         })
         .await

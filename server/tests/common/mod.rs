@@ -2,6 +2,8 @@
 //! browser that pairs and seals with the same core code the extension runs in Wasm.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod bao;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use eca_guard::pairing::{self, Credentials, Pairing, PairingCode};
@@ -157,4 +159,52 @@ impl LogBuf {
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
     }
+}
+
+/// Serves `state` on a free loopback port (real HTTP, the retrier running); its base URL.
+pub async fn serve_live(state: State) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(eca_guard_server::serve_on(listener, state));
+    base
+}
+
+/// Pairs a browser with a live server over HTTP, as the extension does.
+pub async fn pair_live(client: &reqwest::Client, s: &Server, base: &str, label: &str) -> Pairing {
+    let mut token = [0u8; 16];
+    pairing::random(&mut token).unwrap();
+    store::create_pairing_code(&s.db(), &token, now() as i64, 600, &[]).unwrap();
+    let key = pairing::unb64(&s.state.info().public_key).unwrap();
+    let code = PairingCode {
+        server: base.to_owned(),
+        fingerprint: pairing::fingerprint(&key),
+        token,
+    }
+    .encode();
+    let req = pairing::pair_request(&code, &s.state.info().public_key, label).unwrap();
+    let resp = client
+        .post(&req.url)
+        .header("content-type", "application/json")
+        .body(req.body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    pairing::pair_complete(&req.pending, &resp.text().await.unwrap()).unwrap()
+}
+
+/// Seals and posts credentials as the extension does; the opened receipt.
+pub async fn send_live(client: &reqwest::Client, keys: &str, c: &Credentials) -> pairing::Receipt {
+    let sealed = pairing::seal_credentials(keys, c, now()).unwrap();
+    let resp = client
+        .post(&sealed.url)
+        .header("content-type", "application/json")
+        .body(sealed.body.clone())
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status();
+    let text = resp.text().await.unwrap();
+    assert_eq!(status, 200, "{text}");
+    pairing::open_receipt(&sealed.response_key, &sealed.message_id, &text).unwrap()
 }
