@@ -25,4 +25,5 @@ mod prop_callback;
 mod prop_fix;
 mod prop_generate;
 mod sessions;
+mod settings_doc;
 mod support;
