@@ -48,7 +48,9 @@ fn render() -> String {
     );
     for field in Field::ALL {
         let s = spec(field);
-        let pack = s.pack.map_or("—".to_string(), |(key, r)| format!("`{key}`: {}", requirement(r)));
+        let pack = s
+            .pack
+            .map_or("—".to_string(), |(key, r)| format!("`{key}`: {}", requirement(r)));
         let baseline = s.baseline.map_or("—".to_string(), |b| {
             let v = match b.value {
                 BaseValue::Bool(v) => v.to_string(),
@@ -60,7 +62,11 @@ fn render() -> String {
             .iter()
             .map(|m| format!("`{}` {}", m.part.type_name(), m.path))
             .collect();
-        let rule = if s.rule.is_empty() { "—".to_string() } else { format!("`{}`", s.rule) };
+        let rule = if s.rule.is_empty() {
+            "—".to_string()
+        } else {
+            format!("`{}`", s.rule)
+        };
         let scope = match s.scope {
             Scope::App => "app",
             Scope::Org => "org",
@@ -74,7 +80,11 @@ fn render() -> String {
             pack,
             scope,
             cell(&baseline),
-            if maps.is_empty() { "not in metadata".to_string() } else { cell(&maps.join("; ")) },
+            if maps.is_empty() {
+                "not in metadata".to_string()
+            } else {
+                cell(&maps.join("; "))
+            },
         ));
     }
     out
@@ -94,6 +104,10 @@ fn docs_settings_md_is_the_settings_table() {
     );
     // What the table must show, whatever its layout: every field once, by its wire name.
     for field in Field::ALL {
-        assert_eq!(have.matches(&format!("\n| `{}` |", spec(field).name)).count(), 1, "{field:?}");
+        assert_eq!(
+            have.matches(&format!("\n| `{}` |", spec(field).name)).count(),
+            1,
+            "{field:?}"
+        );
     }
 }
