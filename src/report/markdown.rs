@@ -63,6 +63,17 @@ fn source(d: &DocRef) -> String {
     link(&d.title, &d.url)
 }
 
+/// " on [this page](…)": where a value was read.
+fn read_on(from: Option<&str>) -> String {
+    from.map(|u| format!(" on {}", link("this page", u)))
+        .unwrap_or_default()
+}
+
+/// A rule id in a code span (ids are the core's; a backtick could only come from a custom pack).
+fn code(id: &str) -> String {
+    format!("`{}`", id.replace('`', ""))
+}
+
 fn plural(n: u32, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
@@ -96,9 +107,9 @@ impl Report {
         let _ = writeln!(md, "# ECA Guard report: {}\n", inline(&p.name));
         let _ = writeln!(
             md,
-            "- **Pack:** {} (`{}`), rules checked {}; covers {}",
+            "- **Pack:** {} ({}), rules checked {}; covers {}",
             inline(&p.name),
-            p.id.replace('`', ""),
+            code(&p.id),
             inline(&p.checked),
             inline(&p.covers)
         );
@@ -151,10 +162,10 @@ impl Report {
         for f in to_fix {
             let _ = writeln!(
                 md,
-                "- [ ] **{}** · **{}** (`{}`): {}",
+                "- [ ] **{}** · **{}** ({}): {}",
                 severity_word(f.severity),
                 inline(&f.label),
-                f.rule.replace('`', ""),
+                code(&f.rule),
                 inline(&f.message)
             );
             let where_ = if f.fix_in_options {
@@ -173,13 +184,7 @@ impl Report {
                 } else {
                     inline(&d.reason)
                 };
-                let _ = writeln!(
-                    md,
-                    "- **{}** (`{}`): {}",
-                    inline(&d.label),
-                    d.rule.replace('`', ""),
-                    why
-                );
+                let _ = writeln!(md, "- **{}** ({}): {}", inline(&d.label), code(&d.rule), why);
                 let baseline = d
                     .baseline
                     .as_ref()
@@ -193,9 +198,9 @@ impl Report {
             for f in infos {
                 let _ = writeln!(
                     md,
-                    "- **{}** (`{}`): {}",
+                    "- **{}** ({}): {}",
                     inline(&f.label),
-                    f.rule.replace('`', ""),
+                    code(&f.rule),
                     inline(&f.message)
                 );
             }
@@ -217,33 +222,14 @@ impl Report {
                 Some(app) => format!("{}: {}", inline(&c.title), inline(app)),
                 None => inline(&c.title),
             };
-            let _ = writeln!(md, "{tick} **{title}** (`{}`): {}", c.rule, status_word(c));
+            let _ = writeln!(md, "{tick} **{title}** ({}): {}", code(&c.rule), status_word(c));
             for r in &c.readings {
-                let from = r
-                    .from
-                    .as_deref()
-                    .map(|u| format!(" on {}", link("this page", u)))
-                    .unwrap_or_default();
-                let _ = writeln!(
-                    md,
-                    "  - Read: {}: {}, at {}{from}",
-                    inline(r.label),
-                    inline(&r.shown),
-                    r.read_at
-                );
+                let at = format!("{}: {}, at {}", inline(r.label), inline(&r.shown), r.read_at);
+                let _ = writeln!(md, "  - Read: {at}{}", read_on(r.from.as_deref()));
             }
             for n in &c.could_not_read {
-                let from = n
-                    .from
-                    .as_deref()
-                    .map(|u| format!(" on {}", link("this page", u)))
-                    .unwrap_or_default();
-                let _ = writeln!(
-                    md,
-                    "  - Could not read {}: {}{from}",
-                    inline(n.field.label()),
-                    inline(&n.reason)
-                );
+                let what = format!("{}: {}", inline(n.field.label()), inline(&n.reason));
+                let _ = writeln!(md, "  - Could not read {what}{}", read_on(n.from.as_deref()));
             }
             if !c.why.is_empty() {
                 let _ = writeln!(md, "  - Why: {}", inline(&c.why));

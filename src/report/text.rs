@@ -21,9 +21,10 @@ fn token_char(c: char) -> bool {
 }
 
 /// Whether a token looks like a credential rather than a word or a host name: Salesforce consumer
-/// keys start with `3MVG` and mix case and digits (docs/salesforce-facts.md, "Consumer key and
-/// secret"); secrets are long hex or mixed-case runs. Host names are lower case (or upper case
-/// with dots), record ids are 15 or 18 characters: neither is cut.
+/// keys start with `3MVG` and mix case and digits; secrets are long hex or mixed-case runs
+/// (docs/salesforce-facts.md, "Policy values and Setup's labels": the consumer key and secret).
+/// Host names are lower case (or upper case with dots), record ids are 15 or 18 characters:
+/// neither is cut.
 fn credential_like(t: &str) -> bool {
     let n = t.chars().count();
     if t.starts_with("3MVG") && n >= 16 {
