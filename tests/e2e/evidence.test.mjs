@@ -164,6 +164,24 @@ describe('evidence report', () => {
     await popup.close();
     await page.close();
   });
+
+  test('a worker stopped while idle still reports the page it checked (storage.session)', async () => {
+    const page = await setUp();
+    const id = await tabIdOf(page);
+    const rules = await page.evaluate(() => document.querySelector('eca-guard-panel').dataset.rules.split(' '));
+    await page.waitForTimeout(600); // the latest check is saved 300 ms after it
+    const cdp = await env.ctx.browser().newBrowserCDPSession();
+    const { targetInfos } = await cdp.send('Target.getTargets');
+    const sw = targetInfos.find((t) => t.type === 'service_worker' && t.url.includes(env.extId));
+    await cdp.send('Target.closeTarget', { targetId: sw.targetId });
+    await cdp.detach();
+    const popup = await openPopup(`tab=${id}`);
+    const report = JSON.parse((await download(popup, popup.locator('#exports'), 'json')).text);
+    assert.equal(report.page && report.page.kind, 'new-eca');
+    assert.deepEqual([...new Set(report.findings.map((f) => f.rule))].sort(), [...rules].sort());
+    await popup.close();
+    await page.close();
+  });
 });
 
 describe('popup rows', () => {
