@@ -5,7 +5,9 @@
 // the text it is given. docs/contract.md, "Evidence report".
 //
 // Copy: navigator.clipboard.writeText, inside the click that asked for it. Download: a Blob URL
-// on an `<a download>`, so no `downloads` permission is needed.
+// on an `<a download>`, so no `downloads` permission is needed. Only the admin's own clicks count
+// (`isTrusted`): a page's script that dispatches a click on the buttons gets nothing copied or
+// saved.
 (() => {
   'use strict';
   const g = (globalThis.ecaGuard = globalThis.ecaGuard || {});
@@ -66,6 +68,7 @@
     const copy = el('button', { type: 'button', class: 'export-copy', 'data-export': 'copy', title: 'The findings and the org checks as a Markdown checklist, for a change ticket' }, 'Copy checklist');
     copy.addEventListener('click', async (e) => {
       e.stopPropagation();
+      if (!e.isTrusted) return;
       const reply = await fetchReport('markdown');
       if (!reply) return;
       try {
@@ -85,6 +88,7 @@
     };
     download.addEventListener('click', (e) => {
       e.stopPropagation();
+      if (!e.isTrusted) return;
       open(menu.hidden);
     });
     const group = el('span', { class: 'export-group' }, download, menu, status);
@@ -92,6 +96,7 @@
       const item = el('button', { type: 'button', role: 'menuitem', 'data-format': format }, f.label);
       item.addEventListener('click', async (e) => {
         e.stopPropagation();
+        if (!e.isTrusted) return;
         open(false);
         download.focus();
         const reply = await fetchReport(format);

@@ -109,6 +109,17 @@ describe('evidence report', () => {
     })()`);
     const box = page.locator('#eca-guard-test-exports');
     const view = await panelView(page);
+    // The page's own script clicking the buttons gets nothing: no copy, no menu, no download.
+    await page.evaluate(() => navigator.clipboard.writeText('untouched'));
+    let downloads = 0;
+    page.on('download', () => downloads++);
+    await page.evaluate(() => {
+      for (const b of document.querySelectorAll('#eca-guard-test-exports button')) b.click();
+    });
+    await page.waitForTimeout(500);
+    assert.equal(await clipboardOf(page), 'untouched');
+    assert.equal(downloads, 0);
+    assert.equal(await box.locator('[role="menu"]').isHidden(), true);
     const rules = await page.evaluate(() => document.querySelector('eca-guard-panel').dataset.rules.split(' '));
 
     await box.locator('button[data-export="copy"]').click();
