@@ -145,7 +145,14 @@ pub fn inline(text: &str) -> String {
             out.push(' ');
         }
         if linky(word) {
-            out.push_str(&code_span(word));
+            // Prose punctuation around an address stays outside its code span ("(…)", "….").
+            let core = word.trim_start_matches(['(', '"', '\'', '[', '<']);
+            let lead = &word[..word.len() - core.len()];
+            let core = core.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '"', '\'', ']', '>']);
+            let trail = &word[lead.len() + core.len()..];
+            escape_word(lead, &mut out);
+            out.push_str(&code_span(core));
+            escape_word(trail, &mut out);
         } else {
             escape_word(word, &mut out);
         }
@@ -247,6 +254,11 @@ mod tests {
             "go `https://evil.example/x` now"
         );
         assert_eq!(inline("mail a@b.co"), "mail `a@b.co`");
+        assert_eq!(
+            inline("Line 1 (https://a.example/) to https://b.example."),
+            r"Line 1 (`https://a.example/`) to `https://b.example`."
+        );
+        assert_eq!(inline("\"[x](https://e.example)\""), r#""\[`x](https://e.example`)""#);
         assert_eq!(inline("x`y https://a`b"), r"x\`y ``https://a`b``");
         assert_eq!(inline("line\n# heading\r\n- item"), r"line \# heading - item");
         assert_eq!(inline("ab\u{202E}cd\u{0007}"), "abcd");
