@@ -15,6 +15,7 @@ import { toError } from './worker/errors.js';
 import { handlers as orgHandlers } from './worker/org.js';
 import { handlers as pairingHandlers } from './worker/pairing.js';
 import { handlers as probeHandlers } from './worker/probe.js';
+import { handlers as reportHandlers } from './worker/report.js';
 import { handlers as sendHandlers } from './worker/send.js';
 
 const { api, MESSAGES } = globalThis.ecaGuardProtocol;
@@ -31,6 +32,7 @@ const HANDLERS = {
   ...diagHandlers,
   ...pairingHandlers,
   ...probeHandlers,
+  ...reportHandlers,
   ...sendHandlers,
 };
 

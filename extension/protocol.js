@@ -27,6 +27,9 @@
     getSettings: { from: 'extension', payload: '{}', reply: '{config, managed}' },
     orgStatus: { from: 'extension', payload: '{host} | {tabId}', reply: '{org, host, setupOrigin, pack?, rows, failing, packNotes}' },
     forgetOrg: { from: 'extension', payload: '{host} | {tabId}', reply: '{}' },
+    // The evidence report (worker/report.js): a content script gets its own tab and frame's;
+    // the popup names a tab or a host.
+    report: { from: 'any', payload: '{format: "markdown"|"json", tabId? | host?}', reply: '{markdown, json, filename}' },
     pair: { from: 'extension', payload: '{code, label?}', reply: '{paired, name, server, fingerprint, …}' },
     unpair: { from: 'extension', payload: '{}', reply: '{paired: false}' },
     confirmDetails: { from: 'extension', payload: '{id}', reply: '{server, org, app, keyPrefix, …}' },

@@ -15,6 +15,7 @@ pub mod org_status;
 pub mod pack;
 pub mod pairing;
 pub mod probe;
+pub mod report;
 pub mod scopes;
 pub mod settings;
 pub mod snapshot;

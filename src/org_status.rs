@@ -44,7 +44,7 @@ pub struct Readings {
 }
 
 /// One Setup page to fix a row in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Link {
     /// Full URL on the org's Setup host.
@@ -84,7 +84,7 @@ pub struct NotRead {
 }
 
 /// A row's verdict.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// As the pack needs (or no requirement).
@@ -170,10 +170,8 @@ fn row_fields() -> Vec<(&'static str, Vec<Field>, bool)> {
 fn show(field: Field, v: &Value) -> String {
     match v {
         Value::Bool(b) => (if *b { "On" } else { "Off" }).to_string(),
-        Value::Text(t) => field
-            .spec()
-            .choice_value(t)
-            .map_or(t.clone(), |c| field.spec().choice_label(c).to_string()),
+        Value::Text(t) if matches!(field.spec().kind, Kind::Choice(_)) => field.spec().choice_shown(t),
+        Value::Text(t) => t.clone(),
         Value::List(l) => l.join(", "),
         Value::Ranges(r) if r.is_empty() => "no ranges".to_string(),
         Value::Ranges(r) => {

@@ -71,6 +71,13 @@ function offerOutline(tabId) {
 }
 
 
+/** "Copy checklist" and "Download report" (content/export-buttons.js, shared with the panel). */
+function offerExports(t) {
+  const box = $('exports');
+  box.replaceChildren(globalThis.ecaGuard.exportButtons({ request: (format) => send({ type: T.report, format, ...t }) }));
+  box.hidden = false;
+}
+
 function message(text, bad) {
   const m = $('message');
   m.textContent = text;
@@ -92,10 +99,18 @@ function renderOrg(s) {
 
 const STATUS_TEXT = { pass: 'Pass', fail: 'Fail', deviation: 'Deviation', unknown: 'Unknown' };
 
+/**
+ * One row: a heading with the setting's name (screen readers list and jump by them), its verdict,
+ * what was read (in Setup's words: the core's `shown`), why, the fix and the links. A setting the
+ * pack has no requirement on keeps `data-status="pass"` (the contract) and says "No requirement",
+ * with `data-requirement="none"`, apart from a real pass.
+ */
 function renderRow(r) {
-  const li = el('li', { class: 'row', 'data-rule': r.rule, 'data-status': r.status });
+  const none = r.status === 'pass' && r.noRequirement;
+  const li = el('li', { class: 'row', 'data-rule': r.rule, 'data-status': r.status, 'data-requirement': none ? 'none' : null });
   const title = r.app ? `${r.title}: ${r.app}` : r.title;
-  li.append(el('div', { class: 'head' }, el('span', { class: 'title' }, title), el('span', { class: `status ${r.status}` }, STATUS_TEXT[r.status])));
+  const pill = none ? el('span', { class: 'status none' }, 'No requirement') : el('span', { class: `status ${r.status}` }, STATUS_TEXT[r.status]);
+  li.append(el('div', { class: 'head' }, el('h2', { class: 'title' }, title), pill));
   for (const v of r.values) {
     const value = el('div', { class: 'value', 'data-field': v.field }, `${v.label ? v.label + ': ' : 'Currently: '}${v.shown} · read ${v.readAgo}`);
     // Which page it was read on (e.g. which profile's Login IP Ranges).
@@ -123,6 +138,8 @@ async function main() {
   });
   const t = await target();
   if (t) offerOutline(t.tab ?? t.tabId);
+  // The report is the active tab's (its page's findings too); with only a host, that org's.
+  const reportTarget = t && (Number.isInteger(t.tab ?? t.tabId) ? { tabId: t.tab ?? t.tabId } : { host: t.host });
   if (t && t.tab !== undefined) delete t.tab; // the worker takes a host or a tab id, not both
   if (!t) {
     message('Open a Salesforce Setup page: ECA Guard shows the checks of that org here.');
@@ -143,6 +160,7 @@ async function main() {
     return;
   }
   $('pack').textContent = reply.pack.name;
+  offerExports(reportTarget);
   document.body.dataset.failing = String(reply.failing);
   $('rows').replaceChildren(...reply.rows.map(renderRow));
   if (reply.rows.some((r) => r.status === 'unknown')) {

@@ -1,11 +1,13 @@
 // Answers a content script's check message (`{snapshot}`) with `{ok, result}`. The org's notes go
 // into the result; the org memory and the action badge are updated after the reply (org.js), so
-// a keystroke's highlight never waits for storage or badge IPCs.
+// a keystroke's highlight never waits for storage or badge IPCs. What the evidence report needs
+// of the check is kept too (report.js).
 import '../protocol.js';
 import { ready, timings } from './core.js';
 import { settings } from './settings.js';
 import { GuardError } from './errors.js';
 import { afterCheck, afterClear } from './org.js';
+import { forgetCheck, rememberCheck } from './report.js';
 
 const { TYPES: T } = globalThis.ecaGuardProtocol;
 
@@ -18,6 +20,7 @@ async function check(msg, sender) {
   }
   const result = core.check(msg.snapshot, config);
   afterCheck(core, sender, msg.snapshot, result);
+  rememberCheck(sender, msg.snapshot, result).catch(() => {});
   if (timings.firstCheck === null) timings.firstCheck = performance.now();
   return { result };
 }
@@ -25,5 +28,9 @@ async function check(msg, sender) {
 export const handlers = {
   [T.check]: check,
   /** The page no longer shows a checked form. */
-  [T.clear]: async (_msg, sender) => (afterClear(sender), {}),
+  [T.clear]: async (_msg, sender) => {
+    afterClear(sender);
+    if (sender.tab) forgetCheck(sender.tab.id, sender.frameId || 0).catch(() => {});
+    return {};
+  },
 };

@@ -47,7 +47,7 @@ export function senderOrg(core, sender) {
 }
 
 /** Where Setup links point: the tab's own origin, or the org's Setup host for other surfaces. */
-function setupOriginOf(org, host) {
+export function setupOriginOf(org, host) {
   if (org.surface === 'visualforce') return 'https://' + org.apiHost.replace(/my\.salesforce\.com$/, 'my.salesforce-setup.com');
   return 'https://' + host;
 }

@@ -354,6 +354,28 @@ impl Setting {
             .map(|c| c.value)
     }
 
+    /// A choice as the popup and the report show it: Setup's current label for a metadata value
+    /// (`AllSelfAuthorized` → "All users may self-authorize") or an older wording; a label that
+    /// Setup follows with a number and unit ("… if not used for 30 Day(s)") as shown; text ECA
+    /// Guard does not know as it is.
+    pub fn choice_shown(&self, shown: &str) -> String {
+        let s = shown.trim();
+        match self
+            .choice_value(s)
+            .and_then(|v| self.choices().iter().find(|c| c.value == v))
+        {
+            Some(c)
+                if c.prefix
+                    && !c.value.eq_ignore_ascii_case(s)
+                    && !c.labels.iter().any(|l| l.eq_ignore_ascii_case(s)) =>
+            {
+                s.to_string()
+            }
+            Some(c) => c.label().to_string(),
+            None => s.to_string(),
+        }
+    }
+
     /// The current English label of a choice value (the value itself when unknown).
     pub fn choice_label<'a>(&self, value: &'a str) -> &'a str {
         self.choices()

@@ -19,11 +19,12 @@ const fn policy(field: Field, name: &'static str, rule: &'static str, kind: Kind
     }
 }
 
-/// Permitted Users (`permittedUsersPolicyType`).
+/// Permitted Users (`permittedUsersPolicyType`). "All users can self-authorize" is an older
+/// wording (docs/salesforce-facts.md, "Policy values and Setup's labels").
 pub const PERMITTED_USERS_VALUES: &[Choice] = &[
     Choice {
         value: "AllSelfAuthorized",
-        labels: &["All users may self-authorize"],
+        labels: &["All users may self-authorize", "All users can self-authorize"],
         prefix: false,
     },
     Choice {

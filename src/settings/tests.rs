@@ -51,4 +51,23 @@ fn choice_labels_map_to_values() {
         Some("SpecificInactivity")
     );
     assert_eq!(rt.choice_label("Infinite"), "Refresh token is valid until revoked");
+    assert_eq!(
+        rt.choice_shown("SpecificInactivity"),
+        "Expire refresh token if not used for"
+    );
+    assert_eq!(
+        rt.choice_shown("Expire refresh token if not used for 30 Day(s)"),
+        "Expire refresh token if not used for 30 Day(s)"
+    );
+    let users = Field::PermittedUsers.spec();
+    assert_eq!(users.choice_shown("AllSelfAuthorized"), "All users may self-authorize");
+    assert_eq!(
+        users.choice_shown("All users can self-authorize"),
+        "All users may self-authorize"
+    );
+    assert_eq!(
+        users.choice_shown("AdminApprovedPreAuthorized"),
+        "Admin approved users are pre-authorized"
+    );
+    assert_eq!(users.choice_shown("Quelque chose"), "Quelque chose");
 }

@@ -7,8 +7,8 @@
 //! gzipped, README "Speed and size"), and the on-demand module (feature `wasm-pairing`, files
 //! `eca_guard_pairing*`): pairing and sealing with the HPKE crypto (`pairing.rs`), and what only
 //! extension pages or a send need (`pages.rs`: the pack list, custom pack validation, the options
-//! form's checks, an integration's next steps). The extension loads it only on the options page,
-//! to pair, or to send; most worker starts never need it.
+//! form's checks, an integration's next steps, the evidence report). The extension loads it only
+//! on the options page, to pair, to send, or for a report; most worker starts never need it.
 //! Typed structs cross the boundary as JSON (serde_json on this side, `JSON` on the other:
 //! one serde instantiation for boundary and pack files alike, see `from_js`); core errors become JS `Error`s
 //! with `name = "EcaGuardError"` and `kind = <variant>` (pairing errors also carry

@@ -1,6 +1,6 @@
 //! The on-demand module's exports for extension pages and for after a send: the pack list, a
-//! custom pack's validation, the options form and its problems, an integration's next steps
-//! (src/wasm/mod.rs says why these are not in the checker).
+//! custom pack's validation, the options form and its problems, an integration's next steps, the
+//! evidence report (src/wasm/mod.rs says why these are not in the checker).
 
 use wasm_bindgen::prelude::*;
 
@@ -60,4 +60,28 @@ pub fn check_options(config: JsValue) -> Result<JsValue, JsValue> {
     let config = valid_config_from_js(&config)?;
     let pack = pack::find(&config.pack, &config.custom_packs).map_err(|e| to_js_error(&e))?;
     out(&crate::check::options::options_report(pack, &config.params))
+}
+
+/// The evidence report's texts: what the worker hands to the page or the popup.
+#[derive(serde::Serialize)]
+struct ReportTexts {
+    markdown: String,
+    json: String,
+    filename: String,
+}
+
+// `report(input, settings, format)` → `{markdown, json, filename}`: the evidence report for a
+// tab's latest check and its org's rows (src/report/mod.rs: `input` is `{host, now, page?: {url,
+// checkedAt, snapshot, result}, orgStatus}`, the last two as `check` and `orgStatus` gave them);
+// `filename` ends in .json for `format` "json", else .md.
+#[wasm_bindgen(skip_jsdoc)]
+pub fn report(input: JsValue, config: JsValue, format: &str) -> Result<JsValue, JsValue> {
+    let input: crate::report::Input = from_js(&input, "the report's input")?;
+    let config = valid_config_from_js(&config)?;
+    let r = crate::report::build(&config, &input).map_err(|e| to_js_error(&e))?;
+    out(&ReportTexts {
+        markdown: r.markdown(),
+        json: r.json().map_err(|e| to_js_error(&e))?,
+        filename: r.filename(if format == "json" { "json" } else { "md" }),
+    })
 }

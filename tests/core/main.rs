@@ -4,6 +4,7 @@
 //! - `sessions`: Session Settings, policies and IP ranges;
 //! - `pages`: notes a page calls for whatever the pack (legacy Connected App pages);
 //! - `options`: ECA Guard's own options, by the form's rules;
+//! - `report`: the evidence report (contents, no secret, hostile text, JSON shape);
 //! - `bad_input`: shapes a page or a user can produce that must not panic or pass wrongly;
 //! - `fuzz_replay`: the fuzz targets' reproducers and corpus, through their entry functions;
 //! - `prop_*`: property tests (proptest): fixing one field clears exactly its findings
@@ -24,6 +25,7 @@ mod pages;
 mod prop_callback;
 mod prop_fix;
 mod prop_generate;
+mod report;
 mod sessions;
 mod settings_doc;
 mod support;

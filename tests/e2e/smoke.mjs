@@ -24,7 +24,7 @@ const packs = pairing.listPacks([]);
 if (packs.length < 3) throw new Error('smoke: built-in packs missing');
 const opts = pairing.checkOptions({ pack: 'veeam-eca', params: { callbackUrls: ['https://veeam.example/'] } });
 if (!opts.problems.some((p) => p.param === 'callbackUrls' && p.severity === 'error')) throw new Error('smoke: checkOptions missed a final slash');
-for (const name of ['pairingBegin', 'listPacks', 'checkOptions', 'afterSend', 'parsePack']) {
+for (const name of ['pairingBegin', 'listPacks', 'checkOptions', 'afterSend', 'parsePack', 'report']) {
   if (typeof core[name] !== 'undefined') throw new Error(`smoke: the checker carries the on-demand export ${name}`);
 }
 let err = null;
