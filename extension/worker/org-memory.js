@@ -1,7 +1,7 @@
 // Org memory: the last reading of each org's Session Settings, IP ranges and app policies
 // (values only, never secrets), in chrome.storage.local under `ecaGuardOrgs`, so the popup can
 // answer on any Setup page of that org. The core decides what the readings mean (orgStatus,
-// src/org_status.rs); this file only keeps them, with where and when each was read.
+// src/org_status/); this file only keeps them, with where and when each was read.
 import '../protocol.js';
 
 const { api } = globalThis.ecaGuardProtocol;
@@ -9,7 +9,7 @@ const { api } = globalThis.ecaGuardProtocol;
 export const STORE_KEY = 'ecaGuardOrgs';
 
 /** Fields an org reading keeps, with their shape (the org-wide settings and the app policies
- * the popup shows: src/org_status.rs `row_fields`). */
+ * the popup shows: src/org_status/ `row_fields`). */
 export const FIELDS = {
   lockSessionsToIp: 'bool',
   lockSessionsToDomain: 'bool',

@@ -62,7 +62,7 @@ pub struct StatusIn {
     pub rows: Vec<RowIn>,
 }
 
-/// One popup row, as `orgStatus` writes it (src/org_status.rs `Row`).
+/// One popup row, as `orgStatus` writes it (src/org_status/ `Row`).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RowIn {

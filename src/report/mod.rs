@@ -7,7 +7,7 @@
 //! field on the page. Its inputs are the page's check result (findings as the checker worded
 //! them), the page's kind and labels (never its values: [`PageMeta`] reads only those two keys
 //! of a snapshot), the org's status (the popup's rows, as the checker module's `orgStatus` gave
-//! them to the worker: src/org_status.rs) and the page's address without query values. Taking
+//! them to the worker: src/org_status/) and the page's address without query values. Taking
 //! both results as given keeps the checker's code out of the on-demand module, which builds the
 //! report (src/wasm/pages.rs). Every text that comes from
 //! the page, or from a pack, passes through `text.rs` (credential-shaped tokens cut; Markdown made

@@ -42,7 +42,7 @@ pub fn bench_core(snapshot: JsValue, config: JsValue, n: u32) -> Result<JsValue,
 }
 
 // `orgStatus(readings, settings, setupOrigin)` → `{pack, rows, failing, packNotes}`: the popup's
-// rows for one org from what the worker remembers of it (src/org_status.rs).
+// rows for one org from what the worker remembers of it (src/org_status/).
 #[wasm_bindgen(js_name = orgStatus, skip_jsdoc)]
 pub fn org_status(readings: JsValue, config: JsValue, setup_origin: &str) -> Result<JsValue, JsValue> {
     let readings: crate::org_status::Readings = from_js(&readings, "the org's readings")?;
