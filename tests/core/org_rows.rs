@@ -1,4 +1,4 @@
-//! The popup's rows from remembered readings (src/org_status.rs).
+//! The popup's rows from remembered readings (src/org_status/).
 
 use eca_guard::json::Pairs;
 use eca_guard::org_status::{org_status, ReadAt, Readings, Status};
