@@ -82,8 +82,10 @@ try {
     const ours = byBrowser['ECA Guard'];
     const added = pct(ours, 50) - pct(ref, 50);
     const nothing = /nothing to check/.test(name);
+    const other = Object.keys(byBrowser).find((b) => b.startsWith('ECA Guard, '));
+    const before = other ? `; ${other.replace(/^ECA Guard, /, '')} added ${(pct(byBrowser[other], 50) - pct(ref, 50)).toFixed(1)} ms` : '';
     bench(`page load, ${name}: added by ECA Guard (median)`, `${added.toFixed(1)} ms (${pct(ours, 50).toFixed(1)} vs ${pct(ref, 50).toFixed(1)} ms; p90 ${pct(ours, 90).toFixed(1)} vs ${pct(ref, 90).toFixed(1)})`,
-      nothing ? '<= 5 ms' : '<= Inspector Reloaded (≈ 12.5 ms, docs/toolchain.md)', 'no extension, same run', added <= (nothing ? 5 : 12.5) ? 'met' : 'missed');
+      nothing ? '<= 5 ms' : '<= Inspector Reloaded (≈ 12.5 ms, docs/toolchain.md)', `no extension, same run, ${LOADS} loads${before}`, added <= (nothing ? 5 : 12.5) ? 'met' : 'missed');
   }
 } finally {
   for (const b of browsers) await b.env.close();
