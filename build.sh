@@ -76,9 +76,10 @@ install_deps() {
 
   # npm writes node_modules/.package-lock.json on install: older than the lock file = stale.
   if [ ! -x "$E2E/node_modules/.bin/wasm-opt" ] || [ ! -d "$E2E/node_modules/playwright-core" ] ||
+    [ ! -x "$E2E/node_modules/.bin/esbuild" ] ||
     [ ! -d "$E2E/node_modules/puppeteer-core" ] ||
     [ "$E2E/package-lock.json" -nt "$E2E/node_modules/.package-lock.json" ]; then
-    step "npm install in tests/e2e (playwright-core, puppeteer-core, binaryen's wasm-opt, fflate, ajv)"
+    step "npm install in tests/e2e (playwright-core, puppeteer-core, binaryen's wasm-opt, esbuild, fflate, ajv)"
     # Debian's binaryen silently breaks reference-types output; npm's is current (docs/toolchain.md).
     # puppeteer-core downloads no browser; the variable makes sure of it (system browsers only).
     (cd "$E2E" && export PUPPETEER_SKIP_DOWNLOAD=1 && if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi)
@@ -194,6 +195,13 @@ assemble() {
       if (b === "firefox") { delete m.minimum_chrome_version; delete m.storage; }
       fs.writeFileSync(p, JSON.stringify(m, null, 2) + "\n");
     }'
+  # The worker as one module (esbuild): a module service worker fetches and compiles every module
+  # of its graph before it runs any, so each of the ~20 imports adds to every cold start (docs/
+  # toolchain.md, "Extension runtime facts"). extension/ keeps the modules as written.
+  for b in chromium firefox; do
+    "$E2E/node_modules/.bin/esbuild" extension/background.js --bundle --format=esm --log-level=warning \
+      --allow-overwrite --outfile="dist/$b/background.js"
+  done
   echo "    dist/chromium  ($(du -sh dist/chromium | cut -f1))"
   echo "    dist/firefox   ($(du -sh dist/firefox | cut -f1))"
 }
@@ -267,7 +275,10 @@ run_tests() {
 }
 
 # Bench: a list of steps, each printing its own lines. Add a step: write a function, append it.
-BENCH_STEPS=(bench_native bench_wasm bench_size bench_browser bench_classic bench_cli bench_server)
+# Besides its own lines a step prints one line per figure for the closing table:
+# `BENCH<TAB>figure<TAB>measured<TAB>target<TAB>reference<TAB>verdict` (tests/e2e/bench-table.mjs);
+# bench_all collects them from the run's output and bench_table prints them as one Markdown table.
+BENCH_STEPS=(bench_native bench_wasm bench_size bench_browser bench_classic bench_pageload bench_limits bench_cli bench_server)
 bench_native() { cargo run --release --quiet --example bench_check; }
 # The extension's module through its JS API; then a copy built with the `bench` feature times
 # the core check inside the module (target/bench-pkg; the extension's module stays as built).
@@ -278,23 +289,53 @@ bench_wasm() {
   node "$E2E/bench-wasm.mjs" "$ROOT/extension/pkg" "$ROOT/target/bench-pkg"
 }
 bench_size() {
-  local total=0 m w j raw gz
+  local total=0 m w j raw gz target verdict
   for m in eca_guard eca_guard_pairing; do
     w=extension/pkg/${m}_bg.wasm j=extension/pkg/$m.js
     raw=$(( $(wc -c <"$w") + $(wc -c <"$j") ))
     gz=$(( $(gzip -9c "$w" | wc -c) + $(gzip -9c "$j" | wc -c) ))
     total=$((total + gz))
     printf 'size: %s wasm+glue %d KB raw, %d KB gzipped (%d B)\n' "$m" $((raw / 1024)) $((gz / 1024)) "$gz"
+    target='—' verdict='—'
+    if [ "$m" = eca_guard ]; then target='<= 100 KB gz'; verdict=$([ "$gz" -le 102400 ] && echo met || echo missed); fi
+    printf 'BENCH\tWasm + glue, %s module\t%d KB raw, %d KB gz (%d B)\t%s\t—\t%s\n' "$m" $((raw / 1024)) $((gz / 1024)) "$gz" "$target" "$verdict"
   done
   printf 'size: the checker loads at every worker start (target <= 100 KB gz); the on-demand module only on the options page, to pair or to send; both %d KB gz\n' $((total / 1024))
 }
 bench_browser() { (cd "$E2E" && node bench-browser.mjs); }
 bench_classic() { (cd "$E2E" && node bench-classic.mjs); } # classic pages in the Aloha iframe: per load, warm, idle
+# The load event with no extension / with ECA Guard, interleaved (BENCH_BEFORE=<dir> adds another build).
+bench_pageload() { (cd "$E2E" && node bench-pageload.mjs); }
+# Resource limits: 10,000 nodes of noise, 1,000 scopes, 10,000 re-checks (memory), a 2 MB callback field.
+bench_limits() { (cd "$E2E" && node bench-limits.mjs); }
 # eca-guard check over generated trees of 1,000 and 10,000 apps: apps/s and peak RSS (flat = streaming).
 bench_cli() { cargo run --release --quiet -p eca-guard-cli -- bench; }
 # eca-guard-server on loopback: handoffs/s, p50/p99, sealing cost. It exits 1 when a target is
 # missed; the bench prints figures, it does not gate, so that is reported, not fatal.
 bench_server() { cargo run --release --quiet -p eca-guard-server --example bench_handoff || echo "server bench: a target was missed (see above)"; }
+
+# bench_all: every step, its output also kept to collect the BENCH lines; a step that fails is
+# reported in the table, and the others still run.
+bench_all() {
+  local out s load0
+  out=$(mktemp)
+  load0=$(cut -d' ' -f1-3 /proc/loadavg)
+  for s in "${BENCH_STEPS[@]}"; do
+    "$s" 2>&1 | tee -a "$out" || printf 'BENCH\t%s\tthe step failed (see above)\t—\t—\tfailed\n' "$s" | tee -a "$out"
+  done
+  bench_table "$out" "$load0"
+  rm -f "$out"
+}
+# bench_table FILE LOAD: the BENCH lines of FILE as one Markdown table, with the date and the
+# machine's load average before and after.
+bench_table() {
+  echo
+  echo "## Benchmark table, $(date -u '+%Y-%m-%d %H:%M UTC'), load average $2 → $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
+  echo
+  echo '| figure | measured | target | reference (same run) | verdict |'
+  echo '|---|---|---|---|---|'
+  grep -a '^BENCH	' "$1" | cut -f2- | sed 's/|/\\|/g; s/	/ | /g; s/^/| /; s/$/ |/' || echo '| (no figures) | | | | |'
+}
 
 # Fuzzing (fuzz/: cargo-fuzz with libFuzzer, coverage-guided). One target per parser of the
 # core's and the CLI's input: the page snapshot and the settings as they cross the Wasm boundary,
@@ -383,7 +424,7 @@ demo() {
 case "$MODE" in
   build) build ;;
   test) build; run_tests ;;
-  bench) build; for s in "${BENCH_STEPS[@]}"; do "$s"; done ;;
+  bench) build; bench_all ;;
   demo) build; demo ;;
   fuzz) fuzz_run "${2:-60}" ;;
   *) echo "usage: $0 [build|test|bench|fuzz [SECONDS]]" >&2; exit 2 ;;

@@ -11,6 +11,7 @@ import './protocol.js';
 import { handlers as checkHandlers } from './worker/check.js';
 import { handlers as settingsHandlers, settings, watchSettings } from './worker/settings.js';
 import { handlers as diagHandlers } from './worker/diag.js';
+import { handlers as injectHandlers } from './worker/inject.js';
 import { toError } from './worker/errors.js';
 import { handlers as orgHandlers } from './worker/org.js';
 import { handlers as pairingHandlers } from './worker/pairing.js';
@@ -26,6 +27,7 @@ const { api, MESSAGES } = globalThis.ecaGuardProtocol;
  * (no externally_connectable), and we check the sender id anyway.
  */
 const HANDLERS = {
+  ...injectHandlers,
   ...checkHandlers,
   ...settingsHandlers,
   ...orgHandlers,

@@ -16,6 +16,9 @@
   const api = globalThis.browser || globalThis.chrome;
 
   const MESSAGES = {
+    // content/detect.js found a page ECA Guard handles in its frame: the worker loads the rest of
+    // the content scripts into that frame (worker/inject.js).
+    loadContent: { from: 'content', payload: '{}', reply: '{}' },
     check: { from: 'content', payload: '{snapshot}', reply: '{result: {pack, packName, findings, counts, notes}}' },
     clear: { from: 'content', payload: '{}', reply: '{}' },
     openOptions: { from: 'content', payload: '{}', reply: '{}' },
@@ -62,5 +65,10 @@
     }
   }
 
-  globalThis.ecaGuardProtocol = Object.freeze({ api, MESSAGES, TYPES, ERROR_KINDS, send });
+  /** In a content script: whether a message comes from our own extension pages (the popup). */
+  function fromOwnPage(sender) {
+    return !!sender && sender.id === api.runtime.id && typeof sender.url === 'string' && sender.url.startsWith(api.runtime.getURL(''));
+  }
+
+  globalThis.ecaGuardProtocol = Object.freeze({ api, MESSAGES, TYPES, ERROR_KINDS, send, fromOwnPage });
 })();

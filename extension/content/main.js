@@ -4,7 +4,9 @@
 //
 // Latency: input/change/click and DOM mutations schedule one read in a microtask, so a keystroke
 // is read, sent and painted within the same frame when the worker answers in time. A snapshot
-// identical to the last one sent is not sent again.
+// identical to the last one sent is not sent again. One check is in flight at a time: what
+// changes meanwhile is read again once its reply is painted, so a burst of changes (fast typing,
+// a page rewriting itself) costs two checks, not one per change queued in the worker.
 (() => {
   'use strict';
   const g = globalThis.ecaGuard;
@@ -21,7 +23,8 @@
   let lastReader = null; // the reader that produced lastRead
   let structural = true; // nodes were added or removed since the last full read
   let newRoots = true; // nodes were added since the shadow roots were last looked for
-  let seq = 0;
+  let inFlight = false; // a check is on its way to the worker
+  let queued = null; // null, or {force}: the page changed while a check was in flight
   let scheduled = false;
   let idleTimer = 0;
   let active = false; // panel/marks shown
@@ -158,14 +161,31 @@
       else replyRead = read;
       return;
     }
+    if (inFlight) {
+      queued = { force: !!(force || (queued && queued.force)) };
+      return;
+    }
     lastSent = json;
     lastReply = null;
     replyRead = read;
-    const mine = ++seq;
-    const reply = await g.send({ type: T.check, snapshot: read.snapshot });
-    if (mine !== seq) return; // a newer read is on its way
+    inFlight = true;
+    let reply;
+    try {
+      reply = await g.send({ type: T.check, snapshot: read.snapshot });
+    } finally {
+      inFlight = false;
+    }
+    if (!reader) {
+      queued = null; // the page stopped being one a reader knows meanwhile (cleared)
+      return;
+    }
     lastReply = reply;
     show(replyRead || read, reply);
+    if (queued) {
+      const again = queued;
+      queued = null;
+      run(again.force);
+    }
   }
 
   function show(read, reply) {

@@ -9,7 +9,7 @@
   if (g.outlineStarted) return;
   g.outlineStarted = true;
   const { dom, labels: L } = g;
-  const { api, TYPES: T } = globalThis.ecaGuardProtocol;
+  const { api, TYPES: T, fromOwnPage } = globalThis.ecaGuardProtocol;
 
   const LABELS = 'label, span.slds-form-element__label, span[part="label"], legend, [part="dual-listbox"] > div:first-child, .slds-form-element__legend, dt, td.labelCol, th.labelCol';
   const TITLES = '.slds-accordion__summary-content, .slds-section__title, .pbSubheader h3, .pbTitle h2, .pbTitle h3, tr.headerRow th, [role="tab"]';
@@ -76,13 +76,12 @@
     return out.join('\n');
   }
 
-  const fromOurPages = (sender) => !!sender && sender.id === api.runtime.id && typeof sender.url === 'string' && sender.url.startsWith(api.runtime.getURL(''));
-
   // Every frame of the tab gets the message and the popup takes the first answer: the frame whose
   // page a reader recognised answers at once, a classic page in Setup's iframe soon after, the
-  // top frame last; other frames (widgets) stay silent.
-  api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
-    if (!msg || msg.type !== T.pageOutline || !fromOurPages(sender)) return false;
+  // top frame last; other frames (widgets) stay silent. A frame loaded for the question
+  // (content/detect.js) hands it on to this listener: `g.outlineListener`.
+  function onMessage(msg, sender, sendResponse) {
+    if (!msg || msg.type !== T.pageOutline || !fromOwnPage(sender)) return false;
     const cur = g.current ? g.current() : {};
     const top = !(location.ancestorOrigins && location.ancestorOrigins.length) && window === window.parent;
     const classic = !!(document.body && document.body.classList.contains('sfdcBody'));
@@ -96,7 +95,9 @@
       }
     }, wait);
     return true;
-  });
+  }
+  api.runtime.onMessage.addListener(onMessage);
 
   g.outline = build;
+  g.outlineListener = onMessage;
 })();

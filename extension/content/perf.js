@@ -2,11 +2,13 @@
 // own work (reader detect/read, paint) in this frame, so the bench can show what a page load
 // costs and that an idle page costs nothing (tests/e2e/bench-classic.mjs reads `ecaGuard.perf`
 // from the content-script world). Two performance.now() calls per call; no entries are kept.
+// `ecaGuard.perf` itself is content/detect.js's, which counts its own probes there too.
 (() => {
   'use strict';
   const g = globalThis.ecaGuard;
-  if (g.perf) return; // injected twice
-  const perf = (g.perf = { detect: { n: 0, ms: 0 }, read: { n: 0, ms: 0 }, paint: { n: 0, ms: 0 }, idle: { n: 0, ms: 0 } });
+  if (g.perfWrapped) return; // injected twice
+  g.perfWrapped = true;
+  const perf = g.perf;
   function wrap(obj, name, bucket) {
     const f = obj[name];
     if (typeof f !== 'function') return;

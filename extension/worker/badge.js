@@ -104,7 +104,10 @@ api.tabs.onUpdated.addListener((tabId, info, tab) => {
     pageErrors.delete(tabId);
     badgeText.delete(tabId); // a new document starts with the default badge
   }
-  if (!info.url && info.status !== 'complete') return;
+  // Once the tab has loaded (or for an in-page navigation of a loaded tab): the badge can wait,
+  // the page's load event should not share the machine with it (docs/ARCHITECTURE.md, "Loading
+  // into a page").
+  if (info.status !== 'complete' && !(info.url && tab.status === 'complete')) return;
   const host = tabHost(tab);
   if (host) setBadge(tabId, host);
 });

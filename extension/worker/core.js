@@ -10,7 +10,11 @@ const api = globalThis.browser || globalThis.chrome;
 /** Worker start-up milestones and the end of its first check (ms since the worker's time origin), for the bench. */
 export const timings = { moduleStart: performance.now(), wasmReady: null, firstCheck: null };
 
-export const ready = Promise.all([init({ module_or_path: api.runtime.getURL('pkg/eca_guard_bg.wasm') }), builtInPacks()]).then(([, packs]) => {
+/** The module's linear memory, once loaded (its size is a bench figure: worker/diag.js). */
+export let memory = null;
+
+export const ready = Promise.all([init({ module_or_path: api.runtime.getURL('pkg/eca_guard_bg.wasm') }), builtInPacks()]).then(([exports, packs]) => {
+  memory = exports.memory || null;
   core.registerPacks(packs);
   timings.wasmReady = performance.now();
   return core;

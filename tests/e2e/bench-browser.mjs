@@ -9,6 +9,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { form, inContentScript, launch } from './harness.mjs';
+import { bench, loadavg } from './bench-table.mjs';
+import { FIND_CALLBACK, KEYSTROKE } from './bench-keys.mjs';
 
 const BARE = join(dirname(fileURLToPath(import.meta.url)), 'bare-extension');
 
@@ -17,39 +19,6 @@ const pct = (xs, p) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
 const fmt = (xs) => `p50 ${pct(xs, 50).toFixed(2)} ms, p99 ${pct(xs, 99).toFixed(2)} ms (n=${xs.length})`;
-
-/** Runs in a page world: the Callback URL field's host and textarea, open shadow roots too. */
-const FIND_CALLBACK = `(() => {
-  const deep = (root, sel) => {
-    const walk = (r) => r.querySelector(sel) || [...r.querySelectorAll('*')].map((e) => e.shadowRoot && walk(e.shadowRoot)).find(Boolean);
-    return walk(root);
-  };
-  const host = [...(function* all(r) {
-    for (const e of r.querySelectorAll('*')) { yield e; if (e.shadowRoot) yield* all(e.shadowRoot); }
-  })(document)].find((e) => e.localName === 'lightning-textarea' && /Callback URL/.test((e.shadowRoot || e).textContent));
-  return { host, ta: deep(host.shadowRoot || host, 'textarea') };
-})()`;
-
-/** Runs in a page world: one keystroke (alternately adding and removing a trailing slash, which
- * flips the host's data-eca-guard-rules), resolving to the ms until the mark changed. */
-const KEYSTROKE = `(host, ta, i) => {
-  const rules = () => host.getAttribute('data-eca-guard-rules') || '';
-  const slash = i % 2 === 0;
-  const before = rules();
-  const done = new Promise((resolve) => {
-    const mo = new MutationObserver(() => {
-      if (rules() !== before) { mo.disconnect(); resolve(performance.now()); }
-    });
-    mo.observe(host, { attributes: true });
-  });
-  ta.value = slash ? 'https://veeam.acme.internal/' : 'https://veeam.acme.internal';
-  const t = performance.now();
-  ta.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true, data: slash ? '/' : null }));
-  return Promise.race([done, new Promise((r) => setTimeout(() => r(null), 2000))]).then((end) => {
-    if (end === null) throw new Error('no highlight change within 2 s at keystroke ' + i);
-    return end - t;
-  });
-}`;
 
 const env = await launch({ also: [BARE] });
 try {
@@ -133,6 +102,9 @@ try {
     console.log(`  bare round trips, same pacing, after the same textarea change: sendMessage ${fmt(paced.msg)}; open port ${fmt(paced.port)}`);
     console.log(`  bare sendMessage, same pacing, page unchanged: ${fmt(paced.msgUnchanged)} (keystroke p99 = ${x(paced.key, paced.msgUnchanged)}× this)`);
     console.log(`keystroke-to-highlight, stress: back to back (${shadow}): ${fmt(stress)}; p99 = ${x(stress, ping)}× the back-to-back sendMessage p99 (${x(stress, portPing)}× the open port's), p50 = ${(pct(stress, 50) / pct(ping, 50)).toFixed(2)}× its p50`);
+    const v = (ratio, target) => (ratio <= target ? 'met' : 'missed');
+    bench(`keystroke-to-highlight, paced like typing (${shadow}), p99`, `${pct(paced.key, 99).toFixed(2)} ms = ${x(paced.key, paced.msg)}×`, '<= 1.5× the bare round trip p99', `bare sendMessage p99 ${pct(paced.msg, 99).toFixed(2)} ms, same pacing (load ${loadavg()})`, v(pct(paced.key, 99) / pct(paced.msg, 99), 1.5));
+    bench(`keystroke-to-highlight, stress: back to back (${shadow}), p99`, `${pct(stress, 99).toFixed(2)} ms = ${x(stress, ping)}×`, '<= 2× the bare round trip p99', `bare sendMessage back to back p99 ${pct(ping, 99).toFixed(2)} ms (load ${loadavg()})`, v(pct(stress, 99) / pct(ping, 99), 2));
     await page.close();
   }
 
@@ -186,6 +158,8 @@ try {
   const m = (xs) => pct(xs, 50).toFixed(1);
   console.log(`service worker cold start to first result: median ${m(cold)} ms, max ${Math.max(...cold).toFixed(1)} ms (n=${cold.length}; target <= 20 ms)`);
   console.log(`  same run, median: cold ping to the same worker ${m(coldPing)} ms; cold ping to a bare worker (Chromium's floor: extension process + worker start + message) ${m(coldBare)} ms`);
+  const ratio = pct(cold, 50) / pct(coldBare, 50);
+  bench('worker cold start to first result (median)', `${m(cold)} ms = ${ratio.toFixed(2)}×`, '<= 1.2× a bare worker\'s cold ping', `bare worker cold ping ${m(coldBare)} ms (load ${loadavg()})`, ratio <= 1.2 ? 'met' : 'missed');
   const med = (k) => pct(starts.map((s) => s[k]), 50).toFixed(1);
   console.log(`  the check's way (median, ms since it was sent): worker started ${med('origin')} (Chromium), core.js evaluated ${med('moduleStart')}, Wasm ready ${med('wasmReady')}, first check done ${med('firstCheck')} (Wasm functions compile on first call), reply in the page ${m(cold)}`);
 } finally {

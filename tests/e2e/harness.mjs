@@ -20,11 +20,10 @@ export const HOST = 'acme.my.salesforce-setup.com';
  * to the local fixture server on `port` (toolchain.md: BOTH extension flags, and the
  * background-networking flags, since this machine's network is closed).
  */
-export function chromiumArgs(port, hosts, also = []) {
-  const exts = [EXT, ...also].join(',');
+export function chromiumArgs(port, hosts, also = [], ext = EXT) {
+  const exts = [ext, ...also].filter(Boolean).join(',');
   return [
-    `--disable-extensions-except=${exts}`,
-    `--load-extension=${exts}`,
+    ...(exts ? [`--disable-extensions-except=${exts}`, `--load-extension=${exts}`] : []),
     '--no-sandbox',
     '--disable-gpu',
     '--disable-quic',
@@ -37,17 +36,34 @@ export function chromiumArgs(port, hosts, also = []) {
   ];
 }
 
-/** `also`: more unpacked extensions to load next to ECA Guard (the bench's bare worker). */
-export async function launch({ also = [] } = {}) {
-  if (!existsSync(join(EXT, 'manifest.json'))) throw new Error(`no built extension at ${EXT}: run ./build.sh build`);
-  const server = await startServer({ port: 0 });
+/**
+ * `also`: more unpacked extensions to load next to ECA Guard (the bench's bare worker). `ext`:
+ * another build of ECA Guard to load instead of EXT, or null for a browser without it (the
+ * page-load bench's reference; `extId`, `worker()` and `setSettings` are then absent). `server`:
+ * a fixture server already started, to share between browsers.
+ */
+export async function launch({ also = [], ext = EXT, server: shared = null } = {}) {
+  if (ext && !existsSync(join(ext, 'manifest.json'))) throw new Error(`no built extension at ${ext}: run ./build.sh build`);
+  const server = shared || (await startServer({ port: 0 }));
   const profile = mkdtempSync(join(tmpdir(), 'eca-guard-e2e-'));
   const ctx = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: process.env.HEADED ? false : true,
     viewport: { width: 1280, height: 900 },
-    args: chromiumArgs(server.port, ['*.my.salesforce-setup.com', '*.lightning.force.com'], also),
+    args: chromiumArgs(server.port, ['*.my.salesforce-setup.com', '*.lightning.force.com'], also, ext),
   });
+  if (!ext) {
+    return {
+      ctx,
+      server,
+      origin: `https://${HOST}:${server.port}`,
+      async close() {
+        await ctx.close();
+        if (!shared) await server.close();
+        rmSync(profile, { recursive: true, force: true });
+      },
+    };
+  }
   const ours = (w) => w.url().endsWith('/background.js');
   const sw = ctx.serviceWorkers().find(ours) || (await ctx.waitForEvent('serviceworker', { predicate: ours, timeout: 15000 }));
   const extId = new URL(sw.url()).host;
@@ -69,7 +85,7 @@ export async function launch({ also = [] } = {}) {
     },
     async close() {
       await ctx.close();
-      await server.close();
+      if (!shared) await server.close();
       rmSync(profile, { recursive: true, force: true });
     },
   };

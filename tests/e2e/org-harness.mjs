@@ -170,3 +170,27 @@ export async function perfInFrames(env, page) {
     await cdp.detach();
   }
 }
+
+/** The tab id of `page` (the popup is opened in a tab of its own, with ?tab=<id>). */
+const tabIdOf = (env, page) =>
+  env.worker().evaluate(async (url) => (await chrome.tabs.query({})).find((t) => t.url === url).id, page.url());
+
+/** Clicks "Copy page outline" in the popup for `page`'s tab; returns {outline, clipboard}
+ * (outline.test.mjs, page-load.test.mjs). */
+export async function popupOutline(env, page) {
+  const id = await tabIdOf(env, page);
+  const popup = await env.ctx.newPage();
+  try {
+    await env.ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: `chrome-extension://${env.extId}` });
+  } catch (_) {
+    // not grantable for this origin in this build: the clipboard is then not compared
+  }
+  await popup.goto(`chrome-extension://${env.extId}/popup/popup.html?tab=${id}`);
+  await popup.waitForSelector('body[data-ready]');
+  await popup.locator('#copy-outline').click();
+  await popup.waitForSelector('body[data-outline="ready"]', { timeout: 5000 });
+  const outline = await popup.locator('#outline').textContent();
+  const clipboard = await popup.evaluate(() => navigator.clipboard.readText().catch(() => null));
+  await popup.close();
+  return { outline, clipboard };
+}

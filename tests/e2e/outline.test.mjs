@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { form, launch, waitMarks } from './harness.mjs';
-import { waitFor } from './org-harness.mjs';
+import { popupOutline, waitFor } from './org-harness.mjs';
 import { L } from './labels.mjs';
 
 let env;
@@ -16,28 +16,7 @@ after(async () => {
   await env?.close();
 });
 
-/** The tab id of `page` (the popup is opened in a tab of its own, with ?tab=<id>). */
-const tabIdOf = (page) =>
-  env.worker().evaluate(async (url) => (await chrome.tabs.query({})).find((t) => t.url === url).id, page.url());
-
-/** Clicks "Copy page outline" in the popup for `page`'s tab; returns {outline, clipboard}. */
-async function outlineOf(page) {
-  const id = await tabIdOf(page);
-  const popup = await env.ctx.newPage();
-  try {
-    await env.ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: `chrome-extension://${env.extId}` });
-  } catch (_) {
-    // not grantable for this origin in this build: the clipboard is then not compared
-  }
-  await popup.goto(`chrome-extension://${env.extId}/popup/popup.html?tab=${id}`);
-  await popup.waitForSelector('body[data-ready]');
-  await popup.locator('#copy-outline').click();
-  await popup.waitForSelector('body[data-outline="ready"]', { timeout: 5000 });
-  const outline = await popup.locator('#outline').textContent();
-  const clipboard = await popup.evaluate(() => navigator.clipboard.readText().catch(() => null));
-  await popup.close();
-  return { outline, clipboard };
-}
+const outlineOf = (page) => popupOutline(env, page);
 
 const VALUES = ['Quokka Zebra 7731', 'Quokka_API_9921', 'quokka.tester@example.org', 'quokka-secret-host.example.net', 'Access Salesforce hosted MCP servers', 'Packaged'];
 

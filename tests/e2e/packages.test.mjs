@@ -43,6 +43,12 @@ function manifestFiles(m) {
   return out.filter(Boolean).map((p) => p.replace(/^\//, ''));
 }
 
+/** The content scripts and styles the worker injects where a page is found (worker/inject.js). */
+function injectedFiles(files) {
+  const text = files['worker/inject.js'] ? strFromU8(files['worker/inject.js']) : '';
+  return [...text.matchAll(/^\s*'(content\/[\w./-]+\.(?:js|css))',?$/gm)].map((m) => m[1]).concat([...text.matchAll(/\['(content\/[\w./-]+\.css)'\]/g)].map((m) => m[1]));
+}
+
 /** What packaged pages and scripts load: pages' src/href, scripts' relative imports, `pkg/` names. */
 function referencedFiles(files) {
   const out = [];
@@ -94,7 +100,9 @@ for (const { browser, file } of PACKAGES) {
       assert.equal(manifest.background.scripts, undefined);
     }
 
-    const named = manifestFiles(manifest);
+    const injected = injectedFiles(files);
+    assert.ok(injected.length > 10 && injected.includes('content/main.js') && injected.some((f) => f.endsWith('.css')), `the worker injects the content scripts: ${injected.join(', ')}`);
+    const named = [...manifestFiles(manifest), ...injected];
     assert.ok(named.length > 10, `the manifest names its files: ${named.join(', ')}`);
     for (const n of named) assert.ok(names.includes(n), `the manifest names ${n}, which is not in the archive`);
     const refs = referencedFiles(files);
