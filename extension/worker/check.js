@@ -10,6 +10,7 @@ import { afterCheck, afterClear } from './org.js';
 const { TYPES: T } = globalThis.ecaGuardProtocol;
 
 async function check(msg, sender) {
+  timings.checks++;
   if (!msg.snapshot || typeof msg.snapshot !== 'object') throw new GuardError('BadMessage', 'No page snapshot to check.');
   const [core, { config }] = await Promise.all([ready, settings()]);
   if (!config.pack) {
