@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import * as consumer from '../fixtures/pages/consumer-details.mjs';
 import { byLabel, control, form, inContentScript, waitMarks } from './harness.mjs';
 import { L } from './labels.mjs';
-import { clickSend, guardUi, nextConfirm, startSendEnv, waitFor } from './send-harness.mjs';
+import { clickRecheck, clickSend, guardUi, nextConfirm, startSendEnv, waitFor } from './send-harness.mjs';
 
 const APP_ID = '0xI000000000001AAA';
 const CONSUMER = `/lightning/setup/ManageExternalClientApplication/${APP_ID}/consumer`;
@@ -51,52 +51,73 @@ async function everyConsole(page) {
   return seen;
 }
 
-/** The Send button's node inside our closed shadow root, as CDP sees it (scripts cannot). */
-async function sendButtonNode(cdp) {
-  const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
-  const find = (n) => {
-    if (n.nodeName === 'BUTTON' && (n.attributes || []).join(' ').includes('part send')) return n;
-    for (const c of [...(n.children || []), ...(n.shadowRoots || [])]) {
-      const hit = find(c);
-      if (hit) return hit;
-    }
-    return null;
-  };
-  return find(root);
+/**
+ * What a page script could do if it got hold of ECA Guard's button `part` (inside our closed
+ * shadow root, which scripts cannot open): CDP resolves the node into the page's own world, where
+ * page scripts run, and calls `fn` on it there. Returns `fn`'s result.
+ */
+async function asPageScriptOn(page, part, fn) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+    const find = (n) => {
+      if (n.nodeName === 'BUTTON' && (n.attributes || []).join(' ').includes(`part ${part}`)) return n;
+      for (const c of [...(n.children || []), ...(n.shadowRoots || [])]) {
+        const hit = find(c);
+        if (hit) return hit;
+      }
+      return null;
+    };
+    const node = find(root);
+    assert.ok(node, `the ${part} button in the DOM`);
+    const { object } = await cdp.send('DOM.resolveNode', { backendNodeId: node.backendNodeId });
+    const r = await cdp.send('Runtime.callFunctionOn', { objectId: object.objectId, returnByValue: true, functionDeclaration: fn });
+    return r.result.value;
+  } finally {
+    await cdp.detach();
+  }
 }
+
+/** Synthetic clicks and Enter keys at `this`, every way a script can make them. */
+const SYNTHETIC = `function () {
+  this.click();
+  for (const type of ['pointerdown', 'mousedown', 'mouseup', 'click']) {
+    this.dispatchEvent(new MouseEvent(type, { bubbles: true, composed: true, cancelable: true, view: window }));
+  }
+  this.focus();
+  for (const type of ['keydown', 'keypress', 'keyup']) {
+    this.dispatchEvent(new KeyboardEvent(type, { key: 'Enter', code: 'Enter', bubbles: true, composed: true }));
+  }
+  return this.localName + ' ' + this.getAttribute('part') + ' ' + this.textContent;
+}`;
 
 test('a page script that holds the Send button itself: its synthetic clicks and keys send nothing', async () => {
   const page = await env.ctx.newPage();
   await page.goto(`${env.origin}${CONSUMER}`);
   await page.click('#verify');
   await waitFor(async () => ((await guardUi(page))?.text || '').includes('Send to Veeam prod'), 'the button');
-  // The strongest page there could be: one that got the button out of the closed shadow root.
-  // CDP resolves the node into the page's own world, where page scripts run.
-  const cdp = await page.context().newCDPSession(page);
-  const node = await sendButtonNode(cdp);
-  assert.ok(node, 'the Send button in the DOM');
-  const { object } = await cdp.send('DOM.resolveNode', { backendNodeId: node.backendNodeId });
   const opened = nextConfirm(env.ctx, 3000);
-  const r = await cdp.send('Runtime.callFunctionOn', {
-    objectId: object.objectId,
-    returnByValue: true,
-    functionDeclaration: `function () {
-      this.click();
-      for (const type of ['pointerdown', 'mousedown', 'mouseup', 'click']) {
-        this.dispatchEvent(new MouseEvent(type, { bubbles: true, composed: true, cancelable: true, view: window }));
-      }
-      this.focus();
-      for (const type of ['keydown', 'keypress', 'keyup']) {
-        this.dispatchEvent(new KeyboardEvent(type, { key: 'Enter', code: 'Enter', bubbles: true, composed: true }));
-      }
-      return this.localName + ' ' + this.getAttribute('part') + ' ' + this.textContent;
-    }`,
-  });
-  await cdp.detach();
-  assert.equal(r.result.value, 'button send Send to Veeam prod', 'the page script held the button');
+  assert.equal(await asPageScriptOn(page, 'send', SYNTHETIC), 'button send Send to Veeam prod', 'the page script held the button');
   assert.equal(await opened, null, 'a synthetic event opened the confirm window');
   assert.equal(env.cli('creds', 'list'), '', 'a synthetic event sent the credentials');
   assert.doesNotMatch((await guardUi(page)).text, /Confirm the send|Pair ECA Guard|not both visible/, 'a synthetic event started a send');
+  await page.close();
+});
+
+test("a page script that holds the 'Check again' button: its synthetic clicks probe nothing; the admin's click does", async () => {
+  const page = await env.ctx.newPage();
+  await page.goto(`${env.origin}${CONSUMER}`);
+  await page.click('#verify');
+  await waitFor(async () => ((await guardUi(page))?.text || '').includes('Send to Veeam prod'), 'the button');
+  const win = await clickSend(page);
+  await win.close().catch(() => {});
+  await waitFor(async () => /next check in/.test((await guardUi(page))?.text || ''), 'the first live check');
+  const probes = env.authorizeCalls.length;
+  assert.match(await asPageScriptOn(page, 'recheck', SYNTHETIC), /^button recheck/);
+  await page.waitForTimeout(1500);
+  assert.equal(env.authorizeCalls.length, probes, 'a synthetic click probed the app');
+  await clickRecheck(page);
+  await waitFor(() => env.authorizeCalls.length > probes, "the admin's click's probe");
   await page.close();
 });
 
