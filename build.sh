@@ -298,7 +298,9 @@ bench_server() { cargo run --release --quiet -p eca-guard-server --example bench
 
 # Fuzzing (fuzz/: cargo-fuzz with libFuzzer, coverage-guided). One target per parser of the
 # core's and the CLI's input: the page snapshot and the settings as they cross the Wasm boundary,
-# the callback field, custom packs, each metadata file kind, `packs lint`, the tab's host name;
+# the callback field, custom packs, each metadata file kind, `packs lint`, the tab's host name,
+# the pairing code, the extension's pairing tokens, the server's request bodies and the sealed
+# answers the browser opens;
 # fuzz/src/lib.rs says what each asserts besides "no panic". `./build.sh fuzz [SECONDS]` runs
 # each target SECONDS (default 60) and prints its executions, exec/s and peak memory from
 # libFuzzer's final stats; `./build.sh test` runs a FUZZ_SMOKE_SECONDS smoke of each (default
@@ -318,7 +320,7 @@ bench_server() { cargo run --release --quiet -p eca-guard-server --example bench
 # - -rss_limit_mb: memory stays bounded; above the limit libFuzzer stops with an OOM crash.
 # - -timeout: one input for 10 s is a hang (a quadratic reader, say), reported as a crash.
 CARGO_FUZZ_VERSION=0.13.2
-FUZZ_TARGETS=(snapshot config callback pack metadata packs_lint host)
+FUZZ_TARGETS=(snapshot config callback pack metadata packs_lint host pairing_code tokens request_body sealed_response)
 FUZZ_MAX_LEN=65536
 FUZZ_RSS_MB=2048
 

@@ -80,8 +80,11 @@ for (const m of mutants) {
   console.log(r.passed && r.ran > 0 ? `green (${r.ran} tests, ${r.secs}s)` : r.ran === 0 ? 'NO TEST MATCHES' : `RED (${r.secs}s)\n${tail(r.out)}`);
 }
 
+/** The failing tests' lines of a TAP log, and the error after each. */
 function tail(out) {
-  return out.split('\n').filter((l) => /not ok|Error|error:|assert/i.test(l)).slice(0, 8).map((l) => `    ${l.trim()}`).join('\n');
+  const lines = out.split('\n');
+  const at = lines.findIndex((l) => /^\s*not ok/.test(l));
+  return at < 0 ? '' : lines.slice(at, at + 12).map((l) => `    ${l.trim()}`).join('\n');
 }
 
 const results = [];

@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import * as consumer from '../fixtures/pages/consumer-details.mjs';
 import { byLabel, control, form, inContentScript, waitMarks } from './harness.mjs';
 import { L } from './labels.mjs';
-import { clickRecheck, clickSend, guardUi, nextConfirm, startSendEnv, waitFor } from './send-harness.mjs';
+import { clickRecheck, clickSend, everyConsole, guardUi, nextConfirm, startSendEnv, waitFor } from './send-harness.mjs';
 
 const APP_ID = '0xI000000000001AAA';
 const CONSUMER = `/lightning/setup/ManageExternalClientApplication/${APP_ID}/consumer`;
@@ -33,23 +33,6 @@ before(async () => {
 after(async () => {
   await env?.close();
 });
-
-/**
- * Every console message of `page`, from every world in it (the page's own scripts and ECA
- * Guard's content scripts: CDP's Runtime domain reports them all, where Playwright's console
- * event drops the isolated worlds), and the browser's log entries for it.
- */
-async function everyConsole(page) {
-  const seen = [];
-  const cdp = await page.context().newCDPSession(page);
-  const text = (a) => (a.value !== undefined ? String(a.value) : a.description || a.unserializableValue || '');
-  cdp.on('Runtime.consoleAPICalled', (e) => seen.push(`${e.type}: ${e.args.map(text).join(' ')}`));
-  cdp.on('Runtime.exceptionThrown', (e) => seen.push(`exception: ${JSON.stringify(e.exceptionDetails)}`));
-  cdp.on('Log.entryAdded', (e) => seen.push(`${e.entry.level}: ${e.entry.text}`));
-  await cdp.send('Runtime.enable');
-  await cdp.send('Log.enable');
-  return seen;
-}
 
 /**
  * What a page script could do if it got hold of ECA Guard's button `part` (inside our closed

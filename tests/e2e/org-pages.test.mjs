@@ -347,9 +347,9 @@ describe('frames', () => {
     });
     await page.goto(origin('bad') + '/lightning/setup/SecuritySession/home?crossframe=1&reloadFrame=40&reloadTimes=5');
     await page.waitForTimeout(1200);
-    // Not an exact count: a reload that lands while the frame's first load is being set up may
-    // be its first navigation request (5 or 6 of them, measured).
-    assert.ok(loads >= 4, `the Aloha iframe loaded ${loads} times: it did not reload`);
+    // Not an exact count: reloads 40 ms apart can cancel one another before their request goes
+    // out (5 of 6 seen on an idle machine, fewer under load); without any reload there is one.
+    assert.ok(loads >= 2, `the Aloha iframe loaded ${loads} times: it did not reload`);
     const m = await classicMarks(page, (m) => m.marks.length === 1, 'mark after the reloads');
     assert.equal(m.marks[0].severity, 'error');
     assert.ok(page.frames().some((f) => f.url().includes('lightning.force.com')), 'cross-origin frame loaded');
