@@ -142,4 +142,20 @@ export const MUTANTS = [
     test: 'org-pages.test.mjs',
     pattern: 'correct org: nothing marked',
   },
+  {
+    name: 'of two controls with one label, the first in page order is read (a look-alike before the form)',
+    file: 'extension/content/readers/lwc.js',
+    search: 'if (score > best) [best, out[field]] = [score, h];',
+    replace: 'if (best < 0) [best, out[field]] = [score, h];',
+    test: 'hostile-more.test.mjs',
+    pattern: 'look-alike',
+  },
+  {
+    name: 'a read with the same values as the last one is sent again',
+    file: 'extension/content/main.js',
+    search: 'if (!force && json === lastSent) {',
+    replace: 'if (false) {',
+    test: 'hostile-more.test.mjs',
+    pattern: 'flood',
+  },
 ];
