@@ -121,6 +121,37 @@ test('a look-alike "Callback URL" before the form, with the right value: the for
   await page.close();
 });
 
+test('a look-alike "Callback URL" on the ECA detail page, above the page: the app\'s own callback is still marked', async () => {
+  await env.sw.evaluate((s) => chrome.storage.local.set({ ecaGuard: s }), { pack: 'veeam-eca', params: { callbackUrls: ['https://203.0.113.10', 'https://veeam.acme.internal'] } });
+  const page = await env.ctx.newPage();
+  const lines = await everyConsole(page);
+  const workerFrom = env.workerProblems.length;
+  try {
+    await page.goto(`https://bad.my.salesforce-setup.com:${env.port}/lightning/setup/ManageExternalClientApplication/0xIfj0000009EQL/detail?tab=settings&expand=1`);
+    const RULED = (rule) => `[...document.querySelectorAll('[data-eca-guard-rules]')].filter((h) => h.getAttribute('data-eca-guard-rules').split(' ').includes('${rule}'))`;
+    await page.waitForFunction(`${RULED('callback-trailing-slash')}.length === 1`);
+    await page.evaluate((code) => {
+      const real = eval(code)[0];
+      const fake = real.cloneNode(true);
+      fake.id = 'look-alike';
+      for (const el of [fake, ...fake.querySelectorAll('*')]) for (const a of [...el.attributes]) if (a.name.startsWith('data-eca-guard')) el.removeAttribute(a.name);
+      const value = fake.querySelector('.slds-form-element__static, dd, textarea');
+      if (value.localName === 'textarea') value.value = 'https://veeam.acme.internal';
+      else value.textContent = 'https://veeam.acme.internal';
+      document.body.prepend(fake);
+    }, RULED('callback-trailing-slash'));
+    await page.waitForTimeout(800); // the read after the page's own change
+    const marked = await page.evaluate(`${RULED('callback-trailing-slash')}.map((h) => h.id || h.localName)`);
+    assert.equal(marked.length, 1, `marked: ${JSON.stringify(marked)}`);
+    assert.notEqual(marked[0], 'look-alike');
+    assert.equal(await page.evaluate(() => document.getElementById('look-alike').hasAttribute('data-eca-guard')), false);
+    assert.deepEqual(problems(lines, workerFrom), []);
+  } finally {
+    await page.close();
+    await env.sw.evaluate((s) => chrome.storage.local.set({ ecaGuard: s }), VEEAM);
+  }
+});
+
 test('a fake consumer key block next to the real one: one Send button, and nothing is sent without the confirm window', async () => {
   const page = await env.ctx.newPage();
   const lines = await everyConsole(page);
