@@ -380,8 +380,11 @@ fuzz_run() {
 # test run). cargo-mutants (pinned) over the files that decide: the core's rules and the
 # callback linter, the pairing's name and credential checks, the server's sender checks (origin,
 # host, message age) and the CLI's exit codes; each package's mutants are tested by that
-# package's own fast tests (MUTANTS_TESTS_<package>), one mutant at a time (-j 1: a 2-core
-# machine), each test run cut at MUTANTS_TIMEOUT seconds. Then the extension's JS mutants
+# package's own fast tests (MUTANTS_TESTS_<package>), one mutant at a time, each test run cut
+# at MUTANTS_TIMEOUT seconds. In place (--in-place: the tree's own target/ is reused, where a
+# copy would build every dependency again, which takes long on a 2-core machine): each mutated
+# file is put back after its mutant, so leave the tree alone while it runs (`git diff` shows a
+# file left mutated by an interrupted run). Then the extension's JS mutants
 # (scripts/mutate-js.mjs: one breakage at a time, the browser test that must catch it). Results
 # in target/mutants/<package>/mutants.out/ (caught.txt, missed.txt, timeout.txt);
 # docs/CONTRIBUTING.md "Tests that guard" says what to do with a survivor. MUTANTS_ONLY=core|server|cli|js
@@ -406,7 +409,8 @@ mutants_run() {
     files=()
     for f in "${list[@]}"; do files+=(--file "$f"); done
     step "cargo mutants: $part (${list[*]})"
-    cargo mutants -j 1 --timeout "${MUTANTS_TIMEOUT:-300}" --output "target/mutants/$part" \
+    mkdir -p "target/mutants/$part"
+    cargo mutants --in-place --workspace --timeout "${MUTANTS_TIMEOUT:-300}" --output "target/mutants/$part" \
       "${files[@]}" -- "${tests[@]}" || failed=1
     unset -n list tests
   done
