@@ -22,6 +22,8 @@ use eca_guard::pairing::{
     self, b64, browser_id, clean_label, is_app_name, is_browser_id, is_org_host, key_prefix, Credentials, Envelope,
     KeyPair, PairPending, PairedKeys, PairingCode, Receipt, ResponseKey, MAX_NAME, RESPONSE_PREFIX, VERSION,
 };
+use std::sync::OnceLock;
+
 use hpke::{Deserializable as _, OpModeS, Serializable as _};
 
 type Kem = hpke::kem::X25519HkdfSha256;
@@ -46,10 +48,20 @@ fn text(data: &[u8]) -> std::borrow::Cow<'_, str> {
     String::from_utf8_lossy(data)
 }
 
-/// The server's and the browser's key pairs.
-pub fn keys() -> (KeyPair, KeyPair) {
-    let pair = |s: &[u8; 32]| KeyPair::from_secret(s).unwrap_or_else(|e| panic!("fixed key: {e}"));
-    (pair(&SERVER_SECRET), pair(&BROWSER_SECRET))
+/// The server's and the browser's key pairs, made once (each costs a scalar multiplication,
+/// and the crypto is most of what an execution costs here).
+pub fn keys() -> &'static (KeyPair, KeyPair) {
+    static KEYS: OnceLock<(KeyPair, KeyPair)> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        let pair = |s: &[u8; 32]| KeyPair::from_secret(s).unwrap_or_else(|e| panic!("fixed key: {e}"));
+        (pair(&SERVER_SECRET), pair(&BROWSER_SECRET))
+    })
+}
+
+/// The browser's id at the server.
+fn our_browser_id() -> &'static str {
+    static ID: OnceLock<String> = OnceLock::new();
+    ID.get_or_init(|| browser_id(keys().1.public()))
 }
 
 /// An origin the core made: what `pair_complete_json` writes into JSON without escaping it
@@ -149,14 +161,14 @@ pub fn request_body(data: &[u8]) {
     };
     let (server, browser) = keys();
     let body = match mode % 4 {
-        2 => seal_pair_plain(&server, rest).into_bytes(),
-        3 => seal_credentials_plain(&server, &browser, rest).into_bytes(),
+        2 => seal_pair_plain(server, rest).into_bytes(),
+        3 => seal_credentials_plain(server, browser, rest).into_bytes(),
         _ => rest.to_vec(),
     };
     let Ok(env) = Envelope::parse(&body) else {
         return;
     };
-    if let Ok(p) = pairing::open_pair(&server, &env) {
+    if let Ok(p) = pairing::open_pair(server, &env) {
         // What the pair handler stores and logs (server/src/api.rs).
         assert_eq!(p.browser_id, browser_id(&p.browser_key));
         assert!(is_browser_id(&p.browser_id), "{:?}", p.browser_id);
@@ -168,11 +180,11 @@ pub fn request_body(data: &[u8]) {
         let sealed = pairing::seal_pair_reply(&p.response, &reply).unwrap_or_else(|e| panic!("seal the reply: {e}"));
         assert!(sealed.starts_with(RESPONSE_PREFIX));
     }
-    if let Ok((plain, response)) = pairing::open_credentials(&server, browser.public(), &env) {
+    if let Ok((plain, response)) = pairing::open_credentials(server, browser.public(), &env) {
         let c = &plain.credentials;
         assert!(c.validate().is_ok(), "opened credentials that do not validate");
         assert!(is_org_host(&c.org) && is_app_name(&c.app), "{c:?}");
-        assert_eq!(env.browser.as_deref(), Some(browser_id(browser.public()).as_str()));
+        assert_eq!(env.browser.as_deref(), Some(our_browser_id()));
         // The receipt the handler seals from them opens, for this message id only.
         let receipt = Receipt {
             id: plain.id.clone(),
@@ -199,15 +211,17 @@ pub fn seal_response(plain: &[u8], aad: &[u8]) -> String {
 }
 
 /// The pending pairing the answer is opened with, as the extension holds it.
-pub fn pending_token() -> String {
-    let (server, _) = keys();
-    PairPending {
-        server: SERVER.into(),
-        server_key: *server.public(),
-        browser_secret: BROWSER_SECRET,
-        response_key: ResponseKey::from_b64(&b64(&RESPONSE_KEY)).unwrap_or_else(|e| panic!("key: {e}")),
-    }
-    .to_token()
+pub fn pending_token() -> &'static str {
+    static TOKEN: OnceLock<String> = OnceLock::new();
+    TOKEN.get_or_init(|| {
+        PairPending {
+            server: SERVER.into(),
+            server_key: *keys().0.public(),
+            browser_secret: BROWSER_SECRET,
+            response_key: ResponseKey::from_b64(&b64(&RESPONSE_KEY)).unwrap_or_else(|e| panic!("key: {e}")),
+        }
+        .to_token()
+    })
 }
 
 /// Fuzz target `sealed_response`: a server's answer, opened by the browser. First byte: 0 the
@@ -223,19 +237,19 @@ pub fn sealed_response(data: &[u8]) {
         _ => text(rest).into_owned(),
     };
     let pending = pending_token();
-    let typed = pairing::pair_complete(&pending, &body);
-    let json = pairing::pair_complete_json(&pending, &body);
+    let typed = pairing::pair_complete(pending, &body);
+    let json = pairing::pair_complete_json(pending, &body);
     if let Ok(p) = &typed {
         assert!(json.is_ok(), "the typed completion opens, the JSON one does not");
         assert_eq!(p.server, SERVER);
-        assert_eq!(p.browser_id, browser_id(keys().1.public()), "paired as another browser");
+        assert_eq!(p.browser_id, our_browser_id(), "paired as another browser");
     }
     if let Ok(j) = &json {
         // Built with format! (src/pairing/browser.rs): it must still be one JSON object, whose
         // own fields are ours and not the server's text.
         let v: serde_json::Value = serde_json::from_str(j).unwrap_or_else(|e| panic!("not JSON ({e}): {j}"));
         assert_eq!(v["server"], SERVER, "{j}");
-        assert_eq!(v["browserId"], browser_id(keys().1.public()).as_str(), "{j}");
+        assert_eq!(v["browserId"], our_browser_id(), "{j}");
         assert!(v["reply"].is_object(), "{j}");
         if let Ok(p) = &typed {
             assert_eq!(v["keys"], p.keys.as_str());

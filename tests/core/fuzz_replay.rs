@@ -87,8 +87,7 @@ fn sealed_response() {
 #[test]
 fn pairing_targets_seal_as_the_core_opens() {
     use eca_guard::pairing::{self, b64, browser_id, Envelope};
-    let p = &entries::pairing::keys();
-    let (server, browser) = (&p.0, &p.1);
+    let (server, browser) = entries::pairing::keys();
     let pair = format!(
         r#"{{"token":"{}","browserKey":"{}","label":"Chromium on build-01"}}"#,
         b64(&[7; 16]),
@@ -109,7 +108,7 @@ fn pairing_targets_seal_as_the_core_opens() {
         browser_id(browser.public())
     );
     let body = entries::pairing::seal_response(reply.as_bytes(), b"eca-guard/v1/pair-reply");
-    let paired = pairing::pair_complete(&entries::pairing::pending_token(), &body).unwrap_or_else(|e| panic!("pair reply: {e}"));
+    let paired = pairing::pair_complete(entries::pairing::pending_token(), &body).unwrap_or_else(|e| panic!("pair reply: {e}"));
     assert_eq!(paired.name, "Veeam prod");
     let receipt = r#"{"id":"AAECAwQFBgcICQoLDA0ODw","org":"acme.my.salesforce.com","app":"Veeam_Backup","keyPrefix":"3MVG9key…","version":1,"unchanged":false,"server":"Veeam prod"}"#;
     let body = entries::pairing::seal_response(receipt.as_bytes(), entries::pairing::MESSAGE_ID.as_bytes());
