@@ -394,7 +394,7 @@ MUTANTS_CORE=(src/check/ip.rs src/check/values.rs src/check/scopes.rs src/callba
 MUTANTS_SERVER=(server/src/api.rs server/src/host.rs)
 MUTANTS_CLI=(cli/src/check_cmd/mod.rs)
 MUTANTS_TESTS_core=(--lib --test core)
-MUTANTS_TESTS_server=(--lib --test api)
+MUTANTS_TESTS_server=(--lib --test api --test cors --test clock)
 MUTANTS_TESTS_cli=(--test exit_codes --test cli --test retrieves)
 
 mutants_run() {
