@@ -6,6 +6,7 @@
 #   ./build.sh test     build, cargo test --workspace, real-browser tests (headless Chromium, Firefox ESR)
 #   ./build.sh bench    build, then print the speed and size figures
 #   ./build.sh fuzz [SECONDS]  run each fuzz target SECONDS (default 60), print executions per target
+#   ./build.sh mutants  build, then cargo-mutants over the deciding files and the JS mutants
 # Facts behind each step: docs/toolchain.md (verified on Debian 12).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -339,7 +340,9 @@ bench_table() {
 
 # Fuzzing (fuzz/: cargo-fuzz with libFuzzer, coverage-guided). One target per parser of the
 # core's and the CLI's input: the page snapshot and the settings as they cross the Wasm boundary,
-# the callback field, custom packs, each metadata file kind, `packs lint`, the tab's host name;
+# the callback field, custom packs, each metadata file kind, `packs lint`, the tab's host name,
+# the pairing code, the extension's pairing tokens, the server's request bodies and the sealed
+# answers the browser opens;
 # fuzz/src/lib.rs says what each asserts besides "no panic". `./build.sh fuzz [SECONDS]` runs
 # each target SECONDS (default 60) and prints its executions, exec/s and peak memory from
 # libFuzzer's final stats; `./build.sh test` runs a FUZZ_SMOKE_SECONDS smoke of each (default
@@ -359,7 +362,7 @@ bench_table() {
 # - -rss_limit_mb: memory stays bounded; above the limit libFuzzer stops with an OOM crash.
 # - -timeout: one input for 10 s is a hang (a quadratic reader, say), reported as a crash.
 CARGO_FUZZ_VERSION=0.13.2
-FUZZ_TARGETS=(snapshot config callback pack metadata packs_lint host)
+FUZZ_TARGETS=(snapshot config callback pack metadata packs_lint host pairing_code tokens request_body sealed_response)
 FUZZ_MAX_LEN=65536
 FUZZ_RSS_MB=2048
 
@@ -414,6 +417,51 @@ fuzz_run() {
   echo "fuzz: ${#FUZZ_TARGETS[@]} targets, no crash"
 }
 
+# Mutation testing, by command only (not in `./build.sh test`: each mutant is a rebuild and a
+# test run). cargo-mutants (pinned) over the files that decide: the core's rules and the
+# callback linter, the pairing's name and credential checks, the server's sender checks (origin,
+# host, message age) and the CLI's exit codes; each package's mutants are tested by that
+# package's own fast tests (MUTANTS_TESTS_<package>), one mutant at a time, each test run cut
+# at MUTANTS_TIMEOUT seconds. In place (--in-place: the tree's own target/ is reused, where a
+# copy would build every dependency again, which takes long on a 2-core machine): each mutated
+# file is put back after its mutant, so leave the tree alone while it runs (`git diff` shows a
+# file left mutated by an interrupted run). Then the extension's JS mutants
+# (scripts/mutate-js.mjs: one breakage at a time, the browser test that must catch it). Results
+# in target/mutants/<package>/mutants.out/ (caught.txt, missed.txt, timeout.txt);
+# docs/CONTRIBUTING.md "Tests that guard" says what to do with a survivor. MUTANTS_ONLY=core|server|cli|js
+# runs one part.
+CARGO_MUTANTS_VERSION=27.1.0
+MUTANTS_CORE=(src/check/ip.rs src/check/values.rs src/check/scopes.rs src/callback.rs src/pairing/names.rs)
+MUTANTS_SERVER=(server/src/api.rs server/src/host.rs)
+MUTANTS_CLI=(cli/src/check_cmd/mod.rs)
+MUTANTS_TESTS_core=(--lib --test core)
+MUTANTS_TESTS_server=(--lib --test api --test cors --test clock)
+MUTANTS_TESTS_cli=(--test exit_codes --test cli --test retrieves)
+
+mutants_run() {
+  local failed=0 part files f
+  if [ "$(cargo mutants --version 2>/dev/null || true)" != "cargo-mutants $CARGO_MUTANTS_VERSION" ]; then
+    step "cargo install cargo-mutants --version $CARGO_MUTANTS_VERSION --locked (a few minutes, once)"
+    cargo install cargo-mutants --version "$CARGO_MUTANTS_VERSION" --locked || return 1
+  fi
+  for part in core server cli; do
+    [ -z "${MUTANTS_ONLY:-}" ] || [ "$MUTANTS_ONLY" = "$part" ] || continue
+    local -n list="MUTANTS_${part^^}" tests="MUTANTS_TESTS_$part"
+    files=()
+    for f in "${list[@]}"; do files+=(--file "$f"); done
+    step "cargo mutants: $part (${list[*]})"
+    mkdir -p "target/mutants/$part"
+    cargo mutants --in-place --workspace --timeout "${MUTANTS_TIMEOUT:-300}" --output "target/mutants/$part" \
+      "${files[@]}" -- "${tests[@]}" || failed=1
+    unset -n list tests
+  done
+  if [ -z "${MUTANTS_ONLY:-}" ] || [ "$MUTANTS_ONLY" = js ]; then
+    step "JS mutants (scripts/mutate-js.mjs)"
+    node scripts/mutate-js.mjs || failed=1
+  fi
+  if [ $failed != 0 ]; then echo "mutants: some survived or timed out (see above)"; return 1; fi
+  echo "mutants: every mutant caught"
+}
 
 # The demo: fixture pages with their index, eca-guard-server, the steps to follow (scripts/demo.sh).
 demo() {
@@ -427,5 +475,6 @@ case "$MODE" in
   bench) build; bench_all ;;
   demo) build; demo ;;
   fuzz) fuzz_run "${2:-60}" ;;
-  *) echo "usage: $0 [build|test|bench|fuzz [SECONDS]]" >&2; exit 2 ;;
+  mutants) build; mutants_run ;;
+  *) echo "usage: $0 [build|test|bench|fuzz [SECONDS]|mutants]" >&2; exit 2 ;;
 esac

@@ -12,6 +12,7 @@ import { forgetCheck, rememberCheck } from './report.js';
 const { TYPES: T } = globalThis.ecaGuardProtocol;
 
 async function check(msg, sender) {
+  timings.checks++;
   if (!msg.snapshot || typeof msg.snapshot !== 'object') throw new GuardError('BadMessage', 'No page snapshot to check.');
   const [core, { config }] = await Promise.all([ready, settings()]);
   if (!config.pack) {

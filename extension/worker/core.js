@@ -7,8 +7,12 @@ import { builtInPacks } from './built-in-packs.js';
 
 const api = globalThis.browser || globalThis.chrome;
 
-/** Worker start-up milestones and the end of its first check (ms since the worker's time origin), for the bench. */
-export const timings = { moduleStart: performance.now(), wasmReady: null, firstCheck: null };
+/**
+ * Worker start-up milestones and the end of its first check (ms since the worker's time origin),
+ * for the bench; `checks`: page checks answered since the worker started, so a test can count
+ * what an idle page sends (tests/e2e/guards.test.mjs). Counts only, never page data.
+ */
+export const timings = { moduleStart: performance.now(), wasmReady: null, firstCheck: null, checks: 0 };
 
 /** The module's linear memory, once loaded (its size is a bench figure: worker/diag.js). */
 export let memory = null;

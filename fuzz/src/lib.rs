@@ -10,6 +10,8 @@
 
 use std::path::Path;
 
+pub mod pairing;
+
 use eca_guard::json::Pairs;
 use eca_guard::metadata::{self, Part};
 use eca_guard::pack::{self, Config, Pack, ParamKind, Params};

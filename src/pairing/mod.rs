@@ -37,6 +37,8 @@ mod wire;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod names_tests;
 
 pub use browser::{
     open_receipt, open_receipt_json, pair_complete, pair_complete_json, pair_request, seal_credentials, PairRequest,

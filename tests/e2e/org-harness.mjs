@@ -1,6 +1,6 @@
 // Helpers for tests of classic Setup pages in the Aloha iframe and of the popup (used by
 // org-pages.test.mjs, eca-detail.test.mjs, connected-app.test.mjs and bench-classic.mjs).
-import { panelView } from './harness.mjs';
+import { inFrameWorld, panelView } from './harness.mjs';
 
 /** Collects console errors/warnings and uncaught errors from the page and all its frames. */
 export function watchConsole(page) {
@@ -94,6 +94,28 @@ export async function classicMarks(page, pred, what) {
     const m = await readMarks(f);
     return pred(m) ? m : null;
   }, what);
+}
+
+/**
+ * What ECA Guard's reader in `frame` read last (content/main.js `current`): `{reader, snapshot}`
+ * as the content script's world holds it, or null before any read.
+ */
+export function readIn(frame) {
+  return inFrameWorld(frame.page(), frame, `(() => { const c = globalThis.ecaGuard && ecaGuard.current && ecaGuard.current();
+    return c && c.read ? { reader: c.reader, snapshot: c.read.snapshot } : null; })()`);
+}
+
+/**
+ * Throws unless the reader `reader` in `frame` has read every one of `fields` (a value, not
+ * unreadable): what "nothing marked" on a good page must rest on, or a reader that read nothing
+ * would pass it.
+ */
+export async function assertRead(frame, reader, fields) {
+  const r = await waitFor(() => readIn(frame), `a read in ${frame.url()}`);
+  if (r.reader !== reader) throw new Error(`read by ${r.reader}, not ${reader}`);
+  const missing = fields.filter((f) => r.snapshot[f] === undefined || r.snapshot[f] === null || (r.snapshot.unreadable || []).some((u) => u.field === f));
+  if (missing.length) throw new Error(`${reader} did not read ${missing.join(', ')}: ${JSON.stringify(r.snapshot)}`);
+  return r.snapshot;
 }
 
 /** Marks in a frame or page (any document). */

@@ -135,6 +135,11 @@ export async function startSendEnv(extraConfig = '') {
   env.sw = env.ctx.serviceWorkers()[0] || (await env.ctx.waitForEvent('serviceworker', { timeout: 15000 }));
   env.extId = new URL(env.sw.url()).host;
   env.sw.on('console', (m) => env.workerLog.push(m.text()));
+  // The worker's errors and warnings, whichever worker it is after a restart.
+  env.workerProblems = [];
+  const watchWorker = (w) => w.on('console', (m) => ['error', 'warning'].includes(m.type()) && env.workerProblems.push(`${m.type()}: ${m.text()}`));
+  watchWorker(env.sw);
+  env.ctx.on('serviceworker', watchWorker);
   /** Pairs with a fresh code, from the options page (the message its Pair button sends). */
   env.pair = async () => {
     const code = env.pairingCode();
@@ -229,4 +234,21 @@ export async function clickSend(page, { confirm = true } = {}) {
   win.shownText = await win.innerText('body'); // what the admin saw before confirming
   await win.click('#confirm'); // waits until it is armed
   return win;
+}
+
+/**
+ * Every console message of `page`, from every world in it (the page's own scripts and ECA
+ * Guard's content scripts: CDP's Runtime domain reports them all, where Playwright's console
+ * event drops the isolated worlds), and the browser's log entries for it: `['type: text', …]`.
+ */
+export async function everyConsole(page) {
+  const seen = [];
+  const cdp = await page.context().newCDPSession(page);
+  const text = (a) => (a.value !== undefined ? String(a.value) : a.description || a.unserializableValue || '');
+  cdp.on('Runtime.consoleAPICalled', (e) => seen.push(`${e.type}: ${e.args.map(text).join(' ')}`));
+  cdp.on('Runtime.exceptionThrown', (e) => seen.push(`exception: ${JSON.stringify(e.exceptionDetails)}`));
+  cdp.on('Log.entryAdded', (e) => seen.push(`${e.entry.level}: ${e.entry.text}${e.entry.url ? ` (${e.entry.url})` : ''}`));
+  await cdp.send('Runtime.enable');
+  await cdp.send('Log.enable');
+  return seen;
 }

@@ -140,12 +140,17 @@
 
     let byLabel = 0;
     const wanted = [];
+    // A label on more than one shown control: the one with the page's other controls (a page
+    // may build a look-alike; lwc.pickInForm).
+    const cands = {};
+    for (const field of Object.keys(FIELDS)) cands[field] = lwc.allByLabel(index, field, lang, (h) => dom.visible(h));
+    const picked = lwc.pickInForm(cands);
     for (const [field, [kind, tab]] of Object.entries(FIELDS)) {
       if (field === 'permittedUsersAssignment' && takeNames(field, index, lang, take)) {
         byLabel++;
         continue;
       }
-      const hit = lwc.byLabel(index, field, lang, (h) => dom.visible(h));
+      const hit = picked[field];
       if (hit) {
         byLabel++;
         take(field, kind, hit.host, hit.text.slice(0, lwc.MAX_LABEL));

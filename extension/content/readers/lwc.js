@@ -38,6 +38,46 @@
     return null;
   }
 
+  /** Every host labelled as `field` (under the first of its labels that has any) that `ok` accepts. */
+  function allByLabel(index, field, lang, ok = () => true) {
+    for (const l of L.of('fields', field, lang)) {
+      const hits = (index.get(L.key(l)) || []).filter((h) => ok(h.host));
+      if (hits.length) return hits;
+    }
+    return [];
+  }
+
+  /**
+   * One hit per field of `cands` (field → hits). A label on one control is that control. A label
+   * on several (a look-alike a page script built, a copy elsewhere on the page) is the one that
+   * sits with the controls whose labels are unique, i.e. in the form itself: the deepest common
+   * ancestors with them, summed. A tie, or no unique label to go by, keeps the first in page order.
+   */
+  function pickInForm(cands) {
+    const anchors = Object.values(cands).filter((hits) => hits.length === 1).map((hits) => hits[0].host);
+    const out = {};
+    for (const [field, hits] of Object.entries(cands)) {
+      if (!hits.length) continue;
+      out[field] = hits[0];
+      if (hits.length === 1 || !anchors.length) continue;
+      let best = -1;
+      for (const h of hits) {
+        const depth = new Map();
+        const chain = [];
+        for (let n = h.host; n; n = dom.parentOf(n)) chain.push(n);
+        chain.reverse().forEach((n, i) => depth.set(n, i));
+        let score = 0;
+        for (const a of anchors) {
+          let n = a;
+          while (n && !depth.has(n)) n = dom.parentOf(n);
+          score += n ? depth.get(n) : 0;
+        }
+        if (score > best) [best, out[field]] = [score, h];
+      }
+    }
+    return out;
+  }
+
   /** The text a host shows as its label (for messages and structural hits). */
   function labelOf(host) {
     const el = dom.within(host, 'span[part="label"], label, .slds-form-element__label, [part="dual-listbox"] > div:first-child');
@@ -240,5 +280,5 @@
   /** Reads `host` as a field of `kind` ('bool', 'text', 'choice', 'list', 'file'). */
   const readAs = (kind, field, host) => (kind === 'choice' ? readChoice(field, host) : READ[kind](host));
 
-  g.lwc = { labelIndex, byLabel, labelOf, readAs, splitList, structural, sections, sectionName, isOpen, SCOPE_TEXT, MAX_LABEL };
+  g.lwc = { labelIndex, byLabel, allByLabel, pickInForm, labelOf, readAs, splitList, structural, sections, sectionName, isOpen, SCOPE_TEXT, MAX_LABEL };
 })();

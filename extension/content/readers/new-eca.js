@@ -109,12 +109,12 @@
     const index = lwc.labelIndex(doc);
     const hosts = {};
     const labels = {};
-    for (const [field, [, sel]] of Object.entries(FIELDS)) {
-      const hit = lwc.byLabel(index, field, lang, (h) => h.matches(sel));
-      if (hit) {
-        hosts[field] = hit.host;
-        labels[field] = hit.text.slice(0, lwc.MAX_LABEL);
-      }
+    // A label on more than one control: the one in the form (a page may build a look-alike).
+    const cands = {};
+    for (const [field, [, sel]] of Object.entries(FIELDS)) cands[field] = lwc.allByLabel(index, field, lang, (h) => h.matches(sel));
+    for (const [field, hit] of Object.entries(lwc.pickInForm(cands))) {
+      hosts[field] = hit.host;
+      labels[field] = hit.text.slice(0, lwc.MAX_LABEL);
     }
     const byLabel = Object.keys(hosts).length;
     const want = Object.keys(FIELDS).filter((f) => !hosts[f]);
