@@ -5,13 +5,17 @@
 //   node scripts/mutate-js.mjs [name-substring]    (./build.sh mutants runs it after cargo-mutants)
 //
 // The browser tests load dist/chromium, which build.sh assembles by copying extension/ as it is
-// (only manifest.json is rewritten): a mutant of an extension file is written into that copy
-// alone, so no Wasm rebuild is needed and the source tree is never touched. A mutant of a
+// (only manifest.json is rewritten), except the worker: build.sh bundles background.js and its
+// imports (worker/*.js) into one dist/chromium/background.js with esbuild. A mutant of a content
+// or page file is written into that copy alone; a mutant of a worker file is written into a
+// scratch copy of extension/ and bundled from there into dist/chromium/background.js (the
+// bundle is put back afterwards). No Wasm rebuild is needed and the source tree is never touched. A mutant of a
 // fixture (tests/fixtures/, served from the tree) is written in place and put back afterwards,
 // also on Ctrl-C. Before the mutants, each test it uses runs once unmutated: a test that fails
 // then would "catch" everything, so its mutants are reported as not run.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,9 +25,42 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const E2E = join(ROOT, 'tests/e2e');
 const DIST = join(ROOT, 'dist/chromium');
 
+const ESBUILD = join(E2E, 'node_modules/.bin/esbuild');
+const BUNDLE = join(DIST, 'background.js');
+
+/** Whether `file` reaches the tests inside the worker's bundle (build.sh, esbuild). */
+const bundled = (file) => file === 'extension/background.js' || file.startsWith('extension/worker/');
+
 /** Where the tests read `file` from: the built copy for extension files, else the file itself. */
 function target(file) {
   return file.startsWith('extension/') ? join(DIST, file.slice('extension/'.length)) : join(ROOT, file);
+}
+
+/** Bundles the worker from `extensionDir` into `out`, as build.sh does. */
+function bundle(extensionDir, out) {
+  const r = spawnSync(ESBUILD, [join(extensionDir, 'background.js'), '--bundle', '--format=esm', '--log-level=warning', '--allow-overwrite', `--outfile=${out}`], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`esbuild failed: ${r.stderr || r.error}`);
+}
+
+/** Writes mutant `m` where the tests load it; returns the function that puts things back. */
+function apply(m) {
+  if (bundled(m.file)) {
+    const original = readFileSync(BUNDLE);
+    const scratch = mkdtempSync(join(tmpdir(), 'eca-guard-mutant-'));
+    try {
+      cpSync(join(ROOT, 'extension'), scratch, { recursive: true });
+      const src = join(scratch, m.file.slice('extension/'.length));
+      writeFileSync(src, readFileSync(src, 'utf8').replace(m.search, () => m.replace));
+      bundle(scratch, BUNDLE);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+    return () => writeFileSync(BUNDLE, original);
+  }
+  const path = target(m.file);
+  const original = readFileSync(path, 'utf8');
+  writeFileSync(path, original.replace(m.search, () => m.replace));
+  return () => writeFileSync(path, original);
 }
 
 const only = process.argv[2] || '';
@@ -35,10 +72,20 @@ if (!existsSync(join(DIST, 'manifest.json'))) {
 
 // Every mutant applies to what the tests load, and that is what the tree says (a stale dist/
 // would test another product).
+// The worker's bundle as the tree would build it now.
+if (mutants.some((m) => bundled(m.file))) {
+  const fresh = join(mkdtempSync(join(tmpdir(), 'eca-guard-bundle-')), 'background.js');
+  bundle(join(ROOT, 'extension'), fresh);
+  if (readFileSync(fresh, 'utf8') !== readFileSync(BUNDLE, 'utf8')) {
+    console.error('dist/chromium/background.js is not the bundle of extension/: run ./build.sh build first');
+    process.exit(2);
+  }
+  rmSync(dirname(fresh), { recursive: true, force: true });
+}
 for (const m of mutants) {
-  const path = target(m.file);
-  const text = readFileSync(path, 'utf8');
-  if (m.file.startsWith('extension/') && text !== readFileSync(join(ROOT, m.file), 'utf8')) {
+  const source = bundled(m.file) ? join(ROOT, m.file) : target(m.file);
+  const text = readFileSync(source, 'utf8');
+  if (m.file.startsWith('extension/') && !bundled(m.file) && text !== readFileSync(join(ROOT, m.file), 'utf8')) {
     console.error(`dist/chromium/${m.file.slice(10)} differs from ${m.file}: run ./build.sh build first`);
     process.exit(2);
   }
@@ -94,10 +141,7 @@ for (const m of mutants) {
     results.push({ m, verdict: 'not run (its test is not green unmutated)' });
     continue;
   }
-  const path = target(m.file);
-  const original = readFileSync(path, 'utf8');
-  restore = () => writeFileSync(path, original);
-  writeFileSync(path, original.replace(m.search, () => m.replace));
+  restore = apply(m);
   let r;
   try {
     process.stdout.write(`mutant: ${m.name} … `);
