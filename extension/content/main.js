@@ -202,9 +202,15 @@
     schedule();
   }
 
+  /** Our own nodes outside the panel: the marks' message containers, a fallback <style>. */
+  const ours = (n) => {
+    const e = n && (n.nodeType === 1 ? n : n.parentElement);
+    return !!(e && e.closest && e.closest('[data-eca-guard-own]'));
+  };
   function ownMutation(m) {
-    if (paint.isOwn(m.target)) return true;
+    if (paint.isOwn(m.target) || ours(m.target)) return true;
     if (m.type === 'attributes' && m.attributeName && m.attributeName.startsWith('data-eca-guard')) return true;
+    if (m.type === 'childList' && [...m.addedNodes, ...m.removedNodes].every(ours)) return true;
     return false;
   }
 

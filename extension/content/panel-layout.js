@@ -1,0 +1,272 @@
+// ECA Guard content script, before paint.js: where the page panel sits, so that it never covers
+// Setup's own controls (docs/contract.md, "On the page").
+//
+// The panel is open (a card of findings) or collapsed (a small chip with the counts), and docked
+// to the right or the left edge; both are the user's choice, kept across page loads by the worker
+// (worker/panel.js; a content script cannot read chrome.storage.local on Chromium). Until the
+// user chooses, it opens on a top-level page and is collapsed in a frame (a classic page in
+// Setup's iframe has little room).
+//
+// Never over a control: before the panel is shown, and again after a resize, a scroll or a change
+// of the page, the controls of the page under the place it would take are looked for (buttons,
+// fields, lists, links, frames: `CONTROLS`, across open shadow roots, each confirmed by a hit
+// test at that point, so hidden and covered ones do not count). Then:
+// - open: the page is narrowed by the card's width (a margin on the root element, on the docked
+//   side) and the card takes the tallest stretch of that strip that no control reaches. Where
+//   the page cannot narrow (content wider than what is left, or a layout of fixed boxes), and no
+//   stretch of the edge is free either, an open card restored from the preference shows as the
+//   chip instead (`placed: 'chip'`, `noRoom`), and only a click on the chip or the shortcut opens
+//   it over the page (`placed: 'overlay'`, said in the card), until Escape or Hide.
+// - collapsed: the chip keeps its place while it covers nothing, else moves along its edge to
+//   a free corner of its edge (the bottom one first), else the lowest free stretch.
+(() => {
+  'use strict';
+  const g = globalThis.ecaGuard;
+  const { dom } = g;
+  const { TYPES: T } = globalThis.ecaGuardProtocol;
+
+  const GAP = 8; // between the panel and the window's edge, and between the panel and a control
+  const MIN_CARD = 160; // an open card shorter than this (or than the window) is not worth it
+  const DOCKS = ['right', 'left'];
+  /** What counts as one of the page's controls (plus frames, which hold a page of their own). */
+  const CONTROLS = [
+    'a[href]', 'button', 'input:not([type=hidden])', 'select', 'textarea', 'summary', 'iframe',
+    '[contenteditable=""]', '[contenteditable="true"]', '[tabindex]:not([tabindex="-1"])',
+    ...['button', 'link', 'checkbox', 'radio', 'switch', 'combobox', 'listbox', 'option', 'tab', 'menuitem', 'textbox', 'slider', 'spinbutton'].map((r) => `[role="${r}"]`),
+  ].join(', ');
+
+  // ---- the preference ----------------------------------------------------------------------
+
+  let prefs = null; // {open?: boolean, dock?: 'right'|'left'}, once the worker answered
+  let asked = null;
+
+  /** The user's choice, asked from the worker once per page. */
+  function loadPrefs() {
+    if (!asked) {
+      asked = Promise.resolve(g.send ? g.send({ type: T.panelPrefs }) : null).then(
+        (r) => (prefs = r && r.ok && r.prefs ? r.prefs : {}),
+        () => (prefs = {})
+      );
+    }
+    return asked;
+  }
+
+  function savePrefs(change) {
+    prefs = { ...(prefs || {}), ...change };
+    if (g.send) g.send({ type: T.panelPrefs, prefs: change });
+  }
+
+  // ---- measuring the page --------------------------------------------------------------------
+
+  /** The visible viewport, scrollbars excluded (a classic page may be in quirks mode). */
+  function viewport() {
+    const el = document.compatMode === 'BackCompat' && document.body ? document.body : document.documentElement;
+    return { w: el.clientWidth || innerWidth, h: el.clientHeight || innerHeight };
+  }
+
+  /** The card's width for a viewport this wide. */
+  function cardWidth(vw) {
+    return Math.max(240, Math.min(340, Math.round(vw * 0.25), vw - 2 * GAP));
+  }
+
+  /** Whether `el` is what shows at (x, y): not hidden, not covered (our panel aside). */
+  function shownAt(el, x, y) {
+    const root = el.getRootNode();
+    const scope = typeof root.elementsFromPoint === 'function' ? root : document;
+    for (const hit of scope.elementsFromPoint(x, y)) {
+      if (hit === state.host) continue;
+      return hit === el || el.contains(hit);
+    }
+    return false;
+  }
+
+  /** The vertical stretches [top, bottom] of the strip x0..x1 that no shown control reaches. */
+  function freeBands(x0, x1, top, bottom) {
+    const blocked = [];
+    for (const el of dom.queryAll(document, CONTROLS)) {
+      if (g.paint && g.paint.isOwn(el)) continue;
+      const r = el.getBoundingClientRect();
+      if (!r.width || !r.height || r.right <= x0 || r.left >= x1 || r.bottom <= top || r.top >= bottom) continue;
+      if (el.checkVisibility && !el.checkVisibility({ visibilityProperty: true, checkVisibilityCSS: true })) continue;
+      const t = Math.max(r.top, top);
+      const b = Math.min(r.bottom, bottom);
+      if (!shownAt(el, (Math.max(r.left, x0) + Math.min(r.right, x1)) / 2, (t + b) / 2)) continue;
+      blocked.push([t - GAP, b + GAP]);
+    }
+    blocked.sort((a, b) => a[0] - b[0]);
+    const free = [];
+    let y = top;
+    for (const [t, b] of blocked) {
+      if (t > y) free.push([y, t]);
+      y = Math.max(y, b);
+    }
+    if (bottom > y) free.push([y, bottom]);
+    return free;
+  }
+
+  // ---- making room: a margin on the page's root, on the docked side ---------------------------
+
+  let reserveSheet = null;
+  let reserveStyle = null;
+  let reserved = '';
+
+  function setReserve(side, px) {
+    const css = side ? `html:root { margin-${side}: ${px}px !important; }` : '';
+    if (css === reserved) return;
+    reserved = css;
+    if (!reserveSheet && !reserveStyle) {
+      try {
+        reserveSheet = new CSSStyleSheet();
+        document.adoptedStyleSheets = [...document.adoptedStyleSheets, reserveSheet];
+      } catch (_) {
+        // Firefox content scripts cannot always adopt into the page: a <style> of ours.
+        reserveSheet = null;
+        reserveStyle = document.createElement('style');
+        reserveStyle.setAttribute('data-eca-guard-own', '');
+        (document.head || document.documentElement).appendChild(reserveStyle);
+      }
+    }
+    if (reserveSheet) reserveSheet.replaceSync(css);
+    else {
+      if (!reserveStyle.isConnected) (document.head || document.documentElement).appendChild(reserveStyle);
+      reserveStyle.textContent = css;
+    }
+  }
+
+  // ---- placing the panel ---------------------------------------------------------------------
+
+  /**
+   * The panel being placed (paint.js gives it): `host`, `apply(geometry)` to show it as
+   * {shape: 'card'|'chip', left, top, width?, maxHeight?, overlay?}, `chipSize()` and `open`
+   * (what the user wants), `explicit` (the last open was a click or the shortcut).
+   */
+  const state = { host: null, apply: null, chipSize: null, open: false, explicit: false, placed: null, noRoom: false, rect: null, seq: 0, pending: false };
+  let chipTop = null; // the chip's place, kept while it covers nothing
+
+  /** The docked edge: the user's, else the left. Content that cannot narrow overflows to the
+   * right in a left-to-right page, so the room made on the left stays free (until the page is
+   * scrolled sideways). */
+  function dock() {
+    return prefs && DOCKS.includes(prefs.dock) ? prefs.dock : 'left';
+  }
+
+  /** Where the card fits beside the page, or null. */
+  function placeCard(vp) {
+    const w = cardWidth(vp.w);
+    const side = dock();
+    const x0 = side === 'right' ? vp.w - GAP - w : GAP;
+    const need = Math.min(MIN_CARD, vp.h - 2 * GAP);
+    const tallest = (bands) => bands.reduce((best, b) => (!best || b[1] - b[0] > best[1] - best[0] ? b : best), null);
+    for (const room of [w + 2 * GAP, 0]) {
+      setReserve(room ? side : null, room);
+      const band = tallest(freeBands(x0, x0 + w, GAP, vp.h - GAP));
+      if (band && band[1] - band[0] >= need) return { shape: 'card', left: x0, top: Math.round(band[0]), width: w, maxHeight: Math.floor(band[1] - band[0]) };
+    }
+    setReserve(null);
+    return null;
+  }
+
+  function placeChip(vp) {
+    const { w, h } = state.chipSize();
+    const x0 = dock() === 'right' ? vp.w - GAP - w : GAP;
+    const bottom = vp.h - GAP;
+    const bands = freeBands(x0, x0 + w, GAP, bottom).filter((b) => b[1] - b[0] >= h);
+    const keep = chipTop !== null && bands.some((b) => chipTop >= b[0] && chipTop + h <= b[1]);
+    // A corner first: the bottom one, else the top one; else the lowest free stretch.
+    const last = bands[bands.length - 1];
+    let top;
+    if (keep) top = chipTop;
+    else if (last && last[1] >= bottom) top = bottom - h;
+    else if (bands.length && bands[0][0] <= GAP) top = GAP;
+    else top = last ? last[1] - h : bottom - h;
+    top = Math.round(Math.max(GAP, top));
+    chipTop = top;
+    return { shape: 'chip', left: x0, top, crowded: !bands.length };
+  }
+
+  /** Places the panel now. */
+  function place() {
+    state.pending = false;
+    if (!state.host || !state.host.isConnected || !state.apply) return;
+    const vp = viewport();
+    let geo = null;
+    state.noRoom = false;
+    if (state.open) {
+      geo = placeCard(vp);
+      if (!geo && state.explicit) {
+        const w = cardWidth(vp.w);
+        geo = { shape: 'card', left: dock() === 'right' ? vp.w - GAP - w : GAP, top: GAP, width: w, maxHeight: vp.h - 2 * GAP, overlay: true };
+      }
+      if (!geo) state.noRoom = true;
+    } else {
+      setReserve(null);
+    }
+    if (!geo) {
+      state.apply({ shape: 'chip', left: -10000, top: 0 }); // shown, to be measured
+      geo = placeChip(vp);
+    } else {
+      chipTop = null;
+    }
+    state.apply(geo);
+    state.placed = geo.shape === 'chip' ? 'chip' : geo.overlay ? 'overlay' : 'beside';
+    const r = state.host.getBoundingClientRect();
+    state.rect = { x: r.left, y: r.top, w: r.width, h: r.height };
+    state.seq++;
+  }
+
+  let timer = 0;
+  /** Places the panel again after things settle (a burst of scroll or page changes: once). */
+  function schedule(ms = 120) {
+    state.pending = true;
+    clearTimeout(timer);
+    timer = setTimeout(place, ms);
+  }
+
+  let watching = false;
+  function watch() {
+    if (watching) return;
+    watching = true;
+    addEventListener('resize', () => schedule(), { passive: true });
+    // Any scroller of the page (capture: scroll does not bubble).
+    document.addEventListener('scroll', () => state.host && schedule(), { capture: true, passive: true });
+  }
+
+  /** Takes charge of a panel: `panel` as `state` describes. */
+  function attach(panel) {
+    Object.assign(state, panel, { placed: null, rect: null });
+    chipTop = null;
+    watch();
+  }
+
+  /** The panel is gone: the page gets its room back. */
+  function release() {
+    clearTimeout(timer);
+    state.host = null;
+    state.apply = null;
+    state.pending = false;
+    state.placed = null;
+    setReserve(null);
+  }
+
+  /** Open or collapse; `explicit`: the user asked (a click, Escape, the shortcut), so it is kept. */
+  function setOpen(open, explicit) {
+    state.open = open;
+    state.explicit = !!(open && explicit);
+    if (explicit) savePrefs({ open });
+    place();
+  }
+
+  function setDock(side) {
+    if (!DOCKS.includes(side)) return;
+    savePrefs({ dock: side });
+    chipTop = null;
+    place();
+  }
+
+  /** What the tests read (paint.js `view`). */
+  function view() {
+    return { open: state.open, dock: dock(), placed: state.placed, noRoom: state.noRoom, rect: state.rect, seq: state.seq, settled: !state.pending, reserved };
+  }
+
+  g.panelLayout = { loadPrefs, prefs: () => prefs, attach, release, place, schedule, setOpen, setDock, dock, view, state };
+})();
