@@ -12,22 +12,16 @@
 // findings and the pack's notes) behind a disclosure. Collapsed, it is a chip with the counts.
 // A polite live region says the counts when they change; Escape collapses the panel; the
 // keyboard shortcut (manifest `commands`, worker/panel.js) opens it and moves the focus in.
-//
-// Progress ("4 of 9 fixed"): of the errors and warnings seen on this page since it was loaded,
-// how many are gone. A finding is known by its rule and setting (two of the same, e.g. two extra
-// scopes, count twice). The page's first check counts at once; a later finding counts once it has
-// stayed `SETTLE_MS` (a half-typed URL's findings, gone at the next keystroke, never count).
+// The findings list: content/panel-list.js; the progress line ("4 of 9 fixed", defined there):
+// content/panel-progress.js.
 (() => {
   'use strict';
   const g = globalThis.ecaGuard;
-  const { dom } = g;
   const layout = g.panelLayout;
   const { api, TYPES: T } = globalThis.ecaGuardProtocol;
 
   const { mark, setAttr } = g.marks;
-  const SETTLE_MS = 1500;
   const ANNOUNCE_MS = 1000;
-  const NOTE = 'info';
 
   let panel = null;
   let panelRoot = null;
@@ -38,15 +32,7 @@
   let controlsNow = {}; // field → host of the latest paint, for the findings' buttons
   let framed = false;
 
-  function el(tag, attrs, ...kids) {
-    const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (k === 'class') e.className = v;
-      else e.setAttribute(k, v);
-    }
-    for (const k of kids) if (k !== null && k !== undefined) e.append(k);
-    return e;
-  }
+  const { el } = g.panelList;
 
   const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -114,7 +100,10 @@
     const progress = el('div', { class: 'progress', hidden: '' });
     const msg = el('div', { class: 'msg', hidden: '' });
     const body = el('div', { class: 'body' });
-    body.addEventListener('click', onFindingClick);
+    body.addEventListener('click', (e) => {
+      const btn = e.target.closest('button.go');
+      if (btn && !g.panelList.goTo(btn.getAttribute('data-field'), controlsNow)) say('That setting is not shown on this page.');
+    });
     const card = el('section', { class: 'card', id: 'eca-guard-card', role: 'region', 'aria-labelledby': 'eca-guard-title', hidden: '' }, header, overlayNote, progress, msg, body);
     panelRoot.append(status, chip, card);
     panelRoot.addEventListener('keydown', (e) => {
@@ -131,10 +120,7 @@
   }
 
   function setDockButton() {
-    const right = layout.dock() === 'right';
-    ui.dockBtn.textContent = right ? '⇤' : '⇥';
-    ui.dockBtn.setAttribute('aria-label', right ? 'Dock to the left edge' : 'Dock to the right edge');
-    ui.dockBtn.title = ui.dockBtn.getAttribute('aria-label');
+    ui.dockBtn.textContent = layout.dock() === 'right' ? 'Dock left' : 'Dock right';
   }
 
   /** Shows the chip or the card where panel-layout.js placed it. */
@@ -190,7 +176,7 @@
     controlsNow = state.controls || {};
     setCounts(state.result);
     listState = state;
-    track(state.result);
+    g.panelProgress.track(state.result, () => (renderProgress(), announceSoon()));
     if (!ui && (framed || !layout.prefs())) return later();
     build();
   }
@@ -274,142 +260,11 @@
     ui.chip.setAttribute('aria-label', `ECA Guard: ${c ? said.join(', ') : state.error ? 'not checked' : ''}. Show the findings`);
   }
 
-  /** A setting's label where the reader found none (its control is not on the page): the first
-   * sourced one in the page's language, else English (content/labels.js). */
-  function fieldLabel(field) {
-    const L = g.labels;
-    return (L && L.of('fields', field, L.pageLang(document))[0]) || field;
-  }
-
-  /** A finding's list item: its button (message), its fix and its source. */
-  function findingItem(f, n) {
-    const sev = f.severity.charAt(0).toUpperCase() + f.severity.slice(1);
-    const fixId = `eca-guard-fix-${n}`;
-    const text = [el('span', { class: 'sev' }, sev), ' ', el('span', { class: 'text' }, f.message)];
-    const main = f.field
-      ? el('button', { type: 'button', class: 'go', 'data-field': f.field, 'aria-describedby': fixId }, ...text)
-      : el('div', { class: 'go' }, ...text);
-    const src = el('a', { href: f.source, target: '_blank', rel: 'noopener noreferrer' }, f.sourceTitle || f.source);
-    return el(
-      'li',
-      { class: `finding ${f.severity}`, 'data-rule': f.rule, 'data-field': f.field || '' },
-      main,
-      el('p', { class: 'fix', id: fixId }, el('b', {}, 'Fix: '), f.fix, ...(f.fixInOptions ? [' ', optionsLink()] : [])),
-      el('p', { class: 'src' }, 'Source: ', src)
-    );
-  }
-
-  /** The findings by setting, and the notes; groups whose findings did not change are kept. */
-  function renderList() {
-    const state = listState;
-    if (!state || !ui) return;
-    const findings = state.error ? [] : state.result.findings;
-    const notes = state.error ? [] : state.result.notes || [];
-    const labels = state.labels || {};
-    const groups = [];
-    const byField = new Map();
-    const noted = [];
-    for (const f of findings) {
-      if (f.severity === NOTE) {
-        noted.push(f);
-        continue;
-      }
-      const id = f.field || '';
-      if (!byField.has(id)) {
-        byField.set(id, { id, label: (f.field && (labels[f.field] || fieldLabel(f.field))) || 'This page', findings: [] });
-        groups.push(byField.get(id));
-      }
-      byField.get(id).findings.push(f);
-    }
-    const keyOf = (f) => JSON.stringify([f.severity, f.rule, f.field, f.message, f.fix, f.source, f.sourceTitle, !!f.fixInOptions]);
-    const listKey = JSON.stringify([groups.map((gr) => [gr.label, gr.findings.map(keyOf)]), noted.map(keyOf), notes]);
-    if (shown.list === listKey) return;
-    shown.list = listKey;
-    const old = new Map();
-    for (const s of ui.body.children) old.set(s._ecaKey, s);
-    let n = 0;
-    const parts = groups.map((gr) => {
-      const key = JSON.stringify([gr.label, gr.findings.map(keyOf)]);
-      const reuse = old.get(key);
-      if (reuse) {
-        old.delete(key);
-        n += gr.findings.length;
-        return reuse;
-      }
-      const hid = `eca-guard-group-${n}`;
-      const s = el('section', { class: 'group', 'data-field': gr.id, 'aria-labelledby': hid }, el('h3', { id: hid }, gr.label), el('ul', {}, ...gr.findings.map((f) => findingItem(f, n++))));
-      s._ecaKey = key;
-      return s;
-    });
-    if (noted.length || notes.length) {
-      const key = JSON.stringify(['notes', noted.map(keyOf), notes]);
-      let d = old.get(key);
-      if (!d) {
-        const wasOpen = [...old.values()].some((x) => x.localName === 'details' && x.open);
-        d = el('details', { class: 'notes' }, el('summary', {}, `Notes (${noted.length + notes.length})`), el('ul', {}, ...noted.map((f) => findingItem(f, n++)), ...notes.map((t) => el('li', { class: 'note' }, t))));
-        d.open = wasOpen;
-        d._ecaKey = key;
-      }
-      parts.push(d);
-    }
-    const focused = panelRoot.activeElement;
-    const same = parts.length === ui.body.children.length && parts.every((p, i) => ui.body.children[i] === p);
-    if (!same) ui.body.replaceChildren(...parts);
-    if (focused && focused.isConnected && panelRoot.activeElement !== focused) focused.focus();
-  }
-
-  /** A finding's button: scrolls to its control and focuses it. */
-  function onFindingClick(e) {
-    const btn = e.target.closest('button.go');
-    if (!btn) return;
-    const host = controlsNow[btn.getAttribute('data-field')];
-    if (!host || !host.isConnected) return say('That setting is not shown on this page.');
-    host.scrollIntoView({ block: 'center' });
-    const target = /^(INPUT|SELECT|TEXTAREA)$/.test(host.tagName)
-      ? host
-      : dom.within(host, 'input:not([type=hidden]), textarea, select, button[role="combobox"], [role="option"][tabindex="0"], [role="option"], [role="listbox"]');
-    if (target) target.focus({ preventScroll: true });
-  }
-
   // ---- progress and the live region ------------------------------------------------------------
-
-  const seen = new Map(); // rule + field → most at once, among settled results
-  let now = new Map();
-  let settle = 0;
-  let settled = false; // the page's first check counted
-
-  function track(result) {
-    now = new Map();
-    for (const f of result ? result.findings : []) {
-      if (f.severity !== 'error' && f.severity !== 'warning') continue;
-      const k = `${f.rule}\n${f.field || ''}`;
-      now.set(k, (now.get(k) || 0) + 1);
-    }
-    const merge = () => {
-      for (const [k, n] of now) seen.set(k, Math.max(seen.get(k) || 0, n));
-    };
-    clearTimeout(settle);
-    if (!seen.size && !settled) {
-      settled = true;
-      merge();
-    } else {
-      settle = setTimeout(() => (merge(), renderProgress(), announceSoon()), SETTLE_MS);
-    }
-  }
-
-  function progress() {
-    let total = 0;
-    let fixed = 0;
-    for (const [k, n] of seen) {
-      total += n;
-      fixed += Math.max(0, n - (now.get(k) || 0));
-    }
-    return { total, fixed };
-  }
 
   function renderProgress() {
     if (!ui) return;
-    const { total, fixed } = progress();
+    const { total, fixed } = g.panelProgress.counts();
     const key = `${fixed}/${total}`;
     if (shown.progress === key) return;
     shown.progress = key;
@@ -432,7 +287,7 @@
         const c = s.result.counts;
         const parts = [plural(c.errors, 'error'), plural(c.warnings, 'warning')];
         if (c.deviations) parts.push(plural(c.deviations, 'deviation'));
-        const p = progress();
+        const p = g.panelProgress.counts();
         text = `ECA Guard: ${parts.join(', ')}.${p.total ? ` ${p.fixed} of ${p.total} fixed.` : ''}`;
       }
       if (text !== announced) say((announced = text));
@@ -494,8 +349,11 @@
     panel = null;
     panelRoot = null;
     ui = null;
-    seen.clear();
-    settled = false;
+    g.panelProgress.reset();
+  }
+
+  function renderList() {
+    if (ui && listState) g.panelList.render(ui.body, panelRoot, listState, shown, optionsLink);
   }
 
   /** Whether a node is the panel or inside it (its shadow root included): our own UI. */

@@ -150,17 +150,22 @@
     return prefs && DOCKS.includes(prefs.dock) ? prefs.dock : 'left';
   }
 
-  /** Where the card fits beside the page, or null. */
+  /** Where the card fits beside the page, or null. Docked left in the room made for it, the
+   * card moves with the page when it is scrolled sideways, as a column of the page would: the
+   * page's content never slides under it. */
   function placeCard(vp) {
     const w = cardWidth(vp.w);
     const side = dock();
-    const x0 = side === 'right' ? vp.w - GAP - w : GAP;
     const need = Math.min(MIN_CARD, vp.h - 2 * GAP);
     const tallest = (bands) => bands.reduce((best, b) => (!best || b[1] - b[0] > best[1] - best[0] ? b : best), null);
     for (const room of [w + 2 * GAP, 0]) {
       setReserve(room ? side : null, room);
-      const band = tallest(freeBands(x0, x0 + w, GAP, vp.h - GAP));
-      if (band && band[1] - band[0] >= need) return { shape: 'card', left: x0, top: Math.round(band[0]), width: w, maxHeight: Math.floor(band[1] - band[0]) };
+      const slide = !!room && side === 'left';
+      const x0 = side === 'right' ? vp.w - GAP - w : GAP - (slide ? scrollX : 0);
+      const x1 = Math.min(x0 + w, vp.w);
+      if (x1 <= 0) return { shape: 'card', left: x0, top: GAP, width: w, maxHeight: vp.h - 2 * GAP, slide }; // scrolled out of sight, with its column
+      const band = tallest(freeBands(Math.max(0, x0), x1, GAP, vp.h - GAP));
+      if (band && band[1] - band[0] >= need) return { shape: 'card', left: x0, top: Math.round(band[0]), width: w, maxHeight: Math.floor(band[1] - band[0]), slide };
     }
     setReserve(null);
     return null;
@@ -184,10 +189,15 @@
     return { shape: 'chip', left: x0, top, crowded: !bands.length };
   }
 
+  let shownGeo = null; // the geometry applied last
+
   /** Places the panel now. */
   function place() {
     state.pending = false;
     if (!state.host || !state.host.isConnected || !state.apply) return;
+    // Trying the room on and off may move the page's scroll position (a margin makes it wider):
+    // where the room ends as it was, the position is put back.
+    const before = { reserved, x: scrollX, y: scrollY };
     const vp = viewport();
     let geo = null;
     state.noRoom = false;
@@ -208,6 +218,8 @@
       chipTop = null;
     }
     state.apply(geo);
+    shownGeo = geo;
+    if (reserved === before.reserved && (scrollX !== before.x || scrollY !== before.y)) scrollTo(before.x, before.y);
     state.placed = geo.shape === 'chip' ? 'chip' : geo.overlay ? 'overlay' : 'beside';
     const r = state.host.getBoundingClientRect();
     state.rect = { x: r.left, y: r.top, w: r.width, h: r.height };
@@ -227,8 +239,19 @@
     if (watching) return;
     watching = true;
     addEventListener('resize', () => schedule(), { passive: true });
-    // Any scroller of the page (capture: scroll does not bubble).
-    document.addEventListener('scroll', () => state.host && schedule(), { capture: true, passive: true });
+    // Any scroller of the page (capture: scroll does not bubble). A card docked left moves with
+    // the page's sideways scroll at once; everything is measured again once the scroll stops.
+    let sx = scrollX;
+    document.addEventListener(
+      'scroll',
+      () => {
+        if (!state.host) return;
+        if (shownGeo && shownGeo.slide && scrollX !== sx) state.apply({ ...shownGeo, left: GAP - scrollX });
+        sx = scrollX;
+        schedule();
+      },
+      { capture: true, passive: true }
+    );
   }
 
   /** Takes charge of a panel: `panel` as `state` describes. */
@@ -241,6 +264,7 @@
   /** The panel is gone: the page gets its room back. */
   function release() {
     clearTimeout(timer);
+    shownGeo = null;
     state.host = null;
     state.apply = null;
     state.pending = false;

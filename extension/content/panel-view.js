@@ -39,7 +39,7 @@
       layout: g.panelLayout.view(),
       card: { shown: !ui.card.hidden, rect: rect(ui.card), overlay: !ui.overlayNote.hidden },
       chip: { shown: !ui.chip.hidden, rect: rect(ui.chip), label: ui.chip.getAttribute('aria-label'), text: text(ui.chip), title: ui.chip.title },
-      buttons: { hide: rect(ui.hide), dock: rect(ui.dockBtn), dockLabel: ui.dockBtn.getAttribute('aria-label') },
+      buttons: { hide: rect(ui.hide), dock: rect(ui.dockBtn), dockLabel: text(ui.dockBtn) },
       exports: { present: !!ui.exports, children: ui.exports.children.length },
       groups: [...ui.body.querySelectorAll('section.group')].map((s) => ({ field: s.dataset.field, heading: text(s.querySelector('h3')), findings: [...s.querySelectorAll('li[data-rule]')].map(item) })),
       notes: notes ? { open: notes.open, summary: text(notes.querySelector('summary')), findings: [...notes.querySelectorAll('li[data-rule]')].map(item), rect: rect(notes.querySelector('summary')) } : null,

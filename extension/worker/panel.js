@@ -27,6 +27,10 @@ function clean(p) {
 }
 
 let cached = null;
+// Another context may write it (an options page that resets it; the tests): read it again then.
+api.storage.onChanged.addListener((changes, area) => {
+  if (area === 'local' && PANEL_KEY in changes) cached = null;
+});
 function load() {
   if (!cached) {
     cached = api.storage.local.get(PANEL_KEY).then((r) => clean(r[PANEL_KEY]));
