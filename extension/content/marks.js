@@ -95,13 +95,19 @@
   const messages = new Map(); // host → its message element
 
   /** The inputs inside a host that take the description: its own input, or those it renders
-   * (not a combobox's closed dropdown list). */
+   * (not a combobox's closed dropdown list). Kept per host while they are in the page: a
+   * keystroke repaints the marks, and the host's inputs stay the same. */
+  const inputsSeen = new WeakMap();
   function inputsOf(host) {
     if (/^(INPUT|SELECT|TEXTAREA)$/.test(host.tagName)) return [host];
-    return dom
+    const known = inputsSeen.get(host);
+    if (known && known.length && known.every((e) => e.isConnected)) return known;
+    const found = dom
       .withinAll(host, INPUTS)
       .filter((e) => !e.closest('[hidden]') && !(e.getAttribute('role') === 'listbox' && e.closest('.slds-dropdown, [role="combobox"]')))
       .slice(0, 4);
+    inputsSeen.set(host, found);
+    return found;
   }
 
   /** The hidden container of message elements in `root` (the document or a shadow root). */

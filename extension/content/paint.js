@@ -187,7 +187,9 @@
     renderList(); // collapsed too: the chip opens it at once, and tests read it
     renderProgress();
     announceSoon();
-    if (!layout.state.placed) layout.place();
+    // The first placement measures the page: after the next frame is drawn, when the page's
+    // layout is done already (measuring now would do it here, for the browser).
+    if (!layout.state.placed) requestAnimationFrame(() => setTimeout(() => layout.place(), 0));
     else layout.schedule();
   }
 
