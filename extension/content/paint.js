@@ -134,7 +134,7 @@
     if (ui.geoStyle) ui.geoStyle.textContent = css;
     else ui.geometry.replaceSync(css);
     const noRoom = chip && layout.state.open;
-    ui.chip.title = noRoom ? 'No room beside this page for the findings: opening them covers part of it.' : '';
+    ui.chip.title = noRoom ? 'No room beside this page at this width: opening the findings makes it scroll sideways, or covers part of it.' : '';
   }
 
   function chipSize() {

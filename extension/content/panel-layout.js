@@ -13,10 +13,13 @@
 // test at that point, so hidden and covered ones do not count). Then:
 // - open: the page is narrowed by the card's width (a margin on the root element, on the docked
 //   side) and the card takes the tallest stretch of that strip that no control reaches. Where
-//   the page cannot narrow (content wider than what is left, or a layout of fixed boxes), and no
-//   stretch of the edge is free either, an open card restored from the preference shows as the
-//   chip instead (`placed: 'chip'`, `noRoom`), and only a click on the chip or the shortcut opens
-//   it over the page (`placed: 'overlay'`, said in the card), until Escape or Hide.
+//   the page cannot narrow that much (its content is wider than what would be left, so it would
+//   scroll sideways; or a layout of fixed boxes ignores the margin) and no stretch of the edge is
+//   free either, an open card restored from the preference shows as the chip instead
+//   (`placed: 'chip'`, `noRoom`, said in the chip's title). A click on the chip or the shortcut
+//   opens it anyway: beside the page if the room makes the page scroll sideways (docked left, the
+//   card then moves with that scroll, as a column of the page), else over the page
+//   (`placed: 'overlay'`, said in the card), until Escape or Hide.
 // - collapsed: the chip keeps its place while it covers nothing, else moves along its edge to
 //   a free corner of its edge (the bottom one first), else the lowest free stretch.
 (() => {
@@ -28,9 +31,10 @@
   const GAP = 8; // between the panel and the window's edge, and between the panel and a control
   const MIN_CARD = 160; // an open card shorter than this (or than the window) is not worth it
   const DOCKS = ['right', 'left'];
-  /** What counts as one of the page's controls (plus frames, which hold a page of their own). */
+  /** What counts as one of the page's controls (labels too: a click on one works its control;
+   * and frames, which hold a page of their own). */
   const CONTROLS = [
-    'a[href]', 'button', 'input:not([type=hidden])', 'select', 'textarea', 'summary', 'iframe',
+    'a[href]', 'button', 'input:not([type=hidden])', 'select', 'textarea', 'label', 'summary', 'iframe',
     '[contenteditable=""]', '[contenteditable="true"]', '[tabindex]:not([tabindex="-1"])',
     ...['button', 'link', 'checkbox', 'radio', 'switch', 'combobox', 'listbox', 'option', 'tab', 'menuitem', 'textbox', 'slider', 'spinbutton'].map((r) => `[role="${r}"]`),
   ].join(', ');
@@ -150,6 +154,18 @@
     return prefs && DOCKS.includes(prefs.dock) ? prefs.dock : 'left';
   }
 
+  /** How wide the page is without the room (plus a pixel), measured while no room is made, or
+   * for a new window width: taking the room away and back for it would move the page each time
+   * it is placed (and a page scrolled to its end would scroll, and be placed again). */
+  let wide = null;
+  function pageWidth(vp) {
+    if (reserved && wide && wide.vw === vp.w) return wide.px;
+    setReserve(null);
+    const root = document.documentElement;
+    wide = { vw: vp.w, px: Math.max(root.scrollWidth, root.clientWidth) + 1 };
+    return wide.px;
+  }
+
   /** Where the card fits beside the page, or null. Docked left in the room made for it, the
    * card moves with the page when it is scrolled sideways, as a column of the page would: the
    * page's content never slides under it. */
@@ -158,10 +174,14 @@
     const side = dock();
     const need = Math.min(MIN_CARD, vp.h - 2 * GAP);
     const tallest = (bands) => bands.reduce((best, b) => (!best || b[1] - b[0] > best[1] - best[0] ? b : best), null);
-    for (const room of [w + 2 * GAP, 0]) {
-      setReserve(room ? side : null, room);
-      const slide = !!room && side === 'left';
-      const x0 = side === 'right' ? vp.w - GAP - w : GAP - (slide ? scrollX : 0);
+    // The room must not make the page scroll sideways, unless the user opened the panel (a
+    // click, the shortcut).
+    const root = document.documentElement;
+    const fits = pageWidth(vp);
+    setReserve(side, w + 2 * GAP);
+    if (state.explicit || root.scrollWidth <= fits) {
+      const slide = side === 'left';
+      const x0 = side === 'right' ? vp.w - GAP - w : GAP - scrollX;
       const x1 = Math.min(x0 + w, vp.w);
       if (x1 <= 0) return { shape: 'card', left: x0, top: GAP, width: w, maxHeight: vp.h - 2 * GAP, slide }; // scrolled out of sight, with its column
       const band = tallest(freeBands(Math.max(0, x0), x1, GAP, vp.h - GAP));
@@ -190,6 +210,7 @@
   }
 
   let shownGeo = null; // the geometry applied last
+  let ownScroll = false; // the next scroll event is ours
 
   /** Places the panel now. */
   function place() {
@@ -219,7 +240,10 @@
     }
     state.apply(geo);
     shownGeo = geo;
-    if (reserved === before.reserved && (scrollX !== before.x || scrollY !== before.y)) scrollTo(before.x, before.y);
+    if (reserved === before.reserved && (scrollX !== before.x || scrollY !== before.y)) {
+      ownScroll = true; // not a reason to place the panel again
+      scrollTo(before.x, before.y);
+    }
     state.placed = geo.shape === 'chip' ? 'chip' : geo.overlay ? 'overlay' : 'beside';
     const r = state.host.getBoundingClientRect();
     state.rect = { x: r.left, y: r.top, w: r.width, h: r.height };
@@ -248,7 +272,8 @@
         if (!state.host) return;
         if (shownGeo && shownGeo.slide && scrollX !== sx) state.apply({ ...shownGeo, left: GAP - scrollX });
         sx = scrollX;
-        schedule();
+        if (ownScroll) ownScroll = false;
+        else schedule();
       },
       { capture: true, passive: true }
     );
@@ -265,6 +290,7 @@
   function release() {
     clearTimeout(timer);
     shownGeo = null;
+    wide = null;
     state.host = null;
     state.apply = null;
     state.pending = false;

@@ -117,7 +117,10 @@
   function goTo(field, controls) {
     const host = controls[field];
     if (!host || !host.isConnected) return false;
-    host.scrollIntoView({ block: 'center' });
+    // Up or down to it; not sideways, which would move a panel docked left out of sight.
+    const x = scrollX;
+    host.scrollIntoView({ block: 'center', inline: 'nearest' });
+    if (scrollX !== x) scrollTo(x, scrollY);
     const target = /^(INPUT|SELECT|TEXTAREA)$/.test(host.tagName)
       ? host
       : dom.within(host, 'input:not([type=hidden]), textarea, select, button[role="combobox"], [role="option"][tabindex="0"], [role="option"], [role="listbox"]');

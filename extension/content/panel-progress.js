@@ -4,7 +4,7 @@
 // finding is known by its rule and its setting; two of the same at once (two extra scopes, two
 // callback lines) count twice. The page's first check counts at once; a finding that comes later
 // counts once it has stayed `SETTLE_MS` unchanged, so the findings of a half-typed URL, gone at
-// the next keystroke, never count. Deviations and notes are not things to fix and never count. A
+// the next keystroke, never count (until then it is in the total shown, not in what is kept). Deviations and notes are not things to fix and never count. A
 // page that is left (the form goes away) starts again at zero.
 (() => {
   'use strict';
@@ -36,13 +36,16 @@
     }
   }
 
-  /** {total, fixed}: how many counted, and how many of those are gone. */
+  /** {total, fixed}: how many counted (and, until they count, those of the latest result), and
+   * how many of the counted ones are gone. */
   function counts() {
     let total = 0;
     let fixed = 0;
-    for (const [k, n] of seen) {
-      total += n;
-      fixed += Math.max(0, n - (now.get(k) || 0));
+    for (const k of new Set([...seen.keys(), ...now.keys()])) {
+      const was = seen.get(k) || 0;
+      const is = now.get(k) || 0;
+      total += Math.max(was, is);
+      fixed += Math.max(0, was - is);
     }
     return { total, fixed };
   }
