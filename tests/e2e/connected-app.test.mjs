@@ -77,7 +77,7 @@ describe('Connected App edit page', () => {
     const { page } = await open('changed.my.salesforce-setup.com', EDIT);
     const m = await classicMarks(page, (m) => m.panel && m.panel.items.includes('field-unreadable'), 'unreadable');
     // Under the setting's English label (the page's is not known), the message says "it".
-    assert.match(m.panelText, /Callback URLWarning ECA Guard could not read it/);
+    assert.match(m.panelText, /Callback URLWarning: ECA Guard could not read it/);
     await page.close();
   });
 });

@@ -136,12 +136,12 @@ describe('languages', () => {
     assert.deepEqual(rulesAt(m, ja.ipRelaxation), ['ip-relaxation']);
     assert.equal(m.marks.find((x) => x.label === ja.ipRelaxation).severity, 'deviation', '「IP 制限の緩和」 is Bypass');
     // The panel heads the setting's findings with the page's own label; the message says "it".
-    assert.ok(m.panelText.includes(`${ja.ipRelaxation}Deviation It is`), m.panelText);
+    assert.ok(m.panelText.includes(`${ja.ipRelaxation}Deviation: It is`), m.panelText);
     await page.locator('[role=tab][data-label="設定"]').click();
     await page.getByRole('button', { name: ja.oauthSettings, exact: true }).click();
     m = await wait(page, (m) => rulesAt(m, ja.pkce).length, 'pkce');
     assert.equal(m.marks.find((x) => x.label === ja.pkce).severity, 'deviation');
-    assert.ok(m.panelText.includes(`${ja.pkce}Deviation It is off`), m.panelText);
+    assert.ok(m.panelText.includes(`${ja.pkce}Deviation: It is off`), m.panelText);
     assert.ok(!m.panel.rules.includes('labels-unknown'));
     await page.close();
   });

@@ -75,7 +75,7 @@ describe('veeam-eca', () => {
       assert.equal(m.panel.errors, ja ? 3 : 4); // distribution, callback, the 2 scopes (one finding), pkce
       // The panel heads the setting's findings with the page's own label, in its language; the
       // message says "it".
-      assert.ok((await panelView(page)).text.includes(`${t.pkce}Error It is on`));
+      assert.ok((await panelView(page)).text.includes(`${t.pkce}Error: It is on`));
 
       // Wrong callbacks, typed key by key: a trailing slash and plain http on a non-loopback host.
       await form.type(page, t.callback, 'https://veeam.acme.internal/\nhttp://172.12.0.1');

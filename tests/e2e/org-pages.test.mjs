@@ -90,7 +90,7 @@ describe('Session Settings in the Aloha iframe', () => {
     assert.equal(m.marks[0].label, 'ログイン時の IP アドレスとセッションをロックする');
     assert.deepEqual(m.marks[0].rules, ['session-lock-ip']);
     assert.ok(!m.panel.items.includes('field-unreadable'), m.panel.items.join());
-    assert.ok(m.panelText.includes('ログイン時の IP アドレスとセッションをロックするError It is on'), m.panelText);
+    assert.ok(m.panelText.includes('ログイン時の IP アドレスとセッションをロックするError: It is on'), m.panelText);
     assert.deepEqual(problems, []);
     await page.close();
   });
