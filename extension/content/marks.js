@@ -10,7 +10,7 @@
 //
 // For assistive technology: the input (textarea, select, combobox, listbox) inside a marked host
 // gets `aria-describedby` with the id of an element holding the mark's message, and for an error
-// or a warning `aria-invalid="true"`. The message elements live in one hidden
+// or a warning `aria-invalid="true"`, right after the marks (a task of its own). The message elements live in one hidden
 // `[data-eca-guard-messages]` container per document or shadow root (an id is found only in its
 // own tree), never inside Lightning's components. The page's own describedby ids are kept: ours
 // is added and removed; an aria-invalid the page set stays.
@@ -173,6 +173,38 @@
     if (w.invalid && t.getAttribute('aria-invalid') === 'true') t.removeAttribute('aria-invalid');
   }
 
+  // The descriptions follow the marks in a task of their own: the marks are what a keystroke
+  // waits for, and a description is read when its input is next focused.
+  let pending = null; // [{host, text, invalid}] of the latest mark()
+  let describeTimer = 0;
+  function describeSoon(list) {
+    pending = list;
+    if (!describeTimer) describeTimer = setTimeout(() => ((describeTimer = 0), g.marks.describeAll()), 0);
+  }
+
+  /** Describes the inputs of the latest marks, and takes our descriptions off the others. */
+  function describeAll() {
+    const list = pending || [];
+    pending = null;
+    const keepInputs = new Set();
+    const hosts = new Set();
+    for (const { host, text, invalid } of list) {
+      if (!host.isConnected) continue;
+      hosts.add(host);
+      describe(host, text, invalid, keepInputs);
+    }
+    for (const [host, msg] of messages) {
+      if (hosts.has(host)) continue;
+      msg.remove();
+      messages.delete(host);
+    }
+    for (const [t, w] of wired) {
+      if (keepInputs.has(t)) continue;
+      undescribe(t, w);
+      wired.delete(t);
+    }
+  }
+
   /** Marks controls; `controls` maps field → host element. */
   function mark(controls, findings) {
     const byField = new Map();
@@ -181,7 +213,7 @@
       byField.get(f.field).push(f);
     }
     const keep = new Set();
-    const keepInputs = new Set();
+    const described = [];
     for (const [field, host] of Object.entries(controls)) {
       const fs = byField.get(field);
       if (!fs || !fs.length) continue;
@@ -193,24 +225,17 @@
       const more = fs.length > 1 ? ` (+${fs.length - 1} more in the ECA Guard panel)` : '';
       const message = `${sorted[0].message} ${sorted[0].fix}${more}`;
       setAttr(host, 'data-eca-guard-message', message);
-      describe(host, `ECA Guard: ${message}`, sev === 'error' || sev === 'warning', keepInputs);
+      described.push({ host, text: `ECA Guard: ${message}`, invalid: sev === 'error' || sev === 'warning' });
       keep.add(host);
     }
     for (const host of marked) {
-      if (keep.has(host)) continue;
-      for (const a of MARK_ATTRS) host.removeAttribute(a);
-      const msg = messages.get(host);
-      if (msg) msg.remove();
-      messages.delete(host);
-    }
-    for (const [t, w] of wired) {
-      if (keepInputs.has(t)) continue;
-      undescribe(t, w);
-      wired.delete(t);
+      if (!keep.has(host)) for (const a of MARK_ATTRS) host.removeAttribute(a);
     }
     marked.clear();
     for (const h of keep) marked.add(h);
+    if (described.length || wired.size || messages.size) describeSoon(described);
   }
 
-  g.marks = { mark, setAttr };
+  // describeAll through here, so content/perf.js counts it (with the panel's later work).
+  g.marks = { mark, setAttr, describeAll };
 })();

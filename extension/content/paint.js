@@ -57,7 +57,8 @@
     panelRoot = null;
     ui = null;
     (doc.body || doc.documentElement).appendChild(panel);
-    layout.loadPrefs();
+    // Asked now on a top page, whose UI waits for it; in a frame, when the page is idle.
+    if (!framed) layout.loadPrefs();
   }
 
   function sheet(css) {
