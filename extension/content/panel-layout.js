@@ -87,7 +87,8 @@
   /** The vertical stretches [top, bottom] of the strip x0..x1 that no shown control reaches. */
   function freeBands(x0, x1, top, bottom) {
     const blocked = [];
-    for (const el of dom.queryAll(document, CONTROLS)) {
+    const roots = g.pageRoots ? g.pageRoots() : dom.roots(document);
+    for (const el of roots.flatMap((r) => [...r.querySelectorAll(CONTROLS)])) {
       if (g.paint && g.paint.isOwn(el)) continue;
       const r = el.getBoundingClientRect();
       if (!r.width || !r.height || r.right <= x0 || r.left >= x1 || r.bottom <= top || r.top >= bottom) continue;
