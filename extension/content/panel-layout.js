@@ -2,26 +2,26 @@
 // Setup's own controls (docs/contract.md, "On the page").
 //
 // The panel is open (a card of findings) or collapsed (a small chip with the counts), and docked
-// to the right or the left edge; both are the user's choice, kept across page loads by the worker
+// to the left or the right edge; both are the user's choice, kept across page loads by the worker
 // (worker/panel.js; a content script cannot read chrome.storage.local on Chromium). Until the
-// user chooses, it opens on a top-level page and is collapsed in a frame (a classic page in
-// Setup's iframe has little room).
+// user chooses, it is docked left, open on a top-level page and collapsed in a frame (a classic
+// page in Setup's iframe has little room).
 //
 // Never over a control: before the panel is shown, and again after a resize, a scroll or a change
-// of the page, the controls of the page under the place it would take are looked for (buttons,
-// fields, lists, links, frames: `CONTROLS`, across open shadow roots, each confirmed by a hit
-// test at that point, so hidden and covered ones do not count). Then:
-// - open: the page is narrowed by the card's width (a margin on the root element, on the docked
-//   side) and the card takes the tallest stretch of that strip that no control reaches. Where
-//   the page cannot narrow that much (its content is wider than what would be left, so it would
-//   scroll sideways; or a layout of fixed boxes ignores the margin) and no stretch of the edge is
-//   free either, an open card restored from the preference shows as the chip instead
-//   (`placed: 'chip'`, `noRoom`, said in the chip's title). A click on the chip or the shortcut
-//   opens it anyway: beside the page if the room makes the page scroll sideways (docked left, the
-//   card then moves with that scroll, as a column of the page), else over the page
-//   (`placed: 'overlay'`, said in the card), until Escape or Hide.
-// - collapsed: the chip keeps its place while it covers nothing, else moves along its edge to
-//   a free corner of its edge (the bottom one first), else the lowest free stretch.
+// of the page, the page's controls under the place it would take are looked for (buttons, fields,
+// labels, lists, links, frames: `CONTROLS`, in the document and its open shadow roots, each
+// confirmed by a hit test there, so hidden and covered ones do not count). Then:
+// - open: the page makes room for the card, a margin on its root element on the docked side, and
+//   the card takes the tallest stretch of that column that no control reaches. An open card
+//   restored from the preference shows as the chip instead (`placed: 'chip'`, `noRoom`, said in
+//   the chip's title) where the page cannot narrow that much (its content is wider than what is
+//   left, so it would scroll sideways) or where even then no stretch of the column is free (a
+//   layout of fixed boxes ignores the margin). A click on the chip, the shortcut or Dock opens it
+//   anyway: in its column if the page then scrolls sideways (docked left, the card moves with that
+//   scroll, as a column of the page would), else over the page (`placed: 'overlay'`, said in the
+//   card), until Escape or Hide.
+// - collapsed: the chip stays where it is while it covers nothing, else goes to a free corner of
+//   its edge (the bottom one first), else to the lowest free stretch of the edge.
 (() => {
   'use strict';
   const g = globalThis.ecaGuard;
@@ -307,9 +307,11 @@
     place();
   }
 
+  /** Docks to `side`: the user's choice, as explicit as opening it. */
   function setDock(side) {
     if (!DOCKS.includes(side)) return;
     savePrefs({ dock: side });
+    state.explicit = state.open;
     chipTop = null;
     place();
   }
