@@ -237,7 +237,10 @@ fn page_state(ctx: &mut Ctx<'_>, snap: &Snapshot, pack: &Pack) {
             "field-unreadable",
             Severity::Warning,
             Some(u.field),
-            format!("ECA Guard could not read it {surface} ({}), so it is not checked.", u.reason),
+            format!(
+                "ECA Guard could not read it {surface} ({}), so it is not checked.",
+                u.reason
+            ),
             fix.into(),
             Src::Pack(first_source),
         );

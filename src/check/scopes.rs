@@ -49,11 +49,22 @@ pub fn check(ctx: &mut Ctx<'_>, rule: &ScopeRule, params: &Params, shown: &[Stri
         let names: Vec<String> = missing.iter().map(|s| format!("\"{}\"", scopes::display(s))).collect();
         let idp = params.salesforce_idp && missing.iter().any(|s| s.id == "openid");
         let message = if let [one] = names.as_slice() {
-            let why = if idp { " because Salesforce is the identity provider" } else { "" };
+            let why = if idp {
+                " because Salesforce is the identity provider"
+            } else {
+                ""
+            };
             format!("{one} is not selected; this integration needs it{why}.")
         } else {
-            let why = if idp { " (openid because Salesforce is the identity provider)" } else { "" };
-            format!("{} are not selected; this integration needs them{why}.", and_list(&names))
+            let why = if idp {
+                " (openid because Salesforce is the identity provider)"
+            } else {
+                ""
+            };
+            format!(
+                "{} are not selected; this integration needs them{why}.",
+                and_list(&names)
+            )
         };
         ctx.push(
             "scope-missing",

@@ -196,14 +196,21 @@ fn missing_scopes_are_one_finding_that_lists_them() {
     for name in ["(full)", "(refresh_token, offline_access)", "(openid)"] {
         assert!(m.message.contains(name), "{}", m.message);
     }
-    assert!(m.message.contains(" are not selected") && m.message.contains("identity provider"), "{}", m.message);
+    assert!(
+        m.message.contains(" are not selected") && m.message.contains("identity provider"),
+        "{}",
+        m.message
+    );
     assert_eq!(m.fix, "Move them from Available OAuth Scopes to Selected OAuth Scopes.");
     // One left: the same finding, in the singular.
     push_scope(&mut snap, "Full access (full)");
     push_scope(&mut snap, "Access unique user identifiers (openid)");
     let got = run("veeam-eca", &snap, &params);
     let m = got.iter().find(|f| f.rule == "scope-missing").expect("scope-missing");
-    assert_eq!(m.message, "\"Perform requests at any time (refresh_token, offline_access)\" is not selected; this integration needs it.");
+    assert_eq!(
+        m.message,
+        "\"Perform requests at any time (refresh_token, offline_access)\" is not selected; this integration needs it."
+    );
     assert_eq!(m.fix, "Move it from Available OAuth Scopes to Selected OAuth Scopes.");
 }
 
@@ -227,7 +234,11 @@ fn messages_name_neither_the_setting_nor_the_pack() {
         }
     }
     let pkce = got.iter().find(|f| f.rule == "pkce").unwrap();
-    assert!(pkce.message.starts_with("It is on; this integration needs it off."), "{}", pkce.message);
+    assert!(
+        pkce.message.starts_with("It is on; this integration needs it off."),
+        "{}",
+        pkce.message
+    );
     assert_eq!(pkce.fix, "Clear it.");
 }
 
