@@ -15,6 +15,7 @@ import { handlers as injectHandlers } from './worker/inject.js';
 import { toError } from './worker/errors.js';
 import { handlers as orgHandlers } from './worker/org.js';
 import { handlers as pairingHandlers } from './worker/pairing.js';
+import { handlers as panelHandlers, watchCommands } from './worker/panel.js';
 import { handlers as probeHandlers } from './worker/probe.js';
 import { handlers as reportHandlers } from './worker/report.js';
 import { handlers as sendHandlers } from './worker/send.js';
@@ -33,6 +34,7 @@ const HANDLERS = {
   ...orgHandlers,
   ...diagHandlers,
   ...pairingHandlers,
+  ...panelHandlers,
   ...probeHandlers,
   ...reportHandlers,
   ...sendHandlers,
@@ -90,6 +92,7 @@ api.runtime.onConnect.addListener((port) => {
 });
 
 watchSettings();
+watchCommands();
 // A worker is woken by a message that will need the settings: start reading them now, in
 // parallel with the Wasm compile (worker/core.js), not after it.
 settings().catch(() => {});

@@ -22,6 +22,8 @@
     check: { from: 'content', payload: '{snapshot}', reply: '{result: {pack, packName, findings, counts, notes}}' },
     clear: { from: 'content', payload: '{}', reply: '{}' },
     openOptions: { from: 'content', payload: '{}', reply: '{}' },
+    // The page panel's open/collapsed state and docked edge (worker/panel.js): `{}` reads it.
+    panelPrefs: { from: 'content', payload: '{prefs?: {open?, dock?}}', reply: '{prefs}' },
     sendCredentials: { from: 'content', payload: '{consumerKey, consumerSecret, apiName?, label?}', reply: '{receipt, server, afterSend?}' },
     probeApp: { from: 'content', payload: '{consumerKey}', reply: '{status, message, checkedAt}' },
     pairingStatus: { from: 'any', payload: '{}', reply: '{paired, name?, server?, …}' },
@@ -40,6 +42,9 @@
     // To the content scripts of a tab (every frame; content/outline.js), from the popup.
     pageOutline: { from: 'extension', to: 'content', payload: '{}', reply: '{outline}' },
     recheck: { from: 'worker', payload: '{}', reply: 'none' },
+    // The keyboard shortcut (manifest `commands`), to every frame of the tab: the one with a
+    // panel opens it and moves focus into it (content/paint.js).
+    focusPanel: { from: 'worker', to: 'content', payload: '{}', reply: 'none' },
     pairingChanged: { from: 'worker', payload: '{}', reply: 'none' },
   };
 

@@ -110,6 +110,7 @@
       }
       if (n.nodeType !== 1 && n.nodeType !== 11) return;
       if (n.tagName === 'SCRIPT' || n.tagName === 'STYLE') return;
+      if (n.nodeType === 1 && n.hasAttribute('data-eca-guard-own')) return; // our own (marks.js's messages)
       const block = n.nodeType === 1 && /^(BR|LI|DIV|P|UL|OL|TR)$/.test(n.tagName);
       if (block) out.push('');
       for (const c of rendered(n)) walk(c);

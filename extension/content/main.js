@@ -222,9 +222,15 @@
     schedule();
   }
 
+  /** Our own nodes outside the panel: the marks' message containers, a fallback <style>. */
+  const ours = (n) => {
+    const e = n && (n.nodeType === 1 ? n : n.parentElement);
+    return !!(e && e.closest && e.closest('[data-eca-guard-own]'));
+  };
   function ownMutation(m) {
-    if (paint.isOwn(m.target)) return true;
+    if (paint.isOwn(m.target) || ours(m.target)) return true;
     if (m.type === 'attributes' && m.attributeName && m.attributeName.startsWith('data-eca-guard')) return true;
+    if (m.type === 'childList' && [...m.addedNodes, ...m.removedNodes].every(ours)) return true;
     return false;
   }
 
@@ -256,11 +262,16 @@
     observer.observe(root, OBSERVE);
     for (const type of ['input', 'change', 'click']) root.addEventListener(type, onEvent, true);
   }
+  let roots = [document];
   function watchRoots() {
     newRoots = false;
     // Not the panel's own shadow root: its renders are not page changes (and would loop).
-    for (const r of dom.roots(document)) if (r !== document && !paint.isOwn(r)) watch(r);
+    roots = dom.roots(document).filter((r) => !paint.isOwn(r));
+    for (const r of roots) if (r !== document) watch(r);
   }
+  /** The document and its open shadow roots as last looked for (content/panel-layout.js looks
+   * for the page's controls in them, without walking the page again). */
+  g.pageRoots = () => roots;
 
   watch(document);
   // Lightning navigates in-page (pushState); the DOM mutation covers most of it, and these catch

@@ -1,69 +1,40 @@
 // ECA Guard content script, part 3 of 4: paints a check's result on the page (contract, "On
 // the page"): the controls' marks (content/marks.js) and one `<eca-guard-panel>` with
-// `data-errors`, `data-warnings`, `data-deviations` and `data-rules`. The panel's own DOM lives in a closed
-// shadow root, so Setup's CSS cannot reach it, ours cannot leak, and the page's scripts can
-// neither read it nor rewrite what it says (e.g. "ready" over errors); docs/server.md, "What is
-// protected". Tests read it through `view` below. Its styles are a constructed stylesheet: not
-// subject to the page's CSP.
+// `data-errors`, `data-warnings`, `data-deviations` and `data-rules`. The panel's own DOM lives in
+// a closed shadow root, so Setup's CSS cannot reach it, ours cannot leak, and the page's scripts
+// can neither read it nor rewrite what it says (e.g. "ready" over errors); docs/server.md, "What
+// is protected". Tests read it through `view` below. Its styles (content/panel-style.js) are
+// constructed stylesheets: not subject to the page's CSP. Where it sits: content/panel-layout.js.
+//
+// The panel: a header (pack, counts, the export buttons' slot, Dock and Hide), the progress
+// line, then the findings grouped by setting (one heading per setting, the label the page
+// shows), each finding a button that scrolls to its control and focuses it; notes (info
+// findings and the pack's notes) behind a disclosure. Collapsed, it is a chip with the counts.
+// A polite live region says the counts when they change; Escape collapses the panel; the
+// keyboard shortcut (manifest `commands`, worker/panel.js) opens it and moves the focus in.
+// The findings list: content/panel-list.js; the progress line ("4 of 9 fixed", defined there):
+// content/panel-progress.js.
 (() => {
   'use strict';
   const g = globalThis.ecaGuard;
-  const { dom } = g;
+  const layout = g.panelLayout;
+  const { api, TYPES: T } = globalThis.ecaGuardProtocol;
 
   const { mark, setAttr } = g.marks;
-
-  // ---- the panel ----------------------------------------------------------------------------
-
-  const PANEL_CSS = `
-:host { all: initial; position: fixed; right: 16px; bottom: 64px; z-index: 2147483000;
-  will-change: transform; contain: layout style;
-  font: 13px/1.5 "Salesforce Sans", -apple-system, "Segoe UI", Arial, sans-serif; color: #181818; }
-.card { width: 380px; max-height: calc(100vh - 180px); display: flex; flex-direction: column; background: #fff;
-  border: 1px solid #c9c9c9; border-radius: .25rem; box-shadow: 0 2px 8px rgba(0,0,0,.18); }
-header { display: flex; align-items: center; gap: .5rem; padding: .5rem .75rem; border-bottom: 1px solid #e5e5e5;
-  background: #f3f3f3; border-radius: .25rem .25rem 0 0; }
-header h2 { margin: 0; font-size: 14px; font-weight: 700; flex: 1; }
-header .pack { display: block; font-weight: 400; font-size: 12px; color: #444; }
-.counts { display: flex; gap: .25rem; }
-.pill { border-radius: 1rem; padding: 0 .5rem; font-size: 12px; font-weight: 700; color: #fff; white-space: nowrap; }
-.pill.error { background: #ba0517; } .pill.warning { background: #dd7a01; }
-.pill.deviation { background: #0176d3; } .pill.ok { background: #2e844a; }
-button.toggle { border: 1px solid #c9c9c9; background: #fff; border-radius: .25rem; cursor: pointer; padding: 0 .5rem; color: #0176d3; }
-ol { list-style: none; margin: 0; padding: 0; overflow: auto; }
-li { padding: .5rem .75rem; border-bottom: 1px solid #e5e5e5; border-left: 4px solid transparent; cursor: pointer; }
-li:hover { background: #f3f9ff; }
-li.error { border-left-color: #ba0517; } li.warning { border-left-color: #dd7a01; }
-li.deviation { border-left-color: #0176d3; } li.info { border-left-color: #747474; }
-.field { font-weight: 700; } .sev { text-transform: uppercase; font-size: 11px; color: #444; margin-right: .25rem; }
-.fix { margin-top: .125rem; } .fix b { color: #2e844a; }
-a { color: #0176d3; font-size: 12px; }
-.note, .msg { padding: .5rem .75rem; color: #444; font-size: 12px; }
-.msg.bad { color: #ba0517; }
-.collapsed ol, .collapsed .note { display: none; }
-/* In a classic page inside Setup's iframe: no docked footer below, and little room. */
-:host([data-in-frame]) { bottom: 8px; right: 8px; }
-:host([data-in-frame]) .card { max-height: calc(100vh - 24px); }
-`;
+  const ANNOUNCE_MS = 1000;
 
   let panel = null;
   let panelRoot = null;
-  // The panel's parts, built once per panel and then updated in place: a keystroke changes a
-  // count or a finding, not the whole card (a rebuild re-styles and re-rasterises all of it).
-  let ui = null;
-  let shown = { head: null, counts: null, list: null, notes: null, msg: null }; // what each part shows
-  let listState = null; // the state the list must show; built when visible or when the page is idle
+  let ui = null; // the panel's parts, built once per panel, then updated in place
+  let shown = {}; // what each part shows, so unchanged parts are not touched
+  let listState = null; // the state the panel must show
   let listIdle = 0;
-  let controlsNow = {}; // field → host of the latest paint, for clicks on a finding
+  let controlsNow = {}; // field → host of the latest paint, for the findings' buttons
+  let framed = false;
 
-  function el(tag, attrs, ...kids) {
-    const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (k === 'class') e.className = v;
-      else e.setAttribute(k, v);
-    }
-    for (const k of kids) if (k !== null && k !== undefined) e.append(k);
-    return e;
-  }
+  const { el } = g.panelList;
+
+  const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
   /** Whether this document is in a frame. Chromium's ancestorOrigins first: touching
    * `window.top` from the content script cost about 1 ms on a classic page's load (measured). */
@@ -86,50 +57,111 @@ a { color: #0176d3; font-size: 12px; }
     panelRoot = null;
     ui = null;
     (doc.body || doc.documentElement).appendChild(panel);
+    // Asked now on a top page, whose UI waits for it; in a frame, when the page is idle.
+    if (!framed) layout.loadPrefs();
   }
-  let framed = false;
 
-  /** The panel's shadow root, styles, card and header. */
+  function sheet(css) {
+    const s = new CSSStyleSheet();
+    s.replaceSync(css);
+    return s;
+  }
+
+  /** The shadow root, its styles, the chip, the card and the live region. */
   function ensureUi() {
     if (ui) return;
     panelRoot = panel.attachShadow({ mode: 'closed' });
+    let geometry = sheet('');
+    let geoStyle = null;
     try {
-      const s = new CSSStyleSheet();
-      s.replaceSync(PANEL_CSS);
-      panelRoot.adoptedStyleSheets = [s];
+      panelRoot.adoptedStyleSheets = [sheet(g.panelStyle.CSS), geometry];
     } catch (_) {
-      panelRoot.append(el('style', {}, PANEL_CSS));
+      // Firefox content scripts cannot always adopt into the page's tree: <style> elements.
+      geometry = null;
+      geoStyle = el('style');
+      panelRoot.append(el('style', {}, g.panelStyle.CSS), geoStyle);
     }
-    // Inside a frame start collapsed, since an open panel would cover much of the small iframe
-    // (the marks carry the messages); the user's Hide/Show choice then holds for this panel.
-    const card = el('section', { class: framed ? 'card collapsed' : 'card', role: 'region', 'aria-label': 'ECA Guard' });
-    const toggle = el('button', { class: 'toggle', type: 'button', title: 'Show or hide the findings' }, framed ? 'Show' : 'Hide');
-    toggle.addEventListener('click', () => {
-      toggle.textContent = card.classList.toggle('collapsed') ? 'Show' : 'Hide';
-      if (!card.classList.contains('collapsed')) renderList();
+    const status = el('div', { class: 'sr', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' });
+    const chip = el('button', { type: 'button', class: 'chip', 'aria-expanded': 'false', 'aria-controls': 'eca-guard-card' });
+    chip.addEventListener('click', () => open(true));
+    const title = el('h2', { id: 'eca-guard-title' }, 'ECA Guard');
+    const counts = el('span', { class: 'counts' });
+    // "Copy checklist" and "Download report" (content/export-buttons.js: the report is the
+    // core's, asked of the worker; the buttons answer the admin's own clicks only).
+    const exports = el('div', { class: 'exports' });
+    if (g.exportButtons) exports.append(g.exportButtons());
+    const dockBtn = el('button', { type: 'button', class: 'dock' });
+    dockBtn.addEventListener('click', () => {
+      layout.setDock(layout.dock() === 'right' ? 'left' : 'right');
+      setDockButton();
     });
-    const title = el('h2', {}, 'ECA Guard');
-    const header = el('header', {}, title, toggle);
-    card.append(header);
-    panelRoot.append(card);
-    ui = { card, header, title, toggle, pack: null, counts: null, msg: null, list: null, notes: null };
-    shown = { head: null, counts: null, list: null, notes: null, msg: null };
+    const hide = el('button', { type: 'button', class: 'hide', 'aria-expanded': 'true', 'aria-controls': 'eca-guard-card' }, 'Hide');
+    hide.addEventListener('click', () => collapse(true));
+    const header = el('header', {}, title, counts, el('div', { class: 'tools' }, dockBtn, hide), exports);
+    const overlayNote = el('div', { class: 'overlay-note', hidden: '' }, 'No room beside this page: this covers part of it. Hide or Escape closes it.');
+    const progress = el('div', { class: 'progress', hidden: '' });
+    const msg = el('div', { class: 'msg', hidden: '' });
+    const body = el('div', { class: 'body' });
+    body.addEventListener('click', (e) => {
+      const btn = e.target.closest('button.go');
+      if (btn && !g.panelList.goTo(btn.getAttribute('data-field'), controlsNow)) say('That setting is not shown on this page.');
+    });
+    const card = el('section', { class: 'card', id: 'eca-guard-card', role: 'region', 'aria-labelledby': 'eca-guard-title', hidden: '' }, header, overlayNote, progress, msg, body);
+    panelRoot.append(status, chip, card);
+    panelRoot.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape' && !ui.card.hidden) {
+        e.stopPropagation();
+        collapse(true);
+      }
+    });
+    ui = { card, chip, header, title, pack: null, counts, exports, dockBtn, hide, overlayNote, progress, msg, body, status, geometry, geoStyle };
+    shown = {};
+    setDockButton();
+    const prefs = layout.prefs() || {};
+    layout.attach({ host: panel, apply: applyGeometry, chipSize, open: typeof prefs.open === 'boolean' ? prefs.open : !framed, explicit: false });
   }
 
-  function plural(n, word) {
-    return `${n} ${word}${n === 1 ? '' : 's'}`;
+  function setDockButton() {
+    ui.dockBtn.textContent = layout.dock() === 'right' ? 'Dock left' : 'Dock right';
   }
 
-  /** Puts `part` (or nothing) in its place in the card: header, msg, list, notes. */
-  function place(name, part) {
-    const old = ui[name];
-    if (old === part) return;
-    ui[name] = part;
-    if (!part) return old && old.remove();
-    if (old) return old.replaceWith(part);
-    const order = ['msg', 'list', 'notes'];
-    const after = order.slice(order.indexOf(name) + 1).map((n) => ui[n]).find(Boolean);
-    ui.card.insertBefore(part, after || null);
+  /** Shows the chip or the card where panel-layout.js placed it. */
+  function applyGeometry(geo) {
+    const chip = geo.shape === 'chip';
+    ui.chip.hidden = !chip;
+    ui.card.hidden = chip;
+    ui.overlayNote.hidden = !geo.overlay;
+    let css = `:host { left: ${geo.left}px; top: ${geo.top}px; }`;
+    if (!chip) css += ` .card { width: ${geo.width}px; max-height: ${geo.maxHeight}px; }`;
+    if (ui.geoStyle) ui.geoStyle.textContent = css;
+    else ui.geometry.replaceSync(css);
+    const noRoom = chip && layout.state.open;
+    ui.chip.title = noRoom ? 'No room beside this page at this width: opening the findings makes it scroll sideways, or covers part of it.' : '';
+  }
+
+  function chipSize() {
+    const r = ui.chip.getBoundingClientRect();
+    return { w: Math.ceil(r.width), h: Math.ceil(r.height) };
+  }
+
+  /** Opens the card; `explicit`: the user asked (kept for the next pages). */
+  function open(explicit) {
+    layout.setOpen(true, explicit);
+    ui.chip.setAttribute('aria-expanded', String(!ui.card.hidden));
+    if (explicit && !ui.card.hidden) focusInside();
+  }
+
+  function collapse(explicit) {
+    const hadFocus = !!panelRoot.activeElement;
+    layout.setOpen(false, explicit);
+    ui.chip.setAttribute('aria-expanded', 'false');
+    if (hadFocus) ui.chip.focus();
+  }
+
+  /** Focus on the first finding, else on Hide. */
+  function focusInside() {
+    const first = ui.body.querySelector('button.go') || ui.hide;
+    first.focus();
   }
 
   const idle = (fn) => (globalThis.requestIdleCallback ? requestIdleCallback(fn, { timeout: 500 }) : setTimeout(fn, 50));
@@ -137,160 +169,140 @@ a { color: #0176d3; font-size: 12px; }
   /**
    * Renders the panel. `state` is {result, labels, controls} after a check, or {error} when the
    * worker could not check (no pack chosen, bad settings). The counts are set at once; of the
-   * UI only parts whose content changed are touched. What is not visible waits until the page
-   * is idle: a collapsed panel's findings list, and in a frame (where the panel starts
-   * collapsed) the whole first UI, so a classic page's load pays for the marks only.
+   * UI only parts whose content changed are touched. In a frame (where the panel starts
+   * collapsed) the first UI waits until the page is idle, so a classic page's load pays for the
+   * marks only; everywhere it waits for the user's preference (one message to the worker).
    */
   function render(doc, state) {
     ensurePanel(doc);
     controlsNow = state.controls || {};
     setCounts(state.result);
     listState = state;
-    if (!ui && framed) return later();
-    ensureUi();
-    renderHead(state);
-    if (ui.card.classList.contains('collapsed')) later();
-    else renderList();
+    g.panelProgress.track(state.result, () => (renderProgress(), announceSoon()));
+    if (!ui && (framed || !layout.prefs())) return later();
+    build();
   }
 
-  /** Builds what is not visible yet when the page is idle (tests and the Show button read it;
-   * the Show button builds the list at once if the page never idled). */
+  function build() {
+    ensureUi();
+    renderHead(listState);
+    renderList(); // collapsed too: the chip opens it at once, and tests read it
+    renderProgress();
+    announceSoon();
+    // The first placement measures the page: after the next frame is drawn, when the page's
+    // layout is done already (measuring now would do it here, for the browser).
+    if (!layout.state.placed) requestAnimationFrame(() => setTimeout(() => layout.place(), 0));
+    else layout.schedule();
+  }
+
+  /** Builds what waits: after the preference is here and, in a frame, when the page is idle. */
   function later() {
-    if (!listIdle) listIdle = idle(() => ((listIdle = 0), g.paint.renderIdle()));
+    if (listIdle) return;
+    listIdle = -1;
+    layout.loadPrefs().then(() => {
+      if (framed) {
+        listIdle = idle(() => ((listIdle = 0), g.paint.renderIdle()));
+      } else {
+        listIdle = 0;
+        g.paint.renderIdle();
+      }
+    });
   }
 
   function renderIdle() {
     if (!panel || !panel.isConnected || !listState) return;
-    ensureUi();
-    renderHead(listState);
-    renderList();
+    build();
   }
 
   /** A link that opens ECA Guard's options page (where a fix in its own settings is made). */
   function optionsLink() {
-    const open = el('a', { href: '#', class: 'options-link' }, "Open ECA Guard's options");
-    open.addEventListener('click', (e) => {
+    const link = el('a', { href: '#', class: 'options-link' }, "Open ECA Guard's options");
+    link.addEventListener('click', (e) => {
       e.preventDefault();
       e.stopPropagation();
-      g.send && g.send({ type: globalThis.ecaGuardProtocol.TYPES.openOptions });
+      g.send && g.send({ type: T.openOptions });
     });
-    return open;
+    return link;
   }
 
-  /** The card's message (error state) and header. */
+  /** The header (pack, counts), the chip's counts, and the error message when there is one. */
   function renderHead(state) {
-    if (state.error) {
-      const key = `${state.error.kind}\n${state.error.message}`;
-      if (shown.msg !== key) {
-        shown.msg = key;
-        const msg = el('div', { class: 'msg bad' }, state.error.message);
-        if (state.error.kind === 'NoPack' || state.error.kind === 'UnknownPack') msg.append(' ', optionsLink());
-        place('msg', msg);
+    const err = state.error ? `${state.error.kind}\n${state.error.message}` : null;
+    if (shown.msg !== err) {
+      shown.msg = err;
+      ui.msg.hidden = !err;
+      if (err) {
+        ui.msg.replaceChildren(state.error.message);
+        if (state.error.kind === 'NoPack' || state.error.kind === 'UnknownPack') ui.msg.append(' ', optionsLink());
       }
-      setHead(null, null);
-      return;
     }
-    if (shown.msg !== null) {
-      shown.msg = null;
-      place('msg', null);
-    }
-    setHead(state.result.packName, state.result.counts);
-  }
-
-  /** The header: pack name and count pills. */
-  function setHead(head, c) {
+    const head = state.error ? null : state.result.packName;
     if (shown.head !== head) {
       shown.head = head;
-      if (head === null) {
-        if (ui.pack) ui.pack.remove();
-        ui.pack = null;
-      } else if (ui.pack) {
-        ui.pack.textContent = head;
-      } else {
-        ui.pack = el('span', { class: 'pack' }, head);
-        ui.title.append(ui.pack);
-      }
+      if (!ui.pack) ui.title.append((ui.pack = el('span', { class: 'pack' })));
+      ui.pack.textContent = head || '';
+      ui.pack.hidden = !head;
     }
-    const key = c ? `${c.errors}/${c.warnings}/${c.deviations}` : null;
+    const c = state.error ? null : state.result.counts;
+    const key = c ? `${c.errors}/${c.warnings}/${c.deviations}` : '';
     if (shown.counts === key) return;
     shown.counts = key;
-    let counts = null;
+    const pills = [];
+    const said = [];
     if (c) {
-      counts = el('span', { class: 'counts' });
-      if (c.errors) counts.append(el('span', { class: 'pill error' }, plural(c.errors, 'error')));
-      if (c.warnings) counts.append(el('span', { class: 'pill warning' }, plural(c.warnings, 'warning')));
-      if (c.deviations) counts.append(el('span', { class: 'pill deviation' }, plural(c.deviations, 'deviation')));
-      if (!c.errors && !c.warnings) counts.append(el('span', { class: 'pill ok' }, 'ready'));
-    }
-    if (ui.counts) ui.counts.remove();
-    ui.counts = counts;
-    if (counts) ui.header.insertBefore(counts, ui.toggle);
-  }
-
-  /** The findings list and the notes, for `listState`; unchanged findings keep their element. */
-  function renderList() {
-    const state = listState;
-    if (!state || !ui) return;
-    if (state.error) {
-      shown.list = shown.notes = null;
-      place('list', null);
-      place('notes', null);
-      return;
-    }
-    const { result, labels } = state;
-    const items = result.findings.map((f) => {
-      const label = (f.field && labels && labels[f.field]) || f.field || 'This page';
-      return { f, label, key: JSON.stringify([f.severity, f.rule, f.field, label, f.message, f.fix, f.source, f.sourceTitle, !!f.fixInOptions]) };
-    });
-    const listKey = items.map((i) => i.key).join('\n');
-    if (shown.list !== listKey) {
-      shown.list = listKey;
-      const old = new Map();
-      if (ui.list) for (const li of ui.list.children) old.set(li._ecaKey, li);
-      const lis = items.map(({ f, label, key }) => {
-        const reuse = old.get(key);
-        if (reuse) {
-          old.delete(key);
-          return reuse;
-        }
-        const src = el('a', { href: f.source, target: '_blank', rel: 'noopener noreferrer' }, f.sourceTitle || f.source);
-        const li = el(
-          'li',
-          { class: f.severity, 'data-rule': f.rule, 'data-field': f.field || '' },
-          el('div', {}, el('span', { class: 'sev' }, f.severity), el('span', { class: 'field' }, label)),
-          el('div', {}, f.message),
-          el('div', { class: 'fix' }, el('b', {}, 'Fix: '), f.fix, ...(f.fixInOptions ? [' ', optionsLink()] : [])),
-          el('div', {}, 'Source: ', src)
-        );
-        li._ecaKey = key;
-        return li;
-      });
-      if (!ui.list) {
-        const list = el('ol');
-        list.addEventListener('click', onFindingClick);
-        place('list', list);
+      for (const [n, kind] of [[c.errors, 'error'], [c.warnings, 'warning'], [c.deviations, 'deviation']]) {
+        if (!n) continue;
+        pills.push([n, kind]);
+        said.push(plural(n, kind));
       }
-      ui.list.replaceChildren(...lis);
+      if (!c.errors && !c.warnings) said.unshift('ready');
     }
-    const notes = result.notes || [];
-    const notesKey = notes.join('\n');
-    if (shown.notes !== notesKey) {
-      shown.notes = notesKey;
-      place('notes', notes.length ? el('div', { class: 'note' }, ...notes.map((n) => el('div', {}, '• ' + n))) : null);
-    }
+    ui.counts.replaceChildren(...pills.map(([n, kind]) => el('span', { class: `pill ${kind}` }, plural(n, kind))));
+    if (c && !c.errors && !c.warnings) ui.counts.prepend(el('span', { class: 'pill ok' }, 'ready'));
+    const chipPills = pills.length ? pills.map(([n, kind]) => el('span', { class: `pill ${kind}`, title: plural(n, kind) }, String(n))) : c ? [el('span', { class: 'pill ok' }, 'ready')] : [];
+    ui.chip.replaceChildren(el('span', {}, 'ECA Guard'), ...chipPills);
+    ui.chip.setAttribute('aria-label', `ECA Guard: ${c ? said.join(', ') : state.error ? 'not checked' : ''}. Show the findings`);
   }
 
-  /** A click on a finding (not its source link) scrolls to its control and focuses it. */
-  function onFindingClick(e) {
-    if (e.target.closest('a')) return;
-    const li = e.target.closest('li');
-    const host = li && controlsNow[li.getAttribute('data-field')];
-    if (host && host.isConnected) {
-      host.scrollIntoView({ block: 'center', behavior: 'smooth' });
-      const input = dom.within(host, 'input, textarea, [role="combobox"], [role="option"]');
-      if (input) input.focus({ preventScroll: true });
-    }
+  // ---- progress and the live region ------------------------------------------------------------
+
+  function renderProgress() {
+    if (!ui) return;
+    const { total, fixed } = g.panelProgress.counts();
+    const key = `${fixed}/${total}`;
+    if (shown.progress === key) return;
+    shown.progress = key;
+    ui.progress.hidden = !total;
+    ui.progress.replaceChildren(...(total ? [el('b', {}, `${fixed} of ${total} fixed`), ' since this page loaded'] : []));
+    ui.progress.title = 'Errors and warnings seen on this page since it was loaded, and how many of them are gone.';
   }
+
+  let announceTimer = 0;
+  let announced = '';
+  /** Says the counts (and progress) in the live region once they stop changing. */
+  function announceSoon() {
+    clearTimeout(announceTimer);
+    announceTimer = setTimeout(() => {
+      if (!ui || !listState) return;
+      const s = listState;
+      let text;
+      if (s.error) text = `ECA Guard: ${s.error.message}`;
+      else {
+        const c = s.result.counts;
+        const parts = [plural(c.errors, 'error'), plural(c.warnings, 'warning')];
+        if (c.deviations) parts.push(plural(c.deviations, 'deviation'));
+        const p = g.panelProgress.counts();
+        text = `ECA Guard: ${parts.join(', ')}.${p.total ? ` ${p.fixed} of ${p.total} fixed.` : ''}`;
+      }
+      if (text !== announced) say((announced = text));
+    }, ANNOUNCE_MS);
+  }
+
+  function say(text) {
+    if (ui) ui.status.textContent = text;
+  }
+
+  // ---- the contract's attributes, painting, clearing -------------------------------------------
 
   /** The contract's attributes: counts, and `data-rules`, the rule ids of every current finding
    * (page-level ones, which mark no control, included): docs/contract.md, "On the page". */
@@ -310,9 +322,11 @@ a { color: #0176d3; font-size: 12px; }
     mark(state.controls || {}, state.result ? state.result.findings : []);
     // The marks are the keystroke's feedback; the panel follows right after this task, and a
     // burst of changes renders it once.
-    // The same reply again (the page re-rendered, values unchanged): the panel is current.
+    // The same reply again (the page re-rendered, values unchanged): the panel is current, but
+    // the page may have moved under it.
     if (panel && panel.isConnected && rendered && rendered.result === state.result && rendered.error === state.error) {
       controlsNow = state.controls || {};
+      if (ui) layout.schedule(200);
       return;
     }
     rendered = state;
@@ -334,10 +348,16 @@ a { color: #0176d3; font-size: 12px; }
     rendered = null;
     listState = null;
     mark({}, []);
+    layout.release();
     if (panel) panel.remove();
     panel = null;
     panelRoot = null;
     ui = null;
+    g.panelProgress.reset();
+  }
+
+  function renderList() {
+    if (ui && listState) g.panelList.render(ui.body, panelRoot, listState, shown, optionsLink);
   }
 
   /** Whether a node is the panel or inside it (its shadow root included): our own UI. */
@@ -347,18 +367,24 @@ a { color: #0176d3; font-size: 12px; }
     return typeof node.getRootNode === 'function' && node.getRootNode() === panelRoot;
   }
 
-  /**
-   * What the panel shows: the rules of its findings and its text, or null before its UI is
-   * built. The browser tests read it from this content script's world through CDP
-   * (tests/e2e/harness.mjs panelView); the page cannot, as the shadow root is closed.
-   */
-  function view() {
-    if (!panelRoot) return null;
-    const text = [...panelRoot.childNodes].filter((n) => n.localName !== 'style').map((n) => n.textContent).join(' ');
-    return { items: [...panelRoot.querySelectorAll('li')].map((li) => li.dataset.rule), text };
+  /** The keyboard shortcut: open the panel and move the focus into it; again: collapse it. */
+  function focusPanel() {
+    if (!panel || !panel.isConnected || !listState) return false;
+    if (!ui) build();
+    if (!ui.card.hidden && panelRoot.activeElement) {
+      collapse(true);
+      return true;
+    }
+    window.focus();
+    open(true);
+    if (ui.card.hidden) ui.chip.focus();
+    return true;
   }
 
-  // renderIdle: the UI that waited for an idle page (called through here so content/perf.js
-  // counts it).
-  g.paint = { paint, clear, isOwn, renderIdle, view };
+  api.runtime.onMessage.addListener((msg, sender) => {
+    if (msg && msg.type === T.focusPanel && sender && sender.id === api.runtime.id && !sender.tab) focusPanel();
+    return false;
+  });
+
+  g.paint = { paint, clear, isOwn, renderIdle, focusPanel, view: () => g.panelView(panelRoot, ui, shown) };
 })();

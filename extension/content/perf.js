@@ -29,4 +29,6 @@
   wrap(g.paint, 'paint', 'paint');
   wrap(g.paint, 'clear', 'paint');
   wrap(g.paint, 'renderIdle', 'idle'); // the panel UI that waits until the page is idle (paint.js)
+  wrap(g.marks, 'describeAll', 'idle'); // the marked inputs' descriptions, right after the marks (marks.js)
+  wrap(g.panelLayout, 'place', 'idle'); // placing the panel (panel-layout.js; its own later refits are not counted)
 })();

@@ -87,7 +87,6 @@ pub fn check(ctx: &mut Ctx<'_>, source: &str, params: &Params, snap: &Snapshot) 
         ),
     ];
     let (addresses, private) = server_addresses(params);
-    let pack_name = ctx.pack_name();
     for (f, ranges, severity) in lists {
         let Some(ranges) = ranges else { continue };
         if ranges.is_empty() && f == Field::LoginIpRanges {
@@ -98,7 +97,7 @@ pub fn check(ctx: &mut Ctx<'_>, source: &str, params: &Params, snap: &Snapshot) 
                 "login-ip-range",
                 Severity::Info,
                 Some(f),
-                format!("{ip} is a private address: Salesforce sees the public address it is translated to, so ECA Guard does not check {ip} against {}.", ctx.label(f)),
+                format!("{ip} is a private address: Salesforce sees the public address it is translated to, so ECA Guard does not check {ip} against these ranges."),
                 "Enter the public address the server reaches Salesforce from instead (ECA Guard's options: Server addresses; the command line: --server-address IP).".into(),
                 Src::Pack(source),
             );
@@ -108,7 +107,7 @@ pub fn check(ctx: &mut Ctx<'_>, source: &str, params: &Params, snap: &Snapshot) 
                 "login-ip-range",
                 Severity::Info,
                 Some(f),
-                format!("ECA Guard does not know the IP addresses {pack_name} connects from, so it cannot check them against {}.", ctx.label(f)),
+                "ECA Guard does not know the IP addresses this integration connects from, so it cannot check them against these ranges.".into(),
                 "Enter the server's public IP addresses (ECA Guard's options: Server addresses; the command line: --server-address IP).".into(),
                 Src::Pack(source),
             );
@@ -124,10 +123,7 @@ pub fn check(ctx: &mut Ctx<'_>, source: &str, params: &Params, snap: &Snapshot) 
                     "login-ip-range",
                     severity,
                     Some(f),
-                    format!(
-                        "The server address {ip} is outside every range in {}: {consequence}.",
-                        ctx.label(f)
-                    ),
+                    format!("The server address {ip} is outside every range in the list: {consequence}."),
                     format!("Add a range that contains {ip} (start {ip}, end {ip})."),
                     Src::Pack(source),
                 );

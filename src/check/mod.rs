@@ -33,6 +33,12 @@ pub enum Src<'a> {
 }
 
 /// Collects findings for one pack.
+///
+/// A finding's message and fix do not repeat the setting's label or the pack's name: `field`
+/// says which setting (the page panel heads each setting's findings with the label the page
+/// shows, the command line prints it before the message), and both name the pack once. They
+/// say "it" for the setting and "this integration" for the pack; a finding about several
+/// settings (the combinations, `section-hidden`) names them.
 pub struct Ctx<'a> {
     pack: &'a Pack,
     snap: &'a Snapshot,
@@ -101,11 +107,6 @@ impl<'a> Ctx<'a> {
                 url: baseline.url.to_string(),
             });
         }
-    }
-
-    /// The pack's display name.
-    pub fn pack_name(&self) -> &'a str {
-        &self.pack.name
     }
 
     /// The label to quote for a setting (the page's own, else English).
@@ -237,8 +238,7 @@ fn page_state(ctx: &mut Ctx<'_>, snap: &Snapshot, pack: &Pack) {
             Severity::Warning,
             Some(u.field),
             format!(
-                "ECA Guard could not read \"{}\" {surface} ({}), so it is not checked.",
-                ctx.label(u.field),
+                "ECA Guard could not read it {surface} ({}), so it is not checked.",
                 u.reason
             ),
             fix.into(),
@@ -307,12 +307,11 @@ fn callback_field(ctx: &mut Ctx<'_>, text: &str, rule: &pack::CallbackRule, para
         }
     }
     if wanted.all.is_empty() && wanted.any_of.is_empty() && !wanted.unknown.is_empty() {
-        let pack_name = ctx.pack_name();
         ctx.push_options(
             "callback-unverified",
             Severity::Warning,
             Some(Field::CallbackUrl),
-            format!("ECA Guard does not know the addresses {pack_name} uses, so it cannot check that these callback URLs match exactly."),
+            "ECA Guard does not know the addresses this integration uses, so it cannot check that these callback URLs match exactly.".into(),
             "Enter the integration's callback URLs, or choose its client, environment or region (ECA Guard's options; the command line: --callback URL or --param NAME=VALUE).".into(),
             Src::Pack(&rule.source),
         );

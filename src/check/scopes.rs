@@ -6,8 +6,17 @@ use crate::pack::{Params, ScopeRule};
 use crate::scopes::{self, Recognised};
 use crate::settings::Field;
 
-/// The selected scopes against the pack: each required one present, unknown ones named, and
-/// (least privilege) any the pack does not need.
+/// "a", "a and b", "a, b and c".
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// The selected scopes against the pack: the required ones present (one finding names all that
+/// are missing), unknown ones named, and (least privilege) each one the pack does not need.
 pub fn check(ctx: &mut Ctx<'_>, rule: &ScopeRule, params: &Params, shown: &[String]) {
     let mut selected: Vec<&'static scopes::Scope> = Vec::new();
     for text in shown {
@@ -34,29 +43,40 @@ pub fn check(ctx: &mut Ctx<'_>, rule: &ScopeRule, params: &Params, shown: &[Stri
         }
     }
     let required: Vec<&'static scopes::Scope> = required.into_iter().filter_map(scopes::by_protocol_name).collect();
-    let pack_name = ctx.pack_name();
-    for want in &required {
-        if !selected.contains(want) {
-            let why = if want.id == "openid" && params.salesforce_idp {
+    // One finding lists every missing scope: moving three scopes is one fix, not three.
+    let missing: Vec<&'static scopes::Scope> = required.iter().copied().filter(|s| !selected.contains(s)).collect();
+    if !missing.is_empty() {
+        let names: Vec<String> = missing.iter().map(|s| format!("\"{}\"", scopes::display(s))).collect();
+        let idp = params.salesforce_idp && missing.iter().any(|s| s.id == "openid");
+        let message = if let [one] = names.as_slice() {
+            let why = if idp {
                 " because Salesforce is the identity provider"
             } else {
                 ""
             };
-            ctx.push(
-                "scope-missing",
-                Severity::Error,
-                Some(Field::Scopes),
-                format!(
-                    "\"{}\" is not selected; {pack_name} needs it{why}.",
-                    scopes::display(want)
-                ),
-                format!(
-                    "Move \"{}\" from Available OAuth Scopes to Selected OAuth Scopes.",
-                    scopes::display(want)
-                ),
-                Src::Pack(&rule.source),
-            );
-        }
+            format!("{one} is not selected; this integration needs it{why}.")
+        } else {
+            let why = if idp {
+                " (openid because Salesforce is the identity provider)"
+            } else {
+                ""
+            };
+            format!(
+                "{} are not selected; this integration needs them{why}.",
+                and_list(&names)
+            )
+        };
+        ctx.push(
+            "scope-missing",
+            Severity::Error,
+            Some(Field::Scopes),
+            message,
+            format!(
+                "Move {} from Available OAuth Scopes to Selected OAuth Scopes.",
+                if missing.len() == 1 { "it" } else { "them" }
+            ),
+            Src::Pack(&rule.source),
+        );
     }
     // Least privilege: scopes a pack forbids outright (Salesforce's baseline: never Full).
     let forbidden: Vec<&'static scopes::Scope> =
@@ -69,8 +89,8 @@ pub fn check(ctx: &mut Ctx<'_>, rule: &ScopeRule, params: &Params, shown: &[Stri
             "scope-extra",
             rule.extra.unwrap_or(Severity::Warning),
             Some(Field::Scopes),
-            format!("\"{}\" is selected; {pack_name} asks for narrower scopes, since a token with it can do anything its user can.", scopes::display(s)),
-            format!("Move \"{}\" back to Available OAuth Scopes and select only the scopes the integration needs.", scopes::display(s)),
+            format!("\"{}\" is selected; this integration asks for narrower scopes, since a token with it can do anything its user can.", scopes::display(s)),
+            "Move it back to Available OAuth Scopes and select only the scopes the integration needs.".into(),
             Src::Pack(&rule.source),
         );
     }
@@ -82,8 +102,8 @@ pub fn check(ctx: &mut Ctx<'_>, rule: &ScopeRule, params: &Params, shown: &[Stri
                     "scope-extra",
                     severity,
                     Some(Field::Scopes),
-                    format!("\"{}\" is selected but {pack_name} does not need it; every extra scope widens what a leaked token can do.", scopes::display(s)),
-                    format!("Move \"{}\" back to Available OAuth Scopes.", scopes::display(s)),
+                    format!("\"{}\" is selected but this integration does not need it; every extra scope widens what a leaked token can do.", scopes::display(s)),
+                    "Move it back to Available OAuth Scopes.".into(),
                     Src::Pack(&rule.source),
                 );
             }

@@ -17,10 +17,11 @@ fn default_note(ctx: &Ctx<'_>, f: Field, shown: &str) -> String {
 }
 
 /// How strongly the pack asks: a rule of severity warning or info is a recommendation.
-fn asks(severity: Option<Severity>) -> (&'static str, &'static str, &'static str) {
+/// (needs, requires, a required, required)
+fn asks(severity: Option<Severity>) -> (&'static str, &'static str, &'static str, &'static str) {
     match severity {
-        Some(Severity::Warning | Severity::Info) => ("recommends", "recommends", "a recommended"),
-        _ => ("needs", "requires", "a required"),
+        Some(Severity::Warning | Severity::Info) => ("recommends", "recommends", "a recommended", "recommended"),
+        _ => ("needs", "requires", "a required", "required"),
     }
 }
 
@@ -45,14 +46,12 @@ fn on_off(v: bool) -> &'static str {
 pub fn check_bool(ctx: &mut Ctx<'_>, f: Field, rule: &BoolRule) {
     let Some(actual) = ctx.snap.bool(f) else { return };
     let spec = f.spec();
-    let label = ctx.label(f);
-    let pack_name = ctx.pack_name();
     let baseline = spec.baseline.filter(|b| b.value != BaseValue::Bool(rule.expect));
     let why = rule.why.as_deref().unwrap_or_default();
     if actual != rule.expect {
-        let (needs, _, kind) = asks(rule.severity);
+        let (needs, _, kind, _) = asks(rule.severity);
         let mut message = format!(
-            "\"{label}\" is {}; {pack_name} {needs} it {}.",
+            "It is {}; this integration {needs} it {}.",
             on_off(actual),
             on_off(rule.expect)
         );
@@ -67,11 +66,7 @@ pub fn check_bool(ctx: &mut Ctx<'_>, f: Field, rule: &BoolRule) {
             message.push(' ');
             message.push_str(why);
         }
-        let fix = if rule.expect {
-            format!("Select \"{label}\".")
-        } else {
-            format!("Clear \"{label}\".")
-        };
+        let fix = if rule.expect { "Select it." } else { "Clear it." }.to_string();
         ctx.push(
             spec.rule,
             rule.severity.unwrap_or(Severity::Error),
@@ -81,13 +76,13 @@ pub fn check_bool(ctx: &mut Ctx<'_>, f: Field, rule: &BoolRule) {
             Src::Pack(&rule.source),
         );
     } else if let Some(b) = baseline {
-        let (_, requires, _) = asks(rule.severity);
+        let (_, requires, _, requires_past) = asks(rule.severity);
         let note = default_note(ctx, f, on_off(actual));
         ctx.push_deviation(
             spec.rule,
             f,
             format!(
-                "\"{label}\" is {}, as {pack_name} {requires}.{note} Salesforce's baseline is {}; this integration {requires} the deviation{}",
+                "It is {}, as this integration {requires}.{note} Salesforce's baseline is {}; the deviation is {requires_past}{}",
                 on_off(actual),
                 on_off(!actual),
                 because(why)
@@ -103,15 +98,13 @@ pub fn check_bool(ctx: &mut Ctx<'_>, f: Field, rule: &BoolRule) {
 pub fn check_choice(ctx: &mut Ctx<'_>, f: Field, rule: &ChoiceRule) {
     let Some(shown) = ctx.snap.text(f) else { return };
     let spec = f.spec();
-    let label = ctx.label(f);
-    let pack_name = ctx.pack_name();
     let first = rule.expect.first().map(String::as_str).unwrap_or_default();
     let Some(value) = spec.choice_value(shown) else {
         ctx.push(
             spec.rule,
             Severity::Warning,
             Some(f),
-            format!("\"{label}\" shows \"{shown}\", which ECA Guard does not recognise, so it cannot tell whether {pack_name} works with it."),
+            format!("It shows \"{shown}\", which ECA Guard does not recognise, so it cannot tell whether this integration works with it."),
             format!("Choose \"{}\".", spec.choice_label(first)),
             Src::Pack(&rule.source),
         );
@@ -124,9 +117,9 @@ pub fn check_choice(ctx: &mut Ctx<'_>, f: Field, rule: &ChoiceRule) {
     });
     let why = rule.why.as_deref().unwrap_or_default();
     if !rule.expect.iter().any(|v| v == value) {
-        let (needs, _, kind) = asks(rule.severity);
+        let (needs, _, kind, _) = asks(rule.severity);
         let mut message = format!(
-            "\"{label}\" is \"{}\"; {pack_name} {needs} \"{}\".",
+            "It is \"{}\"; this integration {needs} \"{}\".",
             spec.choice_label(value),
             wanted.join("\" or \"")
         );
@@ -152,13 +145,13 @@ pub fn check_choice(ctx: &mut Ctx<'_>, f: Field, rule: &ChoiceRule) {
             Src::Pack(&rule.source),
         );
     } else if let Some((b, doc)) = baseline.filter(|(b, _)| *b != value) {
-        let (_, requires, _) = asks(rule.severity);
+        let (_, requires, _, requires_past) = asks(rule.severity);
         let note = default_note(ctx, f, &format!("\"{}\"", spec.choice_label(value)));
         ctx.push_deviation(
             spec.rule,
             f,
             format!(
-                "\"{label}\" is \"{}\", as {pack_name} {requires}.{note} Salesforce recommends \"{}\"; this integration {requires} the deviation{}",
+                "It is \"{}\", as this integration {requires}.{note} Salesforce recommends \"{}\"; the deviation is {requires_past}{}",
                 spec.choice_label(value),
                 spec.choice_label(b),
                 because(why)

@@ -17,7 +17,9 @@ fn unreadable_fields_are_reported_not_passed() {
     });
     let got = run("veeam-eca", &snap, &veeam_params());
     assert_eq!(rules(&got), pairs(&[("field-unreadable", Warning)]));
-    assert!(got[0].message.contains("Require Proof Key") && got[0].message.contains("no checkbox"));
+    // The finding names its setting by `field`; the message says why it was not read.
+    assert_eq!(got[0].field, Some(Field::RequirePkce));
+    assert!(got[0].message.contains("no checkbox"), "{}", got[0].message);
 }
 
 #[test]

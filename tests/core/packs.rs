@@ -181,6 +181,68 @@ fn delphix_crt_eca() {
 }
 
 #[test]
+fn missing_scopes_are_one_finding_that_lists_them() {
+    let params = Params {
+        salesforce_idp: true,
+        ..veeam_params()
+    };
+    let mut snap = veeam_good();
+    snap.set(Field::Scopes, Vec::<String>::new());
+    let got = run("veeam-eca", &snap, &params);
+    let missing: Vec<_> = got.iter().filter(|f| f.rule == "scope-missing").collect();
+    assert_eq!(missing.len(), 1, "{got:#?}");
+    let m = missing[0];
+    assert_eq!(m.field, Some(Field::Scopes));
+    for name in ["(full)", "(refresh_token, offline_access)", "(openid)"] {
+        assert!(m.message.contains(name), "{}", m.message);
+    }
+    assert!(
+        m.message.contains(" are not selected") && m.message.contains("identity provider"),
+        "{}",
+        m.message
+    );
+    assert_eq!(m.fix, "Move them from Available OAuth Scopes to Selected OAuth Scopes.");
+    // One left: the same finding, in the singular.
+    push_scope(&mut snap, "Full access (full)");
+    push_scope(&mut snap, "Access unique user identifiers (openid)");
+    let got = run("veeam-eca", &snap, &params);
+    let m = got.iter().find(|f| f.rule == "scope-missing").expect("scope-missing");
+    assert_eq!(
+        m.message,
+        "\"Perform requests at any time (refresh_token, offline_access)\" is not selected; this integration needs it."
+    );
+    assert_eq!(m.fix, "Move it from Available OAuth Scopes to Selected OAuth Scopes.");
+}
+
+#[test]
+fn messages_name_neither_the_setting_nor_the_pack() {
+    // The finding's field names the setting (the panel heads its findings with the label, the
+    // command line prints it); the pack is named once by whoever shows the findings.
+    let mut snap = veeam_good();
+    snap.set(Field::RequirePkce, true);
+    snap.set(Field::RequireSecretWebServer, false);
+    snap.set(Field::DistributionState, "Packaged");
+    push_scope(&mut snap, "Manage user data via Web browsers (web)");
+    let pack = eca_guard::pack::find("veeam-eca", &[]).unwrap();
+    let got = run("veeam-eca", &snap, &veeam_params());
+    assert!(got.len() >= 4, "{got:#?}");
+    for f in &got {
+        let label = f.field.map(Field::label).unwrap_or("-");
+        for text in [&f.message, &f.fix] {
+            assert!(!text.contains(&pack.name), "{}: {text}", f.rule);
+            assert!(!text.contains(label), "{}: {text}", f.rule);
+        }
+    }
+    let pkce = got.iter().find(|f| f.rule == "pkce").unwrap();
+    assert!(
+        pkce.message.starts_with("It is on; this integration needs it off."),
+        "{}",
+        pkce.message
+    );
+    assert_eq!(pkce.fix, "Clear it.");
+}
+
+#[test]
 fn deviation_errors_say_they_are_required_deviations() {
     let mut snap = delphix_good();
     snap.set(Field::RequirePkce, true);

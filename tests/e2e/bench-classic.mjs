@@ -95,7 +95,7 @@ try {
     }
     console.log(`classic page in the Aloha iframe, ${name}: content-script work per load in the iframe ${fmt(inFrame)} (target < 2 ms)`);
     console.log(`  of which reading (detect + read) ${fmt(readerMs)}; painting marks and panel ${fmt(paintMs)}; Lightning top frame (nothing to read) ${fmt(inTop)}`);
-    console.log(`  later, when the page is idle: the collapsed panel's UI (header, findings list) ${fmt(idleWork)}`);
+    console.log(`  later, when the page is idle: the collapsed panel's UI (header, findings list, its placing) and the marked inputs' descriptions ${fmt(idleWork)}`);
     console.log(`  warm (page already read, e.g. after a change): detect + read ${warm.toFixed(3)} ms per run`);
     console.log(`  idle ${IDLE_MS / 1000} s with the page open: ${idle.runs} content-script runs, renderer TaskDuration +${idle.task.toFixed(1)} ms, ScriptDuration +${idle.script.toFixed(2)} ms (target: no runs)`);
     bench(`classic page in the iframe, ${name}: content-script work per load (p50)`, `${pct(inFrame, 50).toFixed(2)} ms (p95 ${pct(inFrame, 95).toFixed(2)})`, '< 2 ms', `Lightning top frame ${pct(inTop, 50).toFixed(2)} ms (load ${loadavg()})`, pct(inFrame, 50) < 2 ? 'met' : 'missed');

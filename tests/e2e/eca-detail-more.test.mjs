@@ -130,19 +130,20 @@ describe('the collapsed OAuth Settings section', () => {
 });
 
 describe('languages', () => {
-  test('Japanese: the page\'s own labels are read and quoted; its option labels map to values', async () => {
+  test('Japanese: the page\'s own labels are read and head the findings; its option labels map to values', async () => {
     await env.setSettings(DELPHIX);
     const ja = LANGS.ja;
     const { page } = await open('good', '?app=delphix&lang=ja&tab=policies');
     let m = await wait(page, (m) => m.panel.rules.includes('ip-relaxation'), 'ip-relaxation');
     assert.deepEqual(rulesAt(m, ja.ipRelaxation), ['ip-relaxation']);
     assert.equal(m.marks.find((x) => x.label === ja.ipRelaxation).severity, 'deviation', '「IP 制限の緩和」 is Bypass');
-    assert.ok(m.panelText.includes(`"${ja.ipRelaxation}"`), m.panelText);
+    // The panel heads the setting's findings with the page's own label; the message says "it".
+    assert.ok(m.panelText.includes(`${ja.ipRelaxation}Deviation: It is`), m.panelText);
     await page.locator('[role=tab][data-label="設定"]').click();
     await page.getByRole('button', { name: ja.oauthSettings, exact: true }).click();
     m = await wait(page, (m) => rulesAt(m, ja.pkce).length, 'pkce');
     assert.equal(m.marks.find((x) => x.label === ja.pkce).severity, 'deviation');
-    assert.ok(m.panelText.includes(`"${ja.pkce}" is off`), m.panelText);
+    assert.ok(m.panelText.includes(`${ja.pkce}Deviation: It is off`), m.panelText);
     assert.ok(!m.panel.rules.includes('labels-unknown'));
     await page.close();
   });

@@ -136,7 +136,7 @@ describe('ECA detail: changed labels and the popup', () => {
     await env.setSettings(DELPHIX);
     const { page } = await open('changed', '?app=delphix&tab=policies');
     const m = await wait(page, (m) => m.marks.some((x) => x.rules.includes('field-unreadable')), 'unreadable');
-    assert.match(m.panelText, /could not read "IP Relaxation"/);
+    assert.match(m.panelText, /IP RelaxationWarning: ECA Guard could not read it/);
     assert.ok(!m.marks.some((x) => x.rules.includes('ip-relaxation')));
     await page.close();
     const rows = await popupRows(env, 'changed.my.salesforce-setup.com', (r) => r['ip-relaxation']?.couldNotRead);

@@ -2,8 +2,9 @@
 // from the popup, compared with what the page and the popup show; the popup's rows: no
 // requirement apart from pass, Setup's words for values, a heading per row, dark mode contrast.
 //
-// The panel: paint.js does not put exportButtons() in its `.exports` slot on this branch yet, so
-// the test mounts the same buttons from ECA Guard's content-script world into the page (the
+// The panel: the buttons sit in its closed shadow root, which Playwright cannot query; one test
+// clicks the panel's own Copy button with the mouse (at the place the panel's test view gives),
+// the others mount the same buttons from ECA Guard's content-script world into the page (the
 // code path is the panel's: the content script's port, the worker, the core, the page origin's
 // clipboard and a Blob download).
 import { after, before, describe, test } from 'node:test';
@@ -136,6 +137,29 @@ describe('evidence report', () => {
     const mdFile = await download(page, box, 'markdown');
     assert.match(mdFile.name, /\.md$/);
     assert.equal(mdFile.text.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/g, 'T'), md.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/g, 'T'));
+    await page.close();
+  });
+
+  test("the panel's own Copy checklist button, clicked, copies the report of what the panel shows", async () => {
+    const page = await setUp();
+    await env.ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: origin() });
+    await page.evaluate(() => navigator.clipboard.writeText('untouched'));
+    let view = await panelView(page);
+    if (!view.card.shown) {
+      await page.mouse.click(view.chip.rect.x + view.chip.rect.w / 2, view.chip.rect.y + view.chip.rect.h / 2);
+      view = await waitFor(async () => {
+        const v = await panelView(page);
+        return v.card.shown && v.exports.copy ? v : null;
+      }, 'the panel opened');
+    }
+    assert.equal(view.exports.present, true);
+    assert.ok(view.exports.copy, 'the Copy checklist button is in the panel');
+    const r = view.exports.copy;
+    await page.mouse.click(r.x + r.w / 2, r.y + r.h / 2);
+    await waitFor(async () => /copied/i.test((await panelView(page)).exports.status), 'copied, the panel says');
+    const md = await clipboardOf(page);
+    assert.match(md, /^# ECA Guard report: Veeam Backup for Salesforce 3\.2 and later/);
+    for (const rule of view.items) assert.ok(md.includes(`(\`${rule}\`)`), `${rule} in the checklist`);
     await page.close();
   });
 

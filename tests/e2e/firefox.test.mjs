@@ -120,8 +120,8 @@ test('Firefox: set up in the options page, then a trailing-slash callback is mar
 
   // No pack chosen yet: the event page answers NoPack and the panel links to the options. The
   // panel's shadow root is closed (neither the page nor this test can look inside), so the link
-  // is reached as a keyboard user would: from just before the panel, Tab past its Hide button
-  // to the link, and Enter.
+  // is reached as a keyboard user would: from just before the panel, Tab past its Dock and Hide
+  // buttons to the link, and Enter.
   await waitFor('the panel', async () => (await marks(page)).panel);
   const known = new Set(await browser.pages());
   await page.evaluate(() => {
@@ -130,7 +130,7 @@ test('Firefox: set up in the options page, then a trailing-slash callback is mar
     document.querySelector('eca-guard-panel').before(before);
     before.focus();
   });
-  for (let i = 0; i < 2; i++) await page.keyboard.press('Tab');
+  for (let i = 0; i < 3; i++) await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.localName), 'eca-guard-panel', 'focus inside the panel');
   await page.keyboard.press('Enter'); // the link: runtime.openOptionsPage in the event page
   // Firefox's BiDi sends no navigation events for moz-extension:// tabs (the target's url stays

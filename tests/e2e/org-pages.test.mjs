@@ -83,14 +83,14 @@ describe('Session Settings in the Aloha iframe', () => {
     await page.close();
   });
 
-  test('Japanese labels (sourced) are read; the message quotes them', async () => {
+  test('Japanese labels (sourced) are read; the panel heads the finding with them', async () => {
     await env.setSettings(VEEAM);
     const { page, problems } = await visit('bad', '/lightning/setup/SecuritySession/home', { query: '?lang=ja' });
     const m = await classicMarks(page, (m) => m.marks.length === 1, 'session-lock-ip mark');
     assert.equal(m.marks[0].label, 'ログイン時の IP アドレスとセッションをロックする');
     assert.deepEqual(m.marks[0].rules, ['session-lock-ip']);
     assert.ok(!m.panel.items.includes('field-unreadable'), m.panel.items.join());
-    assert.ok(m.panelText.includes('"ログイン時の IP アドレスとセッションをロックする" is on'), m.panelText);
+    assert.ok(m.panelText.includes('ログイン時の IP アドレスとセッションをロックするError: It is on'), m.panelText);
     assert.deepEqual(problems, []);
     await page.close();
   });

@@ -44,7 +44,7 @@ test('every handler has a protocol entry, and every entry a handler', () => {
   assert.deepEqual(toWorker.filter((t) => !handled.has(t)), [], 'messages to the worker without a handler');
   for (const [t, m] of Object.entries(MESSAGES)) {
     assert.ok(['content', 'extension', 'any', 'worker'].includes(m.from), t);
-    assert.ok(m.to === undefined || (m.to === 'content' && m.from === 'extension'), `${t}: only our pages message content scripts`);
+    assert.ok(m.to === undefined || (m.to === 'content' && ['extension', 'worker'].includes(m.from)), `${t}: only our pages and the worker message content scripts`);
     if (m.to === 'content') assert.ok(!handled.has(t), `${t} goes to content scripts, not to a worker handler`);
     assert.equal(TYPES[t], t);
   }

@@ -28,7 +28,7 @@ test('the worker stopping (idle, or killed) does not lose the page: the next cha
     await cdp.detach();
     await page.waitForTimeout(200);
     await form.check(page, 'Enable OAuth', round === 0);
-    await waitMarks(page, (m) => m.panel.errors === (round === 0 ? 4 : 1), `check after worker stop ${round}`);
+    await waitMarks(page, (m) => m.panel.errors === (round === 0 ? 3 : 1), `check after worker stop ${round}`);
   }
   await page.close();
 });

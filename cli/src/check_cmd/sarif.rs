@@ -160,7 +160,10 @@ impl Output for Sarif {
             let mut result = json!({
                 "ruleId": f.rule,
                 "level": level(f.severity),
-                "message": {"text": format!("{} Fix: {}", f.message, f.fix)},
+                "message": {"text": match f.field {
+                    Some(field) => format!("\"{}\": {} Fix: {}", field.label(), f.message, f.fix),
+                    None => format!("{} Fix: {}", f.message, f.fix),
+                }},
                 "properties": {
                     "severity": f.severity.as_str(),
                     "app": report.name,

@@ -33,7 +33,15 @@ impl Output for Text {
             writeln!(out, "  ok: no findings")?;
         }
         for f in findings {
-            writeln!(out, "  {:<9} {}: {}", severity_word(f.severity), f.rule, f.message)?;
+            // The message says "it" for the setting: its label comes first, once.
+            let setting = f.field.map(|x| format!(" \"{}\"", x.label())).unwrap_or_default();
+            writeln!(
+                out,
+                "  {:<9} {}{setting}: {}",
+                severity_word(f.severity),
+                f.rule,
+                f.message
+            )?;
             writeln!(out, "            fix: {}", f.fix)?;
             if !f.source.is_empty() {
                 writeln!(out, "            source: {} <{}>", f.source_title, f.source)?;
