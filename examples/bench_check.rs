@@ -55,7 +55,9 @@ fn main() {
         all.extend(per_check);
     }
     // The line for build.sh's closing table (tests/e2e/bench-table.mjs has the format).
-    let (lo, hi) = all.iter().fold((f64::MAX, 0.0f64), |(lo, hi), &x| (lo.min(x), hi.max(x)));
+    let (lo, hi) = all
+        .iter()
+        .fold((f64::MAX, 0.0f64), |(lo, hi), &x| (lo.min(x), hi.max(x)));
     let verdict = if hi <= 20.0 { "met" } else { "missed" };
     println!("BENCH\tcore check per snapshot, native (3 packs, good and wrong form)\t{lo:.1}–{hi:.1} µs\t<= 20 µs\t—\t{verdict}");
 }

@@ -69,8 +69,14 @@ fn our_browser_id() -> &'static str {
 fn assert_origin(what: &str, o: &str) {
     let rest = o.strip_prefix("http://").or_else(|| o.strip_prefix("https://"));
     let rest = rest.unwrap_or_else(|| panic!("{what}: not http(s): {o:?}"));
-    assert!(o.bytes().all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\'), "{what}: {o:?}");
-    assert!(!rest.is_empty() && !rest.contains(['/', '?', '#', '@']), "{what}: more than scheme://host[:port]: {o:?}");
+    assert!(
+        o.bytes().all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\'),
+        "{what}: {o:?}"
+    );
+    assert!(
+        !rest.is_empty() && !rest.contains(['/', '?', '#', '@']),
+        "{what}: more than scheme://host[:port]: {o:?}"
+    );
     assert_eq!(
         pairing::normalise_server(o).ok().as_deref(),
         Some(o),
@@ -83,7 +89,8 @@ pub fn pairing_code(data: &[u8]) {
     let t = text(data);
     if let Ok(code) = PairingCode::decode(&t) {
         assert_origin("code's server", &code.server);
-        let again = PairingCode::decode(&code.encode()).unwrap_or_else(|e| panic!("{t:?}: its own encoding fails: {e}"));
+        let again =
+            PairingCode::decode(&code.encode()).unwrap_or_else(|e| panic!("{t:?}: its own encoding fails: {e}"));
         assert!(again == code, "{t:?}: encode then decode gives another code");
         let start = pairing::begin(&t).unwrap_or_else(|e| panic!("{t:?}: decodes, but begin fails: {e}"));
         assert_eq!(start.pair_url, format!("{}/v1/pair", code.server));
@@ -104,7 +111,10 @@ pub fn tokens(data: &[u8]) {
     if let Ok(p) = PairPending::from_token(&t) {
         assert_origin("pending's server", &p.server);
         let back = PairPending::from_token(&p.to_token()).unwrap_or_else(|e| panic!("{t:?}: its own token fails: {e}"));
-        assert!(back == p, "{t:?}: the pending pairing does not write back out to itself");
+        assert!(
+            back == p,
+            "{t:?}: the pending pairing does not write back out to itself"
+        );
     }
     if let Ok(k) = PairedKeys::from_token(&t) {
         assert_origin("keys' server", &k.server);
@@ -120,7 +130,8 @@ pub fn tokens(data: &[u8]) {
     if let Ok(sealed) = pairing::seal_credentials(&t, &creds, 1_767_225_600) {
         let k = PairedKeys::from_token(&t).unwrap_or_else(|e| panic!("{t:?}: seals with keys that do not read: {e}"));
         assert_eq!(sealed.url, format!("{}/v1/credentials", k.server));
-        let env = Envelope::parse(sealed.body.as_bytes()).unwrap_or_else(|e| panic!("{t:?}: sealed an envelope that does not parse: {e:?}"));
+        let env = Envelope::parse(sealed.body.as_bytes())
+            .unwrap_or_else(|e| panic!("{t:?}: sealed an envelope that does not parse: {e:?}"));
         assert_eq!(env.browser.as_deref(), Some(k.browser_id.as_str()));
         assert!(!sealed.body.contains(&creds.consumer_secret), "the secret in the clear");
     }
@@ -129,7 +140,8 @@ pub fn tokens(data: &[u8]) {
 /// Seals `plain` to the server as a pair request (HPKE Base mode).
 pub fn seal_pair_plain(server: &KeyPair, plain: &[u8]) -> String {
     let pk = <Kem as hpke::Kem>::PublicKey::from_bytes(server.public()).unwrap_or_else(|_| panic!("fixed key"));
-    let (enc, mut ctx) = hpke::setup_sender::<Suite, Kdf, Kem>(&OpModeS::Base, &pk, INFO_PAIR).unwrap_or_else(|_| panic!("seal"));
+    let (enc, mut ctx) =
+        hpke::setup_sender::<Suite, Kdf, Kem>(&OpModeS::Base, &pk, INFO_PAIR).unwrap_or_else(|_| panic!("seal"));
     let ct = ctx.seal(plain, AAD_PAIR).unwrap_or_else(|_| panic!("seal"));
     envelope(None, &enc.to_bytes(), &ct)
 }
@@ -141,14 +153,19 @@ pub fn seal_credentials_plain(server: &KeyPair, browser: &KeyPair, plain: &[u8])
     let sk = <Kem as hpke::Kem>::PrivateKey::from_bytes(browser.secret()).unwrap_or_else(|_| panic!("fixed key"));
     let bpk = <Kem as hpke::Kem>::PublicKey::from_bytes(browser.public()).unwrap_or_else(|_| panic!("fixed key"));
     let id = browser_id(browser.public());
-    let (enc, mut ctx) =
-        hpke::setup_sender::<Suite, Kdf, Kem>(&OpModeS::Auth((sk, bpk)), &pk, INFO_CREDENTIALS).unwrap_or_else(|_| panic!("seal"));
+    let (enc, mut ctx) = hpke::setup_sender::<Suite, Kdf, Kem>(&OpModeS::Auth((sk, bpk)), &pk, INFO_CREDENTIALS)
+        .unwrap_or_else(|_| panic!("seal"));
     let ct = ctx.seal(plain, id.as_bytes()).unwrap_or_else(|_| panic!("seal"));
     envelope(Some(id), &enc.to_bytes(), &ct)
 }
 
 fn envelope(browser: Option<String>, enc: &[u8], ct: &[u8]) -> String {
-    let env = Envelope { v: VERSION, browser, enc: b64(enc), ct: b64(ct) };
+    let env = Envelope {
+        v: VERSION,
+        browser,
+        enc: b64(enc),
+        ct: b64(ct),
+    };
     serde_json::to_string(&env).unwrap_or_else(|e| panic!("envelope: {e}"))
 }
 
@@ -172,11 +189,24 @@ pub fn request_body(data: &[u8]) {
         // What the pair handler stores and logs (server/src/api.rs).
         assert_eq!(p.browser_id, browser_id(&p.browser_key));
         assert!(is_browser_id(&p.browser_id), "{:?}", p.browser_id);
-        assert!(p.label.chars().count() <= MAX_NAME, "label of {} characters", p.label.chars().count());
+        assert!(
+            p.label.chars().count() <= MAX_NAME,
+            "label of {} characters",
+            p.label.chars().count()
+        );
         assert_eq!(clean_label(&p.label), p.label, "the label is not clean");
-        assert!(!p.label.chars().any(|c| c.is_control() || pairing::is_format(c)), "{:?}", p.label);
+        assert!(
+            !p.label.chars().any(|c| c.is_control() || pairing::is_format(c)),
+            "{:?}",
+            p.label
+        );
         // The reply sealed for it opens for the browser that asked, and only under its key.
-        let reply = pairing::PairReply { browser_id: p.browser_id.clone(), name: "Veeam prod".into(), callback_urls: vec![], pack: None };
+        let reply = pairing::PairReply {
+            browser_id: p.browser_id.clone(),
+            name: "Veeam prod".into(),
+            callback_urls: vec![],
+            pack: None,
+        };
         let sealed = pairing::seal_pair_reply(&p.response, &reply).unwrap_or_else(|e| panic!("seal the reply: {e}"));
         assert!(sealed.starts_with(RESPONSE_PREFIX));
     }
@@ -197,16 +227,22 @@ pub fn request_body(data: &[u8]) {
             delivery: None,
         };
         let sealed = pairing::seal_receipt(&response, &receipt).unwrap_or_else(|e| panic!("seal the receipt: {e}"));
-        let opened = pairing::open_receipt(&response.to_b64(), &plain.id, &sealed).unwrap_or_else(|e| panic!("own receipt: {e}"));
+        let opened = pairing::open_receipt(&response.to_b64(), &plain.id, &sealed)
+            .unwrap_or_else(|e| panic!("own receipt: {e}"));
         assert!(opened == receipt, "the receipt does not open to itself");
-        assert!(pairing::open_receipt(&response.to_b64(), &format!("{}x", plain.id), &sealed).is_err(), "opens for another id");
+        assert!(
+            pairing::open_receipt(&response.to_b64(), &format!("{}x", plain.id), &sealed).is_err(),
+            "opens for another id"
+        );
     }
 }
 
 /// Seals `plain` (any bytes) as a response under the fixed response key, bound to `aad`.
 pub fn seal_response(plain: &[u8], aad: &[u8]) -> String {
     let cipher = ChaCha20Poly1305::new(&RESPONSE_KEY.into());
-    let ct = cipher.encrypt(&[0u8; 12].into(), Payload { msg: plain, aad }).unwrap_or_else(|_| panic!("seal"));
+    let ct = cipher
+        .encrypt(&[0u8; 12].into(), Payload { msg: plain, aad })
+        .unwrap_or_else(|_| panic!("seal"));
     format!("{RESPONSE_PREFIX}{}", b64(&ct))
 }
 
@@ -259,7 +295,9 @@ pub fn sealed_response(data: &[u8]) {
     let receipt = pairing::open_receipt(&rk, MESSAGE_ID, &body);
     let text = pairing::open_receipt_json(&rk, MESSAGE_ID, &body);
     if let Ok(r) = &receipt {
-        let t = text.as_ref().unwrap_or_else(|e| panic!("the typed receipt opens, the text one does not: {e}"));
+        let t = text
+            .as_ref()
+            .unwrap_or_else(|e| panic!("the typed receipt opens, the text one does not: {e}"));
         assert!(eca_guard::json::from_str::<Receipt>(t).is_ok_and(|again| &again == r));
     }
     if text.is_err() {

@@ -26,16 +26,24 @@ async fn a_refused_message_says_how_far_off_its_clock_is() {
         let ts = now().checked_add_signed(offset).unwrap();
         let sealed = pairing::seal_credentials(&p.keys, &creds("o.example.com", "a", "k", "s"), ts).unwrap();
         let (status, body) = s.request("POST", "/v1/credentials", &sealed.body).await;
-        assert_eq!((status, error_code(&body).as_str()), (StatusCode::BAD_REQUEST, code), "{body}");
+        assert_eq!(
+            (status, error_code(&body).as_str()),
+            (StatusCode::BAD_REQUEST, code),
+            "{body}"
+        );
         let said = seconds_in(&body);
         let want = offset.unsigned_abs();
         // The server's clock may tick once or twice between sealing and checking.
-        assert!((want.saturating_sub(2)..=want + 2).contains(&said), "{offset} s: the answer says {said} s ({body})");
+        assert!(
+            (want.saturating_sub(2)..=want + 2).contains(&said),
+            "{offset} s: the answer says {said} s ({body})"
+        );
     }
     // Inside the window (the default 300 s either way), one second off or four minutes: stored.
     for offset in [-240i64, -1, 1, 240] {
         let ts = now().checked_add_signed(offset).unwrap();
-        let sealed = pairing::seal_credentials(&p.keys, &creds("o.example.com", "a", &format!("k{offset}"), "s"), ts).unwrap();
+        let sealed =
+            pairing::seal_credentials(&p.keys, &creds("o.example.com", "a", &format!("k{offset}"), "s"), ts).unwrap();
         let (status, body) = s.request("POST", "/v1/credentials", &sealed.body).await;
         assert_eq!(status, StatusCode::OK, "{offset} s: {body}");
     }

@@ -21,7 +21,9 @@ async fn preflight(s: &Server, origin: &str) -> (StatusCode, Option<String>) {
         .header("access-control-request-headers", "content-type")
         .body(axum::body::Body::empty())
         .unwrap();
-    let resp = tower::ServiceExt::oneshot(eca_guard_server::app(s.state.clone()), req).await.unwrap();
+    let resp = tower::ServiceExt::oneshot(eca_guard_server::app(s.state.clone()), req)
+        .await
+        .unwrap();
     let allowed = resp
         .headers()
         .get("access-control-allow-origin")
@@ -32,7 +34,10 @@ async fn preflight(s: &Server, origin: &str) -> (StatusCode, Option<String>) {
 #[tokio::test]
 async fn extension_origins_get_cors_headers_and_web_origins_none() {
     let s = Server::new();
-    for ext in ["chrome-extension://abcdefghijklmnopabcdefghijklmnop", "moz-extension://0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"] {
+    for ext in [
+        "chrome-extension://abcdefghijklmnopabcdefghijklmnop",
+        "moz-extension://0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
+    ] {
         let (status, allowed) = preflight(&s, ext).await;
         assert!(status.is_success(), "{ext}: {status}");
         assert_eq!(allowed.as_deref(), Some(ext), "{ext}");
@@ -54,7 +59,13 @@ fn only_the_two_extension_schemes_are_extension_origins() {
     use eca_guard_server::is_extension_origin;
     assert!(is_extension_origin(b"chrome-extension://abc"));
     assert!(is_extension_origin(b"moz-extension://abc"));
-    for web in [&b"https://chrome-extension://abc"[..], b"chrome-extension:/abc", b"", b"moz-extension:", b"CHROME-EXTENSION://abc"] {
+    for web in [
+        &b"https://chrome-extension://abc"[..],
+        b"chrome-extension:/abc",
+        b"",
+        b"moz-extension:",
+        b"CHROME-EXTENSION://abc",
+    ] {
         assert!(!is_extension_origin(web), "{}", String::from_utf8_lossy(web));
     }
 }

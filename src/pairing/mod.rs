@@ -36,9 +36,9 @@ mod tokens;
 mod wire;
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod names_tests;
+#[cfg(test)]
+mod tests;
 
 pub use browser::{
     open_receipt, open_receipt_json, pair_complete, pair_complete_json, pair_request, seal_credentials, PairRequest,

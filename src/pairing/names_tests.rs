@@ -9,7 +9,11 @@ use super::{CredentialsError, MAX_CREDENTIAL, MAX_NAME};
 #[test]
 fn key_prefix_shows_eight_characters_and_says_when_there_are_more() {
     assert_eq!(key_prefix("3MVG9abcdefgh"), "3MVG9abc…");
-    assert_eq!(key_prefix("3MVG9abc"), "3MVG9abc", "exactly eight: nothing cut, no ellipsis");
+    assert_eq!(
+        key_prefix("3MVG9abc"),
+        "3MVG9abc",
+        "exactly eight: nothing cut, no ellipsis"
+    );
     assert_eq!(key_prefix("3MVG9abc_"), "3MVG9abc…", "nine: cut");
     assert_eq!(key_prefix("3MV"), "3MV");
     assert_eq!(key_prefix("ÄÖÜäöüßéè"), "ÄÖÜäöüßé…", "characters, not bytes");
@@ -17,7 +21,15 @@ fn key_prefix_shows_eight_characters_and_says_when_there_are_more() {
 
 #[test]
 fn format_characters_are_the_invisible_and_reordering_ones() {
-    for c in ['\u{200b}', '\u{202e}', '\u{2066}', '\u{feff}', '\u{e0041}', '\u{ad}', '\u{2028}'] {
+    for c in [
+        '\u{200b}',
+        '\u{202e}',
+        '\u{2066}',
+        '\u{feff}',
+        '\u{e0041}',
+        '\u{ad}',
+        '\u{2028}',
+    ] {
         assert!(is_format(c), "{:?}", c);
     }
     for c in ['a', ' ', 'é', '日', '-', '\u{2027}', '\u{2030}'] {
@@ -36,7 +48,13 @@ fn a_label_loses_control_and_format_characters_and_keeps_the_rest() {
 
 #[test]
 fn an_org_is_a_lower_case_host_name() {
-    for ok in ["acme.my.salesforce.com", "a.b", "acme--dev.sandbox.my.salesforce.com", "x1-2.example", &format!("{}.com", "a".repeat(63))] {
+    for ok in [
+        "acme.my.salesforce.com",
+        "a.b",
+        "acme--dev.sandbox.my.salesforce.com",
+        "x1-2.example",
+        &format!("{}.com", "a".repeat(63)),
+    ] {
         assert!(is_org_host(ok), "{ok}");
     }
     for bad in [
@@ -63,7 +81,14 @@ fn an_org_is_a_lower_case_host_name() {
 
 #[test]
 fn an_app_is_an_api_name_or_a_record_id() {
-    for ok in ["Veeam_Backup", "a", "A1_b2", &"a".repeat(80), "0xI000000000001", "0xI000000000001AAA"] {
+    for ok in [
+        "Veeam_Backup",
+        "a",
+        "A1_b2",
+        &"a".repeat(80),
+        "0xI000000000001",
+        "0xI000000000001AAA",
+    ] {
         assert!(is_app_name(ok), "{ok}");
     }
     for bad in [
@@ -85,7 +110,12 @@ fn an_app_is_an_api_name_or_a_record_id() {
 }
 
 fn creds(key: &str, secret: &str) -> Credentials {
-    Credentials { org: "acme.my.salesforce.com".into(), app: "Veeam_Backup".into(), consumer_key: key.into(), consumer_secret: secret.into() }
+    Credentials {
+        org: "acme.my.salesforce.com".into(),
+        app: "Veeam_Backup".into(),
+        consumer_key: key.into(),
+        consumer_secret: secret.into(),
+    }
 }
 
 #[test]
@@ -99,8 +129,20 @@ fn credentials_validate_each_part_with_its_own_error() {
     assert_eq!(c.validate(), Err(CredentialsError::App));
     for bad in ["", "has space", "tab\t", "é", &"k".repeat(MAX_CREDENTIAL + 1)] {
         assert_eq!(creds(bad, "s").validate(), Err(CredentialsError::Key), "key {bad:?}");
-        assert_eq!(creds("k", bad).validate(), Err(CredentialsError::Secret), "secret {bad:?}");
+        assert_eq!(
+            creds("k", bad).validate(),
+            Err(CredentialsError::Secret),
+            "secret {bad:?}"
+        );
     }
-    assert_eq!(creds(&"k".repeat(MAX_CREDENTIAL), &"s".repeat(MAX_CREDENTIAL)).validate(), Ok(()), "the longest allowed");
-    assert_eq!(creds("~!#$%^&*()", "\"'<>[]{}|\\").validate(), Ok(()), "every printable ASCII character");
+    assert_eq!(
+        creds(&"k".repeat(MAX_CREDENTIAL), &"s".repeat(MAX_CREDENTIAL)).validate(),
+        Ok(()),
+        "the longest allowed"
+    );
+    assert_eq!(
+        creds("~!#$%^&*()", "\"'<>[]{}|\\").validate(),
+        Ok(()),
+        "every printable ASCII character"
+    );
 }

@@ -100,18 +100,22 @@ fn pairing_targets_seal_as_the_core_opens() {
         r#"{{"id":"{}","ts":1767225600,"credentials":{{"org":"acme.my.salesforce.com","app":"Veeam_Backup","consumerKey":"3MVG9key0123456789","consumerSecret":"SECRET0123456789"}}}}"#,
         entries::pairing::MESSAGE_ID
     );
-    let env = Envelope::parse(entries::pairing::seal_credentials_plain(server, browser, creds.as_bytes()).as_bytes()).unwrap();
-    let (plain, _) = pairing::open_credentials(server, browser.public(), &env).unwrap_or_else(|e| panic!("credentials: {e:?}"));
+    let env = Envelope::parse(entries::pairing::seal_credentials_plain(server, browser, creds.as_bytes()).as_bytes())
+        .unwrap();
+    let (plain, _) =
+        pairing::open_credentials(server, browser.public(), &env).unwrap_or_else(|e| panic!("credentials: {e:?}"));
     assert_eq!(plain.credentials.app, "Veeam_Backup");
     let reply = format!(
         r#"{{"browserId":"{}","name":"Veeam prod","callbackUrls":[],"pack":null}}"#,
         browser_id(browser.public())
     );
     let body = entries::pairing::seal_response(reply.as_bytes(), b"eca-guard/v1/pair-reply");
-    let paired = pairing::pair_complete(entries::pairing::pending_token(), &body).unwrap_or_else(|e| panic!("pair reply: {e}"));
+    let paired =
+        pairing::pair_complete(entries::pairing::pending_token(), &body).unwrap_or_else(|e| panic!("pair reply: {e}"));
     assert_eq!(paired.name, "Veeam prod");
     let receipt = r#"{"id":"AAECAwQFBgcICQoLDA0ODw","org":"acme.my.salesforce.com","app":"Veeam_Backup","keyPrefix":"3MVG9key…","version":1,"unchanged":false,"server":"Veeam prod"}"#;
     let body = entries::pairing::seal_response(receipt.as_bytes(), entries::pairing::MESSAGE_ID.as_bytes());
-    let r = pairing::open_receipt(&b64(&[0x33; 32]), entries::pairing::MESSAGE_ID, &body).unwrap_or_else(|e| panic!("receipt: {e}"));
+    let r = pairing::open_receipt(&b64(&[0x33; 32]), entries::pairing::MESSAGE_ID, &body)
+        .unwrap_or_else(|e| panic!("receipt: {e}"));
     assert_eq!(r.app, "Veeam_Backup");
 }
