@@ -201,15 +201,17 @@ fn holds_pack_time_org_page_findings_deviations_and_readings() {
 fn no_secret_and_no_key_beyond_its_prefix_whatever_the_inputs_carry() {
     let c = veeam();
     let mut snap = wrong_form();
-    // A reader misled by the page: the key in labels (which messages quote),
-    // in a callback line;
+    // A reader misled by the page: the key in labels (which the report names fields by), in
+    // callback lines;
     // a secret in keys the checker does not know; both in the address.
     snap["name"] = json!("Quiet App Name 42");
     snap["consumerKey"] = json!(KEY);
     snap["consumerSecret"] = json!(SECRET);
     snap["labels"] =
         json!({ "callbackUrl": format!("Callback URL {SECRET}"), "requirePkce": format!("Require PKCE {KEY}") });
-    snap["callbackUrl"] = json!(format!("https://veeam.acme.internal/?client_id={KEY}"));
+    // (Messages quote a callback line, not the page's labels: a line ending with a slash is
+    // quoted whole in its finding.)
+    snap["callbackUrl"] = json!(format!("https://veeam.acme.internal/?client_id={KEY}\nhttps://{KEY}.example/"));
     let mut readings = org_readings();
     readings["app"] = json!(KEY);
     readings["read"]["lockSessionsToIp"]["from"] = json!(format!(
