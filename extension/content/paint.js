@@ -236,6 +236,8 @@
         if (state.error.kind === 'NoPack' || state.error.kind === 'UnknownPack') ui.msg.append(' ', optionsLink());
       }
     }
+    // A report needs a check: no buttons for one while the page says why it was not checked.
+    ui.exports.hidden = !!state.error;
     const head = state.error ? null : state.result.packName;
     if (shown.head !== head) {
       shown.head = head;

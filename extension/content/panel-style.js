@@ -40,7 +40,7 @@ h2 .pack { display: block; font-weight: 400; font-size: 12px; color: var(--muted
 .tools { display: flex; gap: .25rem; margin-left: auto; }
 .tools button { border: 1px solid var(--edge); background: var(--bg); color: var(--link); border-radius: .25rem; cursor: pointer;
   padding: 0 .5rem; line-height: 1.6; }
-.exports:empty { display: none; }
+.exports:empty, .exports[hidden] { display: none; }
 .exports { display: flex; flex-wrap: wrap; align-items: center; gap: .25rem; flex-basis: 100%; font-size: 12px; }
 .exports button { font: inherit; border: 1px solid var(--edge); background: var(--bg); color: var(--link); border-radius: .25rem;
   cursor: pointer; padding: 0 .5rem; line-height: 1.6; }
