@@ -93,7 +93,8 @@ fn pairing_targets_seal_as_the_core_opens() {
         b64(&[7; 16]),
         b64(browser.public())
     );
-    let env = Envelope::parse(entries::pairing::seal_pair_plain(server, pair.as_bytes()).as_bytes()).unwrap();
+    let env = Envelope::parse(entries::pairing::seal_pair_plain(server, pair.as_bytes()).as_bytes())
+        .expect("the harness seals as the core opens");
     let opened = pairing::open_pair(server, &env).unwrap_or_else(|e| panic!("pair request: {e:?}"));
     assert_eq!(opened.label, "Chromium on build-01");
     let creds = format!(
@@ -101,7 +102,7 @@ fn pairing_targets_seal_as_the_core_opens() {
         entries::pairing::MESSAGE_ID
     );
     let env = Envelope::parse(entries::pairing::seal_credentials_plain(server, browser, creds.as_bytes()).as_bytes())
-        .unwrap();
+        .expect("the harness seals as the core opens");
     let (plain, _) =
         pairing::open_credentials(server, browser.public(), &env).unwrap_or_else(|e| panic!("credentials: {e:?}"));
     assert_eq!(plain.credentials.app, "Veeam_Backup");

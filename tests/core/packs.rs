@@ -223,7 +223,7 @@ fn messages_name_neither_the_setting_nor_the_pack() {
     snap.set(Field::RequireSecretWebServer, false);
     snap.set(Field::DistributionState, "Packaged");
     push_scope(&mut snap, "Manage user data via Web browsers (web)");
-    let pack = eca_guard::pack::find("veeam-eca", &[]).unwrap();
+    let pack = eca_guard::pack::find("veeam-eca", &[]).expect("the veeam-eca pack");
     let got = run("veeam-eca", &snap, &veeam_params());
     assert!(got.len() >= 4, "{got:#?}");
     for f in &got {
@@ -233,7 +233,7 @@ fn messages_name_neither_the_setting_nor_the_pack() {
             assert!(!text.contains(label), "{}: {text}", f.rule);
         }
     }
-    let pkce = got.iter().find(|f| f.rule == "pkce").unwrap();
+    let pkce = got.iter().find(|f| f.rule == "pkce").expect("a pkce finding");
     assert!(
         pkce.message.starts_with("It is on; this integration needs it off."),
         "{}",

@@ -211,7 +211,9 @@ fn no_secret_and_no_key_beyond_its_prefix_whatever_the_inputs_carry() {
         json!({ "callbackUrl": format!("Callback URL {SECRET}"), "requirePkce": format!("Require PKCE {KEY}") });
     // (Messages quote a callback line, not the page's labels: a line ending with a slash is
     // quoted whole in its finding.)
-    snap["callbackUrl"] = json!(format!("https://veeam.acme.internal/?client_id={KEY}\nhttps://{KEY}.example/"));
+    snap["callbackUrl"] = json!(format!(
+        "https://veeam.acme.internal/?client_id={KEY}\nhttps://{KEY}.example/"
+    ));
     let mut readings = org_readings();
     readings["app"] = json!(KEY);
     readings["read"]["lockSessionsToIp"]["from"] = json!(format!(
