@@ -197,8 +197,8 @@ assemble() {
       fs.writeFileSync(p, JSON.stringify(m, null, 2) + "\n");
     }'
   # The worker as one module (esbuild): a module service worker fetches and compiles every module
-  # of its graph before it runs any, so each of the ~20 imports adds to every cold start (docs/
-  # toolchain.md, "Extension runtime facts"). extension/ keeps the modules as written.
+  # of its graph before it runs any, so each of the ~20 imports adds to every cold start
+  # (docs/toolchain.md, "Extension runtime facts"). extension/ keeps the modules as written.
   for b in chromium firefox; do
     "$E2E/node_modules/.bin/esbuild" extension/background.js --bundle --format=esm --log-level=warning \
       --allow-overwrite --outfile="dist/$b/background.js"

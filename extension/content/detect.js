@@ -6,8 +6,8 @@
 // "Loading into a page").
 //
 // It runs at document_start, while the page is parsed, and only registers listeners then: a
-// script at document_idle would hold the load event back even if it did nothing (docs/
-// toolchain.md, "Extension runtime facts").
+// script at document_idle would hold the load event back even if it did nothing
+// (docs/toolchain.md, "Extension runtime facts").
 // - By address: the pages' paths (docs/salesforce-dom.md §7), tested once the load event is
 //   over, so nothing here runs before it; a classic Setup document that shows a consumer secret
 //   (the legacy consumer details, wherever Setup puts them) by one look at its text.

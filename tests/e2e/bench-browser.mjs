@@ -29,7 +29,7 @@ try {
     await form.check(page, 'Enable OAuth', true);
     await page.waitForTimeout(300);
 
-    // Two floors: a one-off runtime.sendMessage (the "bare message round trip" of toolchain.md)
+    // Two floors: a one-off runtime.sendMessage (the "bare message round trip" of docs/toolchain.md)
     // and the long-lived port the content script actually uses for checks.
     const rt = (how) =>
       inContentScript(

@@ -1,6 +1,6 @@
 // The Firefox build (dist/firefox) in real headless Firefox ESR, end to end: installed as a
 // temporary add-on over WebDriver BiDi (puppeteer-core; Playwright's Firefox can't load
-// extensions, toolchain.md "Real-browser tests"). It covers what only Firefox runs: the event
+// extensions, docs/toolchain.md "Real-browser tests"). It covers what only Firefox runs: the event
 // page (background.scripts) with the Wasm core, the `browser` API, install-time host permissions,
 // storage without storage.managed, runtime.openOptionsPage and the options page's Save.
 // Flow: the New ECA form with no pack → the panel's "Open ECA Guard options" link → choose the

@@ -1,6 +1,6 @@
 // Shared set-up for the browser tests and the bench: the fixture server, headless Chromium with
 // the built extension (dist/chromium), and helpers to set settings and read the page's marks.
-// Flags: toolchain.md ("Real-browser tests"). Never downloads a browser: system Chromium only.
+// Flags: docs/toolchain.md ("Real-browser tests"). Never downloads a browser: system Chromium only.
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -17,7 +17,7 @@ export const HOST = 'acme.my.salesforce-setup.com';
 
 /**
  * Chromium flags for a test browser with the built extension, and Salesforce host names mapped
- * to the local fixture server on `port` (toolchain.md: BOTH extension flags, and the
+ * to the local fixture server on `port` (docs/toolchain.md: BOTH extension flags, and the
  * background-networking flags, since this machine's network is closed).
  */
 export function chromiumArgs(port, hosts, also = [], ext = EXT) {

@@ -62,8 +62,8 @@
 
   /**
    * The tabs: name → {label, selected, panel}. A tab is known by its label in a sourced language,
-   * else by its place (Settings first, Policies second, as every guide shows them: docs/
-   * salesforce-dom.md §2); its panel is the lightning-tab at the same place (tabset.js gives
+   * else by its place (Settings first, Policies second, as every guide shows them:
+   * docs/salesforce-dom.md §2); its panel is the lightning-tab at the same place (tabset.js gives
    * each role=tabpanel, in the tab bar's order).
    */
   function tabs(doc, lang) {

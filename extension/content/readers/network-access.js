@@ -39,8 +39,8 @@
 
   /**
    * The only related list of the page whose rows hold IP addresses in two columns, for a page in
-   * a language without labels (its columns are then found by what they hold: docs/
-   * salesforce-dom.md, "Labels by language").
+   * a language without labels (its columns are then found by what they hold:
+   * docs/salesforce-dom.md, "Labels by language").
    */
   function ipList(doc) {
     const hits = [];

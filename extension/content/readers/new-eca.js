@@ -2,8 +2,8 @@
 // Its URL is not public (docs/salesforce-dom.md §1): it is an in-page route of the ECA Manager,
 // so the page is recognised by its controls (Enable OAuth next to the scopes list or the
 // Distribution State picklist), or in a language whose labels ECA Guard does not know, by the
-// ECA Manager's path and the form's shape (a checkbox and a picklist; INFERENCE, docs/
-// salesforce-dom.md "Labels by language").
+// ECA Manager's path and the form's shape (a checkbox and a picklist; INFERENCE,
+// docs/salesforce-dom.md "Labels by language").
 //
 // Labels come from content/labels.js in every sourced language; what no label finds is looked
 // for by structure (readers/lwc.js). On a page in an unknown language the snapshot says so
