@@ -1,6 +1,6 @@
-// ECA Guard content script, part 1 of 4: the shared namespace and DOM helpers.
-// Classic script (not a module): the manifest lists dom.js, readers/*.js, marks.js, paint.js, main.js in
-// that order and they share `globalThis.ecaGuard` in the extension's isolated world.
+// ECA Guard content script, loaded first (worker/inject.js): the shared namespace and DOM helpers.
+// Classic script (not a module): the content scripts share `globalThis.ecaGuard` in the
+// extension's isolated world. The popup loads it too, for `el` (content/export-buttons.js).
 //
 // Why a deep query: Lightning Setup renders base components in synthetic shadow (a flattened
 // light DOM, where plain querySelectorAll works) but components may opt into native shadow
@@ -13,6 +13,17 @@
 
   /** Base-component hosts a control belongs to (the contract marks these). */
   const HOSTS = 'lightning-input,lightning-textarea,lightning-dual-listbox,lightning-combobox,lightning-radio-group';
+
+  /** A new element with attributes (`class` as className) and children (null/undefined skipped). */
+  function el(tag, attrs, ...kids) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === 'class') e.className = v;
+      else e.setAttribute(k, v);
+    }
+    for (const k of kids) if (k !== null && k !== undefined) e.append(k);
+    return e;
+  }
 
   /** Collapses whitespace and drops a leading required-field asterisk. */
   function norm(text) {
@@ -146,5 +157,5 @@
     return out;
   }
 
-  g.dom = { HOSTS, norm, roots, queryAll, query, parentOf, closestDeep, within, withinAll, visible, lines, text, ordered };
+  g.dom = { HOSTS, el, norm, roots, queryAll, query, parentOf, closestDeep, within, withinAll, visible, lines, text, ordered };
 })();

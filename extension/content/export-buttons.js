@@ -13,15 +13,7 @@
   const g = (globalThis.ecaGuard = globalThis.ecaGuard || {});
   if (g.exportButtons) return;
 
-  function el(tag, attrs, ...kids) {
-    const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (k === 'class') e.className = v;
-      else e.setAttribute(k, v);
-    }
-    for (const k of kids) if (k !== null && k !== undefined) e.append(k);
-    return e;
-  }
+  const { el } = g.dom;
 
   const FORMATS = {
     markdown: { label: 'Markdown (.md)', type: 'text/markdown;charset=utf-8', text: (r) => r.markdown },

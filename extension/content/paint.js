@@ -32,7 +32,7 @@
   let controlsNow = {}; // field → host of the latest paint, for the findings' buttons
   let framed = false;
 
-  const { el } = g.panelList;
+  const { el } = g.dom;
 
   const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 

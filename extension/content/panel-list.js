@@ -10,15 +10,7 @@
   const NOTE = 'info';
   let ids = 0; // ids in the panel's root: never reused, so a kept group's stay unique
 
-  function el(tag, attrs, ...kids) {
-    const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (k === 'class') e.className = v;
-      else e.setAttribute(k, v);
-    }
-    for (const k of kids) if (k !== null && k !== undefined) e.append(k);
-    return e;
-  }
+  const { el } = g.dom;
 
   /** A setting's label where the reader found none (its control is not on the page): the first
    * sourced one in the page's language, else English (content/labels.js). */
@@ -128,5 +120,5 @@
     return true;
   }
 
-  g.panelList = { el, render, goTo };
+  g.panelList = { render, goTo };
 })();
