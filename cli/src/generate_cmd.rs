@@ -9,14 +9,14 @@ use eca_guard::finding::Severity;
 use eca_guard::metadata::{self, generate, AppKind, Event, ProblemLevel, Select};
 use eca_guard::pack::{AppType, Pack, Params};
 
-use crate::{check_cmd, fail, load_pack};
+use crate::{check_cmd, fail};
 
 /// Arguments of `eca-guard generate`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Rule pack: a built-in id or a pack JSON file.
-    #[arg(long)]
-    pub pack: String,
+    /// The pack and what the integration uses.
+    #[command(flatten)]
+    pub pack: crate::PackArgs,
     /// API name of the app (letters, digits, single underscores; starts with a letter).
     #[arg(long)]
     pub name: String,
@@ -26,16 +26,6 @@ pub struct Args {
     /// Contact email of the app.
     #[arg(long)]
     pub contact_email: String,
-    /// A callback URL (repeat for each; Veeam: every address of its web UI, no trailing slash).
-    #[arg(long = "callback", value_name = "URL")]
-    pub callbacks: Vec<String>,
-    /// A choice the pack declares, as NAME=VALUE (repeat; `eca-guard packs` lists them, e.g.
-    /// client=claude for salesforce-mcp-eca).
-    #[arg(long = "param", value_name = "NAME=VALUE")]
-    pub choices: Vec<String>,
-    /// Salesforce is the integration's identity provider (Veeam: adds the openid scope).
-    #[arg(long)]
-    pub salesforce_idp: bool,
     /// Output folder (default: ./<name>).
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -186,19 +176,9 @@ pub fn stage(
 
 /// Runs `eca-guard generate`.
 pub fn run(args: &Args) -> ExitCode {
-    let pack = match load_pack(&args.pack) {
+    let (pack, params) = match args.pack.load(&[]) {
         Ok(p) => p,
         Err(e) => return fail(e),
-    };
-    let choices = match crate::choices(&pack, &args.choices) {
-        Ok(c) => c,
-        Err(e) => return fail(e),
-    };
-    let params = Params {
-        callback_urls: args.callbacks.clone(),
-        salesforce_idp: args.salesforce_idp,
-        server_addresses: Vec::new(),
-        choices,
     };
     let certificate = match &args.certificate {
         Some(p) => match std::fs::read_to_string(p) {

@@ -23,7 +23,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use eca_guard::pack::{self, Pack};
+use eca_guard::pack::{self, Pack, Params};
 
 /// Check Salesforce External Client App metadata against an integration's rule pack, or
 /// generate an app that passes it.
@@ -79,9 +79,43 @@ pub fn load_pack(arg: &str) -> Result<Pack, String> {
     pack::find(arg, &[]).cloned().map_err(|e| e.to_string())
 }
 
+/// The arguments `check` and `generate` share: the pack and what the integration uses.
+#[derive(Debug, clap::Args)]
+pub struct PackArgs {
+    /// Rule pack: a built-in id (`eca-guard packs` lists them) or a pack JSON file.
+    #[arg(long)]
+    pub pack: String,
+    /// A callback URL the integration uses (repeat for each; Veeam: every address of its web UI).
+    #[arg(long = "callback", value_name = "URL")]
+    pub callbacks: Vec<String>,
+    /// A choice the pack declares, as NAME=VALUE (repeat; `eca-guard packs` lists them, e.g.
+    /// client=claude for salesforce-mcp-eca).
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub choices: Vec<String>,
+    /// Salesforce is the integration's identity provider (Veeam: the openid scope is required).
+    #[arg(long)]
+    pub salesforce_idp: bool,
+}
+
+impl PackArgs {
+    /// The pack and its parameters (`server_addresses`: `check`'s `--server-address`), or the
+    /// message saying which argument is wrong.
+    pub fn load(&self, server_addresses: &[String]) -> Result<(Pack, Params), String> {
+        let pack = load_pack(&self.pack)?;
+        let choices = choices(&pack, &self.choices)?;
+        let params = Params {
+            callback_urls: self.callbacks.clone(),
+            salesforce_idp: self.salesforce_idp,
+            server_addresses: server_addresses.to_vec(),
+            choices,
+        };
+        Ok((pack, params))
+    }
+}
+
 /// The pack's choice parameters from `--param NAME=VALUE`: each name declared by the pack as a
 /// choice, each value one of its values.
-pub fn choices(pack: &Pack, given: &[String]) -> Result<eca_guard::json::Pairs<String>, String> {
+fn choices(pack: &Pack, given: &[String]) -> Result<eca_guard::json::Pairs<String>, String> {
     let mut out: Vec<(String, String)> = Vec::new();
     for g in given {
         let (name, value) = g

@@ -16,7 +16,7 @@ use eca_guard::finding::{Finding, Severity};
 use eca_guard::metadata::{self, AppKind, AppReport, Event, Problem, ProblemLevel, Select, Summary};
 use eca_guard::pack::{AppType, Pack, Params};
 
-use crate::{fail, load_pack};
+use crate::fail;
 
 use progress::Progress;
 
@@ -34,19 +34,9 @@ pub enum Format {
 /// Arguments of `eca-guard check`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Rule pack: a built-in id (veeam-eca, veeam-connected-app, delphix-crt-eca) or a pack JSON file.
-    #[arg(long)]
-    pub pack: String,
-    /// A callback URL the integration uses (repeat for each; Veeam: every address of its web UI).
-    #[arg(long = "callback", value_name = "URL")]
-    pub callbacks: Vec<String>,
-    /// A choice the pack declares, as NAME=VALUE (repeat; `eca-guard packs` lists them, e.g.
-    /// client=claude for salesforce-mcp-eca).
-    #[arg(long = "param", value_name = "NAME=VALUE")]
-    pub choices: Vec<String>,
-    /// Salesforce is the integration's identity provider (Veeam: openid becomes required).
-    #[arg(long)]
-    pub salesforce_idp: bool,
+    /// The pack and what the integration uses.
+    #[command(flatten)]
+    pub pack: crate::PackArgs,
     /// A public IP address the integration reaches Salesforce from (for IP ranges; repeat).
     #[arg(long = "server-address", value_name = "IP")]
     pub server_addresses: Vec<String>,
@@ -267,19 +257,9 @@ fn decide(args: &Args, pack: &Pack, summary: &Summary, tally: &Tally) -> Verdict
 /// Runs `eca-guard check`.
 pub fn run(args: &Args) -> ExitCode {
     let started = Instant::now();
-    let pack = match load_pack(&args.pack) {
+    let (pack, params) = match args.pack.load(&args.server_addresses) {
         Ok(p) => p,
         Err(e) => return fail(e),
-    };
-    let choices = match crate::choices(&pack, &args.choices) {
-        Ok(c) => c,
-        Err(e) => return fail(e),
-    };
-    let params = Params {
-        callback_urls: args.callbacks.clone(),
-        salesforce_idp: args.salesforce_idp,
-        server_addresses: args.server_addresses.clone(),
-        choices,
     };
     let ctx = Ctx {
         dir: &args.dir,
